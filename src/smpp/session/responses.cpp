@@ -1,0 +1,27 @@
+#include "smpp/session/responses.hpp"
+
+namespace twinsms::smpp {
+namespace {
+
+template <std::size_t... I>
+bool emplace_response(body& b, command_id want, std::index_sequence<I...>) {
+    return ((std::variant_alternative_t<I, body>::id == want ? (b.template emplace<I>(), true) : false) || ...);
+}
+
+} // namespace
+
+pdu make_response(const pdu& req, command_status st) {
+    pdu r{st, req.sequence_number, generic_nack{}};
+    const command_id id = req.id();
+    if (is_response(id) || id == command_id::outbind || id == command_id::alert_notification) return r;
+    emplace_response(r.body, response_of(id), std::make_index_sequence<std::variant_size_v<body>>{});
+    if (st != status::ok)
+        std::visit(
+            [](auto& b) {
+                if constexpr (requires { b.body_omitted; }) b.body_omitted = true;
+            },
+            r.body);
+    return r;
+}
+
+} // namespace twinsms::smpp
