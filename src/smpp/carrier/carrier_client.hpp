@@ -1,0 +1,116 @@
+#pragma once
+// SMPP client to a carrier SMSC: connects and binds with exponential
+// backoff, keeps submissions in order, paces them to the carrier's TPS and
+// window, pauses the whole link when the carrier answers ESME_RTHROTTLED,
+// and rebinds after any failure.
+#include <deque>
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "smpp/session/responder.hpp"
+#include "smpp/session/session.hpp"
+#include "util/backoff.hpp"
+#include "util/token_bucket.hpp"
+
+namespace twinsms::smpp {
+
+struct carrier_config {
+    std::string name;
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 2775;
+    bind_type bind = bind_type::transceiver;
+    std::string system_id;
+    std::string password;
+    std::string system_type;
+    std::uint8_t interface_version = 0x34;
+    std::uint8_t addr_ton = 0;
+    std::uint8_t addr_npi = 0;
+    std::string address_range;
+    session_config session{};    // window, response timeout, keepalive
+    double tps = 0;              // 0: unlimited
+    std::chrono::milliseconds throttle_pause{1'000};
+    std::chrono::milliseconds connect_timeout{10'000};
+    backoff_config reconnect{};
+};
+
+struct submit_outcome {
+    error_code ec;                         // transport failure: the carrier may or may not have the message
+    command_status status = status::syserr; // the carrier's answer when !ec
+    std::string message_id;                // the carrier's id when status is ESME_ROK
+};
+
+class carrier_client;
+
+class carrier_handler {
+public:
+    virtual ~carrier_handler() = default;
+    // deliver_sm / data_sm from the carrier (receipts and MO). Answer
+    // through `r`, now or after the message is stored.
+    virtual void on_deliver(carrier_client&, const pdu& req, responder r) = 0;
+    virtual void on_link_up(carrier_client&) {}
+    virtual void on_link_down(carrier_client&, const error_code&) {}
+};
+
+class carrier_client final : public session_handler, public std::enable_shared_from_this<carrier_client> {
+public:
+    using done_fn = std::function<void(const submit_outcome&)>;
+
+    carrier_client(asio::any_io_executor ex, carrier_config cfg, carrier_handler* handler);
+    ~carrier_client() override;
+
+    void start();
+    // Unbinds gracefully and stops reconnecting; queued messages stay queued
+    // and are reported as failed with session_error::closed.
+    asio::awaitable<void> stop();
+
+    // Queues a submit_sm (or data_sm); `done` is called once with the outcome.
+    // Messages answered ESME_RTHROTTLED are resent in order, not reported.
+    void submit(owned_pdu req, done_fn done);
+
+    bool bound() const noexcept { return session_ && is_bound(session_->state()); }
+    std::size_t queued() const noexcept { return queue_.size(); }
+    std::size_t in_flight() const noexcept { return session_ ? session_->in_flight() : 0; }
+    const carrier_config& config() const noexcept { return cfg_; }
+    struct counters {
+        std::uint64_t submitted = 0, accepted = 0, rejected = 0, throttled = 0, transport_errors = 0;
+        std::uint64_t binds = 0, bind_failures = 0, delivers = 0;
+    };
+    const counters& stats() const noexcept { return stats_; }
+
+private:
+    struct item {
+        std::uint64_t order; // submission order, kept when a throttled message is requeued
+        owned_pdu req;
+        done_fn done;
+    };
+
+    asio::awaitable<void> run();
+    asio::awaitable<std::shared_ptr<session>> connect_and_bind();
+    asio::awaitable<void> send_loop(std::shared_ptr<session> s);
+    void on_response(item it, const error_code& ec, const pdu* resp);
+    void requeue(item it);
+    void on_request(session& s, const pdu& req) override;
+    void on_closed(session& s, const error_code& why) override;
+
+    asio::any_io_executor executor_;
+    carrier_config cfg_;
+    carrier_handler* handler_;
+    std::shared_ptr<session> session_;
+    std::deque<item> queue_;
+    asio::steady_timer queue_signal_; // wakes the send loop: new work, pause over, link gone
+    asio::steady_timer link_closed_;  // wakes run() when the session ends
+    asio::steady_timer retry_timer_;
+    token_bucket bucket_;
+    backoff backoff_;
+    std::minstd_rand rng_{std::random_device{}()};
+    std::chrono::steady_clock::time_point paused_until_{};
+    std::uint64_t next_order_ = 0;
+    bool stopping_ = false;
+    counters stats_;
+};
+
+} // namespace twinsms::smpp

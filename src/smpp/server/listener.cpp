@@ -1,0 +1,145 @@
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "smpp/server/listener.hpp"
+#include "util/log.hpp"
+
+namespace twinsms::smpp {
+namespace {
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+// Requests that consume the account's throughput allowance.
+bool is_submission(command_id id) noexcept {
+    return id == command_id::submit_sm || id == command_id::data_sm || id == command_id::submit_multi;
+}
+} // namespace
+
+client_listener::client_listener(asio::any_io_executor ex, listener_config cfg,
+                                 std::shared_ptr<const account_table> accounts, request_fn on_request)
+    : executor_{ex},
+      cfg_{std::move(cfg)},
+      accounts_{std::move(accounts)},
+      on_request_{std::move(on_request)},
+      acceptor_{ex},
+      stopped_{ex},
+      auth_{cfg_.bind_guard} {}
+
+client_listener::~client_listener() {
+    // Sessions may outlive us in pending coroutines; they must not call back.
+    for (auto& [p, c] : clients_) {
+        c.s->set_handler(nullptr);
+        c.s->close();
+    }
+}
+
+void client_listener::start() {
+    acceptor_.open(cfg_.endpoint.protocol());
+    acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true));
+    acceptor_.bind(cfg_.endpoint);
+    acceptor_.listen();
+    log::info("listener", "listening").kv("address", local_endpoint().address().to_string())
+        .kv("port", local_endpoint().port());
+    asio::co_spawn(executor_, accept_loop(), asio::detached);
+}
+
+asio::ip::tcp::endpoint client_listener::local_endpoint() const { return acceptor_.local_endpoint(); }
+
+asio::awaitable<void> client_listener::accept_loop() {
+    while (!stopping_) {
+        auto [ec, sock] = co_await acceptor_.async_accept(use_tuple);
+        if (stopping_ || ec == asio::error::operation_aborted) co_return;
+        if (ec) {
+            // EMFILE and friends: keep listening, the condition may clear.
+            log::warn("listener", "accept_failed").kv("error", ec.message());
+            asio::steady_timer t{executor_, std::chrono::milliseconds(100)};
+            co_await t.async_wait(use_tuple);
+            continue;
+        }
+        if (clients_.size() >= cfg_.max_connections) {
+            log::warn("listener", "connection_refused").kv("reason", "max_connections");
+            continue; // socket closes as it goes out of scope
+        }
+        auto s = session::create(std::move(sock), role::smsc, cfg_.session);
+        s->set_handler(this);
+        clients_.emplace(s.get(), client{s, nullptr, nullptr, token_bucket{0, 1, token_bucket::clock::now()}});
+        s->start();
+    }
+}
+
+unsigned client_listener::binds_of(const client_account& a) const {
+    unsigned n = 0;
+    for (const auto& [p, c] : clients_)
+        if (c.account && c.account->system_id == a.system_id && !c.s->closed()) ++n;
+    return n;
+}
+
+command_status client_listener::on_bind(session& s, bind_type t, const bind_params& p) {
+    auto it = clients_.find(&s);
+    if (it == clients_.end()) return status::bindfail;
+    const auto accounts = accounts_;
+    const auto d = auth_.decide(*accounts, {t, p.system_id, p.password, s.remote_endpoint().address()},
+                                [this](const client_account& a) { return binds_of(a); },
+                                bind_guard::clock::now());
+    if (d.status != status::ok) {
+        log::warn("listener", "bind_rejected").kv("remote", s.remote()).kv("system_id", p.system_id)
+            .kv("status", status_name(d.status)).kv("reason", d.reason);
+        return d.status;
+    }
+    client& c = it->second;
+    c.account = d.account;
+    c.accounts_at_bind = accounts;
+    const double burst = d.account->burst > 0 ? d.account->burst : d.account->tps;
+    c.bucket = token_bucket{d.account->tps, burst, token_bucket::clock::now()};
+    if (on_bound_) on_bound_(s, *d.account);
+    return status::ok;
+}
+
+void client_listener::on_request(session& s, const pdu& req) {
+    auto it = clients_.find(&s);
+    if (it == clients_.end() || it->second.account == nullptr) {
+        s.respond_status(req, status::invbndsts);
+        return;
+    }
+    client& c = it->second;
+    if (is_submission(req.id()) && !c.bucket.try_take(token_bucket::clock::now())) {
+        ++throttled_;
+        s.respond_status(req, status::throttled);
+        return;
+    }
+    if (!on_request_) {
+        s.respond_status(req, status::syserr);
+        return;
+    }
+    on_request_(s, *c.account, req);
+}
+
+void client_listener::on_closed(session& s, const error_code&) {
+    clients_.erase(&s);
+    if (stopping_ && clients_.empty()) stopped_.cancel();
+}
+
+std::vector<std::shared_ptr<session>> client_listener::receivers_of(std::string_view system_id) const {
+    std::vector<std::shared_ptr<session>> out;
+    for (const auto& [p, c] : clients_) {
+        if (!c.account || c.account->system_id != system_id) continue;
+        const auto st = c.s->state();
+        if (st == bind_state::bound_rx || st == bind_state::bound_trx) out.push_back(c.s);
+    }
+    return out;
+}
+
+asio::awaitable<void> client_listener::stop() {
+    stopping_ = true;
+    error_code ignored;
+    acceptor_.close(ignored);
+    // Unbind every client at once; each drains its own window first.
+    for (auto& [p, c] : clients_) asio::co_spawn(executor_, c.s->unbind(), asio::detached);
+    if (clients_.empty()) co_return;
+    stopped_.expires_after(cfg_.session.unbind_timeout + cfg_.session.response_timeout);
+    co_await stopped_.async_wait(use_tuple);
+    for (auto& [p, c] : std::map<session*, client>{clients_}) c.s->close();
+}
+
+} // namespace twinsms::smpp

@@ -1,0 +1,81 @@
+#pragma once
+// The SMPP listener for client applications (ESMEs): accepts connections,
+// authenticates binds against the account table, enforces per-account
+// throughput limits, and hands allowed requests to the application.
+#include <functional>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include "smpp/server/account.hpp"
+#include "smpp/server/authenticator.hpp"
+#include "smpp/session/session.hpp"
+#include "util/token_bucket.hpp"
+
+namespace twinsms::smpp {
+
+struct listener_config {
+    asio::ip::tcp::endpoint endpoint{asio::ip::make_address("127.0.0.1"), 2775};
+    session_config session{};   // template for every client session
+    bind_guard_config bind_guard{};
+    std::size_t max_connections = 10'000;
+};
+
+class client_listener final : public session_handler {
+public:
+    // Receives every request a bound client may send (submit_sm, data_sm,
+    // query_sm, ...), after the throughput check. It must answer through
+    // session::respond, now or later.
+    using request_fn = std::function<void(session&, const client_account&, const pdu&)>;
+    using bound_fn = std::function<void(session&, const client_account&)>;
+
+    client_listener(asio::any_io_executor ex, listener_config cfg, std::shared_ptr<const account_table> accounts,
+                    request_fn on_request);
+    ~client_listener() override;
+
+    // Binds and listens; throws boost::system::system_error if the address is unusable.
+    void start();
+    asio::ip::tcp::endpoint local_endpoint() const;
+    // Stops accepting and unbinds every client gracefully.
+    asio::awaitable<void> stop();
+
+    // Reload: new binds see the new table; bound sessions keep their account
+    // until they rebind.
+    void set_accounts(std::shared_ptr<const account_table> accounts) { accounts_ = std::move(accounts); }
+    void on_bound_session(bound_fn f) { on_bound_ = std::move(f); }
+
+    // Bound sessions of an account that may receive deliver_sm (rx or trx).
+    std::vector<std::shared_ptr<session>> receivers_of(std::string_view system_id) const;
+    std::size_t session_count() const noexcept { return clients_.size(); }
+    std::uint64_t throttled_count() const noexcept { return throttled_; }
+
+private:
+    struct client {
+        std::shared_ptr<session> s;
+        const client_account* account = nullptr; // into accounts_at_bind
+        std::shared_ptr<const account_table> accounts_at_bind;
+        token_bucket bucket{0, 1, token_bucket::clock::now()};
+    };
+
+    asio::awaitable<void> accept_loop();
+    command_status on_bind(session& s, bind_type t, const bind_params& p) override;
+    void on_request(session& s, const pdu& req) override;
+    void on_closed(session& s, const error_code& why) override;
+    unsigned binds_of(const client_account& a) const;
+
+    asio::any_io_executor executor_;
+    listener_config cfg_;
+    std::shared_ptr<const account_table> accounts_;
+    request_fn on_request_;
+    bound_fn on_bound_;
+    asio::ip::tcp::acceptor acceptor_;
+    asio::steady_timer stopped_; // cancelled when the last client is gone during stop()
+    authenticator auth_;
+    std::map<session*, client> clients_;
+    std::uint64_t throttled_ = 0;
+    bool stopping_ = false;
+};
+
+} // namespace twinsms::smpp
