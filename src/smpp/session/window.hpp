@@ -62,12 +62,23 @@ public:
         return n;
     }
 
-    // Removes everything (session closing), handing each request to `f`.
+    // Removes everything (session closing), handing each request to `f` in
+    // insertion (send) order. session::close() promises its callers send
+    // order, so this walks the order_ FIFO: iterating the hash map would hand
+    // requests out in arbitrary order.
     template <class F> void drain(F&& f) {
         auto map = std::move(map_);
+        auto order = std::move(order_);
         map_.clear();
         order_.clear();
-        for (auto& [seq, e] : map) f(seq, std::move(e.pending));
+        for (const auto& [deadline, seq] : order) {
+            auto it = map.find(seq);
+            if (it == map.end() || it->second.deadline != deadline) continue; // answered, or stale after reuse
+            Pending p = std::move(it->second.pending);
+            map.erase(it);
+            f(seq, std::move(p));
+        }
+        for (auto& [seq, e] : map) f(seq, std::move(e.pending)); // none expected; never drop one
     }
 
 private:

@@ -1,0 +1,13 @@
+#pragma once
+// operator<< for the session enums so BOOST_TEST can print them on failure.
+#include <ostream>
+
+#include "smpp/codec/command.hpp"
+#include "smpp/session/bind_state.hpp"
+
+namespace twinsms::smpp {
+inline std::ostream& operator<<(std::ostream& os, bind_state s) { return os << to_string(s); }
+inline std::ostream& operator<<(std::ostream& os, bind_type t) { return os << to_string(t); }
+inline std::ostream& operator<<(std::ostream& os, command_id id) { return os << to_string(id); }
+inline std::ostream& operator<<(std::ostream& os, role r) { return os << (r == role::esme ? "esme" : "smsc"); }
+} // namespace twinsms::smpp
