@@ -63,7 +63,7 @@ asio::awaitable<void> client_listener::accept_loop() {
         }
         auto s = session::create(std::move(sock), role::smsc, cfg_.session);
         s->set_handler(this);
-        clients_.emplace(s.get(), client{s, nullptr, nullptr, token_bucket{0, 1, token_bucket::clock::now()}});
+        clients_.emplace(s.get(), client{s, nullptr, nullptr, nullptr});
         s->start();
     }
 }
@@ -91,7 +91,10 @@ command_status client_listener::on_bind(session& s, bind_type t, const bind_para
     c.account = d.account;
     c.accounts_at_bind = accounts;
     const double burst = d.account->burst > 0 ? d.account->burst : d.account->tps;
-    c.bucket = token_bucket{d.account->tps, burst, token_bucket::clock::now()};
+    const auto now = token_bucket::clock::now();
+    auto [b, fresh] = buckets_.try_emplace(d.account->system_id, d.account->tps, burst, now);
+    if (!fresh) b->second.set_rate(d.account->tps, burst, now); // a reload may have changed the limit
+    c.bucket = &b->second;
     if (on_bound_) on_bound_(s, *d.account);
     return status::ok;
 }
@@ -103,7 +106,7 @@ void client_listener::on_request(session& s, const pdu& req) {
         return;
     }
     client& c = it->second;
-    if (is_submission(req.id()) && !c.bucket.try_take(token_bucket::clock::now())) {
+    if (is_submission(req.id()) && !c.bucket->try_take(token_bucket::clock::now())) {
         ++throttled_;
         s.respond_status(req, status::throttled);
         return;
@@ -135,7 +138,13 @@ asio::awaitable<void> client_listener::stop() {
     error_code ignored;
     acceptor_.close(ignored);
     // Unbind every client at once; each drains its own window first.
-    for (auto& [p, c] : clients_) asio::co_spawn(executor_, c.s->unbind(), asio::detached);
+    // Over a snapshot: co_spawn dispatches, so unbind() runs inline up to its
+    // first suspension, and a session that never bound closes right there,
+    // erasing itself from clients_ (on_closed) under a live iterator.
+    std::vector<std::shared_ptr<session>> all;
+    all.reserve(clients_.size());
+    for (auto& [p, c] : clients_) all.push_back(c.s);
+    for (auto& s : all) asio::co_spawn(executor_, s->unbind(), asio::detached);
     if (clients_.empty()) co_return;
     stopped_.expires_after(cfg_.session.unbind_timeout + cfg_.session.response_timeout);
     co_await stopped_.async_wait(use_tuple);

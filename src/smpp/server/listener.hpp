@@ -56,7 +56,7 @@ private:
         std::shared_ptr<session> s;
         const client_account* account = nullptr; // into accounts_at_bind
         std::shared_ptr<const account_table> accounts_at_bind;
-        token_bucket bucket{0, 1, token_bucket::clock::now()};
+        token_bucket* bucket = nullptr; // the account's, in buckets_
     };
 
     asio::awaitable<void> accept_loop();
@@ -74,6 +74,11 @@ private:
     asio::steady_timer stopped_; // cancelled when the last client is gone during stop()
     authenticator auth_;
     std::map<session*, client> clients_;
+    // One throughput allowance per account, shared by all of its binds: the
+    // limit is the account's, and a client must not multiply it by opening
+    // more binds. Kept after the last unbind (one entry per account that
+    // ever bound), so reconnecting does not refill it either.
+    std::map<std::string, token_bucket, std::less<>> buckets_;
     std::uint64_t throttled_ = 0;
     bool stopping_ = false;
 };
