@@ -1,0 +1,249 @@
+#include "interop/child_process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <system_error>
+
+extern char** environ;
+
+namespace twinsms::test {
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+void close_fd(int& fd) noexcept {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+}
+
+// Appends everything readable from a non-blocking fd; closes it at EOF.
+void read_available(int& fd, std::string& into) noexcept {
+    char buf[4096];
+    while (fd >= 0) {
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n > 0) {
+            into.append(buf, static_cast<std::size_t>(n));
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+        close_fd(fd); // EOF or a real error: nothing more will come
+    }
+}
+
+struct spawn_guard {
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    spawn_guard() {
+        posix_spawn_file_actions_init(&fa);
+        posix_spawnattr_init(&attr);
+    }
+    ~spawn_guard() {
+        posix_spawn_file_actions_destroy(&fa);
+        posix_spawnattr_destroy(&attr);
+    }
+};
+
+} // namespace
+
+child_process::child_process(std::vector<std::string> argv) : argv_{std::move(argv)} {
+    if (argv_.empty()) throw std::invalid_argument("child_process: empty argv");
+    int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1};
+    auto fail = [&](int e, const char* what) {
+        for (int* p : {in, out, err})
+            for (int i = 0; i < 2; ++i)
+                if (p[i] >= 0) ::close(p[i]);
+        throw std::system_error(e, std::generic_category(), what);
+    };
+    // O_CLOEXEC everywhere: the child gets only what dup2 puts on 0/1/2.
+    if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0)
+        fail(errno, "child_process: pipe2");
+
+    spawn_guard g;
+    posix_spawn_file_actions_adddup2(&g.fa, in[0], 0);
+    posix_spawn_file_actions_adddup2(&g.fa, out[1], 1);
+    posix_spawn_file_actions_adddup2(&g.fa, err[1], 2);
+    // Own process group, so kill() reaches anything the child starts;
+    // default signal dispositions and an empty mask whatever the test
+    // framework installed.
+    sigset_t none, defaults;
+    sigemptyset(&none);
+    sigemptyset(&defaults);
+    for (int s : {SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGALRM}) sigaddset(&defaults, s);
+    posix_spawnattr_setpgroup(&g.attr, 0);
+    posix_spawnattr_setsigmask(&g.attr, &none);
+    posix_spawnattr_setsigdefault(&g.attr, &defaults);
+    posix_spawnattr_setflags(&g.attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+    std::vector<char*> args;
+    for (auto& a : argv_) args.push_back(a.data());
+    args.push_back(nullptr);
+    const int rc = ::posix_spawnp(&pid_, args[0], &g.fa, &g.attr, args.data(), environ);
+    if (rc != 0) {
+        pid_ = -1;
+        fail(rc, ("child_process: posix_spawnp " + argv_[0]).c_str());
+    }
+    ::close(in[0]);
+    ::close(out[1]);
+    ::close(err[1]);
+    in_ = in[1];
+    out_fd_ = out[0];
+    err_fd_ = err[0];
+    ::fcntl(out_fd_, F_SETFL, ::fcntl(out_fd_, F_GETFL) | O_NONBLOCK);
+    ::fcntl(err_fd_, F_SETFL, ::fcntl(err_fd_, F_GETFL) | O_NONBLOCK);
+}
+
+child_process::~child_process() {
+    if (!status_.exited && pid_ > 0) kill();
+    close_fd(in_);
+    close_fd(out_fd_);
+    close_fd(err_fd_);
+}
+
+void child_process::drain() noexcept {
+    read_available(out_fd_, out_);
+    read_available(err_fd_, err_);
+}
+
+bool child_process::reap(bool block) noexcept {
+    if (status_.exited || pid_ <= 0) return status_.exited;
+    int st = 0;
+    pid_t r;
+    do {
+        r = ::waitpid(pid_, &st, block ? 0 : WNOHANG);
+    } while (r < 0 && errno == EINTR);
+    if (r == pid_) {
+        status_.exited = true;
+        if (WIFEXITED(st)) status_.code = WEXITSTATUS(st);
+        if (WIFSIGNALED(st)) status_.signal = WTERMSIG(st);
+    } else if (r < 0) {
+        status_.exited = true; // ECHILD: someone else reaped it; nothing left to wait for
+    }
+    return status_.exited;
+}
+
+bool child_process::poll() {
+    drain();
+    if (reap(false)) {
+        // The writers are gone with the child (unless it left descendants
+        // holding the pipes): collect the rest without blocking.
+        drain();
+        return true;
+    }
+    return false;
+}
+
+const child_process::exit_status& child_process::wait(std::chrono::milliseconds limit) {
+    const auto until = clock::now() + limit;
+    while (!poll()) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - clock::now());
+        if (left.count() <= 0) {
+            status_.timed_out = true;
+            kill();
+            break;
+        }
+        pollfd fds[2];
+        nfds_t n = 0;
+        if (out_fd_ >= 0) fds[n++] = {out_fd_, POLLIN, 0};
+        if (err_fd_ >= 0) fds[n++] = {err_fd_, POLLIN, 0};
+        // Short slices: the child's exit is noticed by waitpid, not by the pipes.
+        const int slice = static_cast<int>(std::min<long long>(left.count(), 20));
+        if (n > 0) ::poll(fds, n, slice);
+        else ::usleep(static_cast<useconds_t>(slice) * 1000);
+    }
+    return status_;
+}
+
+void child_process::signal(int sig) noexcept {
+    // Never after reaping: the pid (and group id) may belong to someone else by then.
+    if (status_.exited || pid_ <= 0) return;
+    ::kill(-pid_, sig);
+    ::kill(pid_, sig);
+}
+
+void child_process::kill() {
+    signal(SIGKILL);
+    reap(true);
+    drain();
+}
+
+void child_process::close_stdin() noexcept { close_fd(in_); }
+
+bool child_process::write_stdin(std::string_view data) noexcept {
+    while (!data.empty()) {
+        if (in_ < 0) return false;
+        // MSG_NOSIGNAL is for sockets; a pipe whose reader is gone raises
+        // SIGPIPE, so block it for the write and swallow a pending one.
+        sigset_t pipe_set, old;
+        sigemptyset(&pipe_set);
+        sigaddset(&pipe_set, SIGPIPE);
+        pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+        const ssize_t n = ::write(in_, data.data(), data.size());
+        const int e = errno;
+        if (n < 0 && e == EPIPE) {
+            timespec zero{0, 0};
+            sigtimedwait(&pipe_set, nullptr, &zero);
+        }
+        pthread_sigmask(SIG_SETMASK, &old, nullptr);
+        if (n < 0) {
+            if (e == EINTR) continue;
+            return false;
+        }
+        data.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+}
+
+std::vector<std::string> child_process::out_lines() const {
+    std::vector<std::string> lines;
+    std::size_t pos = 0;
+    for (;;) {
+        const auto nl = out_.find('\n', pos);
+        if (nl == std::string::npos) break;
+        lines.emplace_back(out_.substr(pos, nl - pos));
+        pos = nl + 1;
+    }
+    return lines;
+}
+
+std::optional<std::string> child_process::wait_for_line(const std::function<bool(std::string_view)>& pred,
+                                                        std::chrono::milliseconds limit, std::size_t from) {
+    const auto until = clock::now() + limit;
+    for (;;) {
+        const bool gone = poll();
+        const auto lines = out_lines();
+        for (std::size_t i = from; i < lines.size(); ++i)
+            if (pred(lines[i])) return lines[i];
+        if (gone || clock::now() >= until) return std::nullopt;
+        pollfd fd{out_fd_, POLLIN, 0};
+        if (out_fd_ >= 0) ::poll(&fd, 1, 10);
+        else ::usleep(10'000);
+    }
+}
+
+std::string child_process::describe() const {
+    std::string s = "[";
+    for (std::size_t i = 0; i < argv_.size(); ++i) s += (i ? " " : "") + argv_[i];
+    s += "] pid=" + std::to_string(pid_);
+    if (status_.exited) {
+        s += status_.signal ? " killed by signal " + std::to_string(status_.signal)
+                            : " exit code " + std::to_string(status_.code);
+    } else {
+        s += " running";
+    }
+    if (status_.timed_out) s += " (timed out)";
+    constexpr std::size_t tail = 2000;
+    s += "\n--- stdout ---\n" + (out_.size() > tail ? "..." + out_.substr(out_.size() - tail) : out_);
+    s += "\n--- stderr ---\n" + (err_.size() > tail ? "..." + err_.substr(err_.size() - tail) : err_);
+    return s;
+}
+
+} // namespace twinsms::test

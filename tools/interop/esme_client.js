@@ -1,0 +1,145 @@
+#!/usr/bin/env node
+// Interop peer: an ESME written with node-smpp (not by us) binding to the
+// twinsms client listener.
+//
+//   node esme_client.js PORT SYSTEM_ID PASSWORD [MODE] [IDLE_MS]
+//
+// MODE full:         bind_transceiver, stay idle IDLE_MS (answering the
+//                    server's enquire_link probes), enquire_link, submit_sm
+//                    (UCS-2 with a user_message_reference TLV, asking for a
+//                    receipt), submit_sm (message_payload TLV, empty
+//                    short_message), wait for the receipt deliver_sm and
+//                    answer it, unbind.
+// MODE bind-only:    bind_transceiver and report the status.
+// MODE bind-default-version: the same, with node-smpp's default
+//                    interface_version (0x50, SMPP 5.0) as many peers send it.
+// MODE wait-unbind:  bind_transceiver, print {"event":"bound"}, then wait for
+//                    the server to unbind us and answer it.
+//
+// Prints one JSON result line (the last line) with everything it saw, then
+// exits 0; a transport error exits 2, the watchdog 3. Exits when stdin
+// closes, so it never outlives the test that started it. Talks only to
+// 127.0.0.1.
+'use strict';
+const smpp = require('smpp');
+
+const [portArg, systemId, password, mode = 'full', idleArg = '0'] = process.argv.slice(2);
+const port = Number(portArg);
+const idleMs = Number(idleArg);
+if (!port || systemId === undefined || password === undefined) {
+  process.stderr.write('usage: esme_client.js PORT SYSTEM_ID PASSWORD [full|bind-only]\n');
+  process.exit(64);
+}
+
+// Known to the C++ test, which checks our side received exactly these.
+const UCS2_TEXT = 'Привет, мир! ✓ twinsms';
+const PAYLOAD_TEXT = ('node smpp message payload ' + '0123456789 ').repeat(12).trim();
+
+const result = { mode, unexpected: [], enquire_links_received: 0 };
+let finished = false;
+function finish(code) {
+  if (finished) return;
+  finished = true;
+  process.stdout.write(JSON.stringify(result) + '\n');
+  process.exit(code);
+}
+
+setTimeout(() => { result.error = 'watchdog timeout'; finish(3); }, 15000);
+process.stdin.on('end', () => { result.error = 'stdin closed'; finish(4); });
+process.stdin.resume();
+
+const session = smpp.connect({ host: '127.0.0.1', port });
+session.on('error', (e) => { result.error = String(e && e.message || e); finish(2); });
+session.on('close', () => { result.closed = true; finish(0); });
+
+// Anything we did not ask for (generic_nack, stray responses) is reported.
+session.on('pdu', (pdu) => {
+  const expected = ['bind_transceiver_resp', 'enquire_link_resp', 'submit_sm_resp', 'deliver_sm',
+                    'unbind_resp', 'enquire_link', 'unbind'];
+  if (!expected.includes(pdu.command)) {
+    result.unexpected.push({ command: pdu.command, command_id: pdu.command_id, status: pdu.command_status });
+  }
+});
+// The server may probe us.
+session.on('enquire_link', (pdu) => {
+  result.enquire_links_received++;
+  session.send(pdu.response());
+});
+// The server may end the session (shutdown).
+session.on('unbind', (pdu) => {
+  result.server_unbind = true;
+  session.send(pdu.response(), () => session.close());
+});
+
+function step(fn) {
+  return new Promise((resolve) => fn(resolve));
+}
+
+session.on('connect', async () => {
+  const params = { system_id: systemId, password };
+  // node-smpp defaults to 0x50 (SMPP 5.0); we speak 3.4.
+  if (mode !== 'bind-default-version') params.interface_version = 0x34;
+  const bind = await step((done) => session.bind_transceiver(params, done));
+  result.bind_status = bind.command_status;
+  result.bind_system_id = bind.system_id;
+  result.bind_sc_interface_version = bind.sc_interface_version;
+  if (bind.command_status !== 0 || mode === 'bind-only' || mode === 'bind-default-version') {
+    session.close();
+    return;
+  }
+  if (mode === 'wait-unbind') {
+    process.stdout.write(JSON.stringify({ event: 'bound' }) + '\n');
+    return; // the unbind handler answers and closes
+  }
+  if (idleMs > 0) await new Promise((r) => setTimeout(r, idleMs));
+
+  const enq = await step((done) => session.enquire_link(done));
+  result.enquire_link_status = enq.command_status;
+
+  // Register before submitting: the receipt may arrive in the same read as
+  // the submit_sm_resp.
+  const receipt = new Promise((resolve) => {
+    session.on('deliver_sm', (pdu) => {
+      result.deliver = {
+        source_addr: pdu.source_addr,
+        destination_addr: pdu.destination_addr,
+        esm_class: pdu.esm_class,
+        data_coding: pdu.data_coding,
+        short_message: pdu.short_message && pdu.short_message.message,
+        receipted_message_id: pdu.receipted_message_id,
+        message_state: pdu.message_state,
+      };
+      session.send(pdu.response());
+      resolve();
+    });
+  });
+
+  const s1 = await step((done) => session.submit_sm({
+    source_addr: 'NodeESME',
+    dest_addr_ton: 1,
+    dest_addr_npi: 1,
+    destination_addr: '46701234567',
+    registered_delivery: 1,
+    data_coding: 8, // UCS-2: node-smpp encodes the string as UTF-16BE
+    short_message: UCS2_TEXT,
+    user_message_reference: 0x1234,
+  }, done));
+  result.submit1_status = s1.command_status;
+  result.submit1_message_id = s1.message_id;
+
+  const s2 = await step((done) => session.submit_sm({
+    source_addr: 'NodeESME',
+    destination_addr: '46707654321',
+    data_coding: 0,
+    short_message: '',
+    message_payload: PAYLOAD_TEXT, // > 255 octets: only a TLV can carry it
+  }, done));
+  result.submit2_status = s2.command_status;
+  result.submit2_message_id = s2.message_id;
+
+  await Promise.race([receipt, new Promise((r) => setTimeout(r, 5000))]);
+
+  const unbind = await step((done) => session.unbind(done));
+  result.unbind_status = unbind.command_status;
+  session.close();
+});
