@@ -115,7 +115,6 @@ void smsc_simulator::impl::stop() {
     }
     later.clear();
     waiting.clear();
-    deliveries_outstanding = 0;
 }
 
 // ---- smsc_simulator -------------------------------------------------------

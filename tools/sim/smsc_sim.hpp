@@ -64,8 +64,17 @@ struct smsc_config {
     // Route each connection through a link_relay so enquire_link answering
     // can be switched off. Costs one extra loopback hop; false for benchmarks.
     bool link_faults = true;
-    // Template for every accepted session (name is set per connection).
-    smpp::session_config session{};
+    // Template for every accepted session (name and system_id are set per
+    // connection). max_incoming_pending is unbounded by default: in drop
+    // mode requests are never answered, and the session would otherwise
+    // start answering ESME_RTHROTTLED itself once 1000 of them piled up.
+    smpp::session_config session = default_session_config();
+
+    static smpp::session_config default_session_config() {
+        smpp::session_config c;
+        c.max_incoming_pending = static_cast<std::size_t>(-1);
+        return c;
+    }
 };
 
 // One received submit_sm / submit_multi / data_sm, as it reached the carrier.
