@@ -27,8 +27,11 @@ session::session(tcp::socket socket, role r, session_config cfg)
       write_signal_{executor_},
       tick_{executor_},
       window_signal_{executor_},
+      written_signal_{executor_},
       window_{cfg_.window},
       keepalive_{cfg_.keepalive, clock::now()} {
+    window_signal_.expires_at(clock::time_point::max());
+    written_signal_.expires_at(clock::time_point::max());
     error_code ec;
     remote_ep_ = socket_.remote_endpoint(ec);
     remote_ = ec ? std::string{"?"} : remote_ep_.address().to_string() + ":" + std::to_string(remote_ep_.port());
@@ -174,10 +177,8 @@ asio::awaitable<session::bind_result> session::bind(bind_type t, bind_params bp)
 
 asio::awaitable<void> session::wait_for_window() {
     auto self = shared_from_this();
-    while (!closed() && window_full()) {
-        window_signal_.expires_at(clock::time_point::max());
-        co_await window_signal_.async_wait(use_tuple);
-    }
+    // No expires_at() here: re-arming would cancel the other waiters (see session.hpp).
+    while (!closed() && window_full()) co_await window_signal_.async_wait(use_tuple);
 }
 
 asio::awaitable<void> session::unbind() {
@@ -190,10 +191,16 @@ asio::awaitable<void> session::unbind() {
     draining_ = true; // no new requests from here on
     const auto give_up = clock::now() + cfg_.unbind_timeout;
     // Let outstanding requests finish first so their responses are not lost.
-    while (!closed() && (!window_.empty() || !backlog_.empty()) && clock::now() < give_up) {
-        window_signal_.expires_at(give_up);
+    // The deadline has its own timer that wakes window_signal_: arming the
+    // shared signal with it would cancel concurrent wait_for_window callers,
+    // which re-arm it in turn, and the two would spin.
+    asio::steady_timer deadline{executor_, give_up};
+    deadline.async_wait([this, self](const error_code& ec) {
+        if (!ec) wake(window_signal_);
+    });
+    while (!closed() && (!window_.empty() || !backlog_.empty()) && clock::now() < give_up)
         co_await window_signal_.async_wait(use_tuple);
-    }
+    deadline.cancel();
     if (closed()) co_return;
     auto [ec, resp] = co_await async_request(pdu{status::ok, 0, smpp::unbind{}}, use_tuple);
     (void)resp;
@@ -220,6 +227,7 @@ void session::close(const error_code& why) {
     wake(write_signal_);
     wake(tick_);
     wake(window_signal_);
+    wake(written_signal_);
     // Every outstanding request fails now, with the reason, in send order.
     window_.drain([&why](std::uint32_t, response_handler&& h) { h(why, nullptr); });
     auto backlog = std::move(backlog_);

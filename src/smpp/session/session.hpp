@@ -177,7 +177,12 @@ private:
     std::vector<std::uint8_t> writing_;  // being written
     asio::steady_timer write_signal_;    // wakes the writer
     asio::steady_timer tick_;            // keepalive, expiry, bind timeout
+    // Condition signals: their expiry stays at time_point::max() and only
+    // wake() (cancel) completes a wait. Never re-arm them with expires_*():
+    // that cancels every other waiter, and two waiters re-arming in turn
+    // spin the event loop at 100% CPU.
     asio::steady_timer window_signal_;   // wakes wait_for_window / unbind drain
+    asio::steady_timer written_signal_;  // wakes the reader paused on write_high_water
     window<response_handler> window_;
     std::deque<queued> backlog_;
     keepalive keepalive_;

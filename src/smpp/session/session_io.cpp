@@ -21,11 +21,11 @@ template <class Bind> bind_params params_of(const Bind& b) {
 asio::awaitable<void> session::read_loop() {
     auto self = shared_from_this();
     while (!closed()) {
-        // Backpressure: a peer that does not read its responses stops being read.
-        while (!closed() && out_.size() + writing_.size() > cfg_.write_high_water) {
-            window_signal_.expires_after(std::chrono::milliseconds(50));
-            co_await window_signal_.async_wait(use_tuple);
-        }
+        // Backpressure: a peer that does not read its responses stops being
+        // read. The writer wakes us after each write (no polling, and not on
+        // window_signal_, whose waiters must not be cancelled by re-arming).
+        while (!closed() && out_.size() + writing_.size() > cfg_.write_high_water)
+            co_await written_signal_.async_wait(use_tuple);
         auto buf = framer_.prepare();
         auto [ec, n] = co_await socket_.async_read_some(asio::buffer(buf.data(), buf.size()), use_tuple);
         if (closed()) co_return;
@@ -71,6 +71,7 @@ asio::awaitable<void> session::write_loop() {
         ++stats_.writes;
         auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(writing_), use_tuple);
         writing_.clear();
+        wake(written_signal_);
         if (ec) {
             close(closed() ? close_reason_ : error_code{session_error::io_error});
             co_return;
