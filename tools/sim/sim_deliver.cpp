@@ -78,7 +78,7 @@ void smsc_simulator::impl::flush_waiting(const std::string& account) {
 }
 
 void smsc_simulator::impl::dispatch(delivery d) {
-    if (!running) return;
+    if (stopped) return;
     connection* c = pick_receiver(d.account);
     if (!c) {
         waiting[d.account].push_back(std::move(d));
@@ -106,7 +106,7 @@ void smsc_simulator::impl::dispatch(delivery d) {
     const auto conn_id = c->id;
     c->s->send_request(p, [w = weak_from_this(), dp, conn_id](const smpp::error_code& ec, const smpp::pdu* resp) {
         auto self = w.lock();
-        if (!self || !self->running) return;
+        if (!self || self->stopped) return;
         const bool ok = !ec && resp && resp->status == status::ok && resp->id() == smpp::command_id::deliver_sm_resp;
         if (ok) {
             --self->deliveries_outstanding;

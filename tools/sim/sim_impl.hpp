@@ -58,7 +58,8 @@ struct smsc_simulator::impl : std::enable_shared_from_this<smsc_simulator::impl>
     std::shared_ptr<link_faults> link;
     id_generator ids;
     delay_queue later;
-    bool running = false;
+    bool running = false; // accepting
+    bool stopped = false; // stop() ran: no more deliveries
 
     std::vector<std::shared_ptr<connection>> conns;
     std::uint64_t next_conn_id = 0;

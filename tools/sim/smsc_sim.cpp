@@ -25,7 +25,7 @@ smsc_simulator::impl::impl(asio::any_io_executor e, smsc_config c)
 }
 
 void smsc_simulator::impl::start() {
-    if (running) return;
+    if (running || stopped) return;
     acceptor.open(cfg.listen.protocol());
     acceptor.set_option(tcp::acceptor::reuse_address(true));
     acceptor.bind(cfg.listen);
@@ -102,6 +102,7 @@ void smsc_simulator::impl::forget(const connection& c) {
 
 void smsc_simulator::impl::stop() {
     running = false;
+    stopped = true;
     boost::system::error_code ec;
     acceptor.close(ec);
     inner.close(ec);
