@@ -9,7 +9,7 @@ using namespace twinsms::test;
 namespace {
 session_config short_timeout() {
     session_config c;
-    c.response_timeout = milliseconds{200};
+    c.response_timeout = milliseconds{1000}; // only the unanswered requests wait for it
     return c;
 }
 } // namespace
@@ -56,12 +56,19 @@ BOOST_AUTO_TEST_CASE(fail_with_standard_and_vendor_status) {
 BOOST_AUTO_TEST_CASE(drop_reads_but_never_answers) {
     auto e = bound(bind_type::transceiver, "acme", "secret", short_timeout());
     sim->set_drop(true);
-    auto a = request(*e, make_submit("4412", "into the void"));
-    BOOST_TEST(a.ec == error_code{session_error::response_timeout});
+    std::optional<error_code> dropped;
+    e->s->send_request(make_submit("4412", "into the void"),
+                       [&dropped](const error_code& ec, const pdu*) { dropped = ec; });
+    // The simulator reads in order: once a later enquire_link is answered,
+    // the submit has been read, and it was not answered.
+    BOOST_TEST((request(*e, pdu{status::ok, 0, enquire_link{}}).resp->id() == command_id::enquire_link_resp));
+    BOOST_TEST(!dropped.has_value());
     BOOST_TEST(sim->counters().submits_dropped == 1u);
     BOOST_REQUIRE_EQUAL(sim->messages().size(), 1u);
     BOOST_TEST(!sim->messages().back().answered);
     BOOST_TEST(sim->messages().back().text == "into the void");
+    run([&] { return dropped.has_value(); });
+    BOOST_TEST(*dropped == error_code{session_error::response_timeout});
     sim->set_drop(false);
     BOOST_TEST(request(*e, make_submit("4412", "back")).status() == status::ok);
 }
@@ -71,9 +78,14 @@ BOOST_AUTO_TEST_CASE(enquire_link_silence) {
     const pdu probe{status::ok, 0, enquire_link{}};
     BOOST_TEST((request(*e, probe).resp->id() == command_id::enquire_link_resp));
     BOOST_TEST(sim->set_answer_enquire_link(false));
-    BOOST_TEST(request(*e, probe).ec == error_code{session_error::response_timeout});
-    // Other traffic still flows.
+    std::optional<error_code> silent;
+    e->s->send_request(probe, [&silent](const error_code& ec, const pdu*) { silent = ec; });
+    // Other traffic still flows, and is read after the probe.
     BOOST_TEST(request(*e, make_submit("4412", "still here")).status() == status::ok);
+    BOOST_TEST(!silent.has_value());
+    BOOST_TEST(sim->counters().enquire_links_ignored == 1u);
+    run([&] { return silent.has_value(); });
+    BOOST_TEST(*silent == error_code{session_error::response_timeout});
     sim->set_answer_enquire_link(true);
     BOOST_TEST((request(*e, probe).resp->id() == command_id::enquire_link_resp));
 }
@@ -114,8 +126,11 @@ BOOST_AUTO_TEST_CASE(control_channel_commands) {
     using sim::run_command;
     BOOST_TEST(run_command(*sim, "throttle 3").ok);
     BOOST_TEST(sim->faults().throttle_every == 3u);
+    BOOST_TEST(run_command(*sim, "throttle for 60000").ok);
+    BOOST_TEST(sim->faults().throttling_now);
     BOOST_TEST(run_command(*sim, "throttle off").ok);
     BOOST_TEST(sim->faults().throttle_every == 0u);
+    BOOST_TEST(!sim->faults().throttling_now);
     BOOST_TEST(run_command(*sim, "fail ESME_RSUBMITFAIL").ok);
     BOOST_TEST(sim->faults().fail_status.value_or(0) == status::submitfail);
     BOOST_TEST(run_command(*sim, "fail 0x400 2").ok);

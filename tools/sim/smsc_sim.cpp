@@ -163,7 +163,10 @@ void smsc_simulator::set_accept_any(bool on) { impl_->cfg.accept_any = on; }
 
 const std::deque<received_message>& smsc_simulator::messages() const { return impl_->records; }
 void smsc_simulator::clear_messages() { impl_->records.clear(); }
-const sim_counters& smsc_simulator::counters() const { return impl_->counters; }
+const sim_counters& smsc_simulator::counters() const {
+    impl_->counters.enquire_links_ignored = impl_->link->enquire_links_swallowed;
+    return impl_->counters;
+}
 void smsc_simulator::on_message(std::function<void(const received_message&)> f) { impl_->on_message = std::move(f); }
 
 std::size_t smsc_simulator::bound_sessions(std::string_view account) const {

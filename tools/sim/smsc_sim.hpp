@@ -60,7 +60,7 @@ struct smsc_config {
     milliseconds redelivery_delay{1000}; // retry of a refused or failed deliver_sm
     unsigned max_delivery_attempts = 0;  // 0: retry until delivered
 
-    std::size_t max_records = 1'000'000; // oldest records are dropped beyond this
+    std::size_t max_records = 100'000; // oldest records are dropped beyond this (0: keep none)
     // Route each connection through a link_relay so enquire_link answering
     // can be switched off. Costs one extra loopback hop; false for benchmarks.
     bool link_faults = true;
@@ -106,6 +106,7 @@ struct sim_counters {
     std::uint64_t mo_requested = 0, mo_sent = 0;
     std::uint64_t delivery_retries = 0, deliveries_abandoned = 0;
     std::uint64_t other_requests = 0; // query_sm, cancel_sm, replace_sm (refused)
+    std::uint64_t enquire_links_ignored = 0; // swallowed by set_answer_enquire_link(false)
 };
 
 // An MO message (deliver_sm from the network to the ESME).
