@@ -1,0 +1,202 @@
+#include <algorithm>
+#include <charconv>
+#include <regex>
+#include <set>
+
+#include "config/profiles.hpp"
+#include "config/reader.hpp"
+
+namespace twinsms::config {
+namespace fs = std::filesystem;
+namespace {
+
+boost::asio::ip::tcp::endpoint parse_endpoint(const reader& r) {
+    const auto s = r.non_empty_str();
+    const auto colon = s.rfind(':');
+    if (colon == std::string::npos) r.fail("expected HOST:PORT, got '" + s + "'");
+    std::string host = s.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    unsigned port = 0;
+    const auto ps = s.substr(colon + 1);
+    auto [p, ec] = std::from_chars(ps.data(), ps.data() + ps.size(), port);
+    if (ec != std::errc{} || p != ps.data() + ps.size() || port > 65535) r.fail("invalid port in '" + s + "'");
+    boost::system::error_code aec;
+    auto addr = boost::asio::ip::make_address(host, aec);
+    if (aec) r.fail("expected an IP address, got '" + host + "'");
+    return {addr, static_cast<std::uint16_t>(port)};
+}
+
+profile_state parse_state(const reader& r) {
+    auto s = r.find("state");
+    return s && s->choice({"active", "passive"}) == 1 ? profile_state::passive : profile_state::active;
+}
+
+smpp::bind_type parse_bind_type(const reader& r) {
+    switch (r.choice({"transmitter", "receiver", "transceiver"})) {
+    case 0: return smpp::bind_type::transmitter;
+    case 1: return smpp::bind_type::receiver;
+    default: return smpp::bind_type::transceiver;
+    }
+}
+
+// The top-level key of a profile file, which must be the only one.
+reader single_root(const fs::path& file, std::string_view key) {
+    reader top{load_file(file.string()), file.string(), ""};
+    if (!top.node().IsMap()) top.fail("expected a mapping with '" + std::string{key} + ":' at the top");
+    auto r = top.at(key);
+    top.finish();
+    return r;
+}
+
+void read_session(const reader& r, smpp::session_config& s) {
+    s.window = static_cast<std::size_t>(r.int_or("window", static_cast<std::int64_t>(s.window), 1, 100'000));
+    s.response_timeout = r.duration_or("response_timeout", s.response_timeout);
+    s.keepalive.interval = r.duration_or("enquire_link_interval", s.keepalive.interval);
+    s.keepalive.misses = static_cast<unsigned>(r.int_or("enquire_link_misses", s.keepalive.misses, 1, 1000));
+    s.keepalive.inactivity = r.duration_or("inactivity_timeout", s.keepalive.inactivity);
+    s.bind_timeout = r.duration_or("bind_timeout", s.bind_timeout);
+}
+
+node_profile read_node(const fs::path& file) {
+    const auto r = single_root(file, "node");
+    node_profile n;
+    n.id = r.at("id").non_empty_str();
+    n.role = r.at("role").choice({"primary", "secondary"}) == 0 ? node_role::primary : node_role::secondary;
+    for (const auto& l : r.at("listen").items()) n.listen.push_back(parse_endpoint(l));
+    const auto st = r.at("store");
+    n.store.path = st.at("path").non_empty_str();
+    n.store.map_size_mb = static_cast<std::uint64_t>(st.int_or("map_size_mb", 1024, 16, 1 << 24));
+    if (auto d = st.find("durability")) n.store.mode = d->choice({"sync", "async"}) == 0 ? durability::sync : durability::async;
+    n.store.receipt_map_ttl = st.duration_or("receipt_map_ttl", n.store.receipt_map_ttl);
+    n.store.log_retention = st.duration_or("log_retention", n.store.log_retention);
+    st.finish();
+    if (auto lim = r.find("limits")) {
+        n.max_pdu_size = static_cast<std::uint32_t>(lim->int_or("max_pdu_size", n.max_pdu_size, 512, 1 << 24));
+        n.max_connections = static_cast<std::size_t>(lim->int_or("max_connections", 10'000, 1, 1'000'000));
+        lim->finish();
+    }
+    if (auto cs = r.find("client_sessions")) {
+        read_session(*cs, n.client_session);
+        cs->finish();
+    }
+    n.client_session.codec.max_pdu_size = n.max_pdu_size;
+    if (auto l = r.find("log_level")) n.log_level = std::string{std::array{"debug", "info", "warn", "error"}[l->choice({"debug", "info", "warn", "error"})]};
+    r.finish();
+    return n;
+}
+
+client_profile read_client(const fs::path& file) {
+    const auto r = single_root(file, "client");
+    client_profile c;
+    c.file = file;
+    c.name = r.str_or("name", file.stem().string());
+    c.state = parse_state(r);
+    auto& a = c.account;
+    a.system_id = r.at("system_id").non_empty_str();
+    if (a.system_id.size() > 15) r.at("system_id").fail("system_id is at most 15 characters (SMPP 3.4)");
+    a.password = r.at("password").secret();
+    if (a.password.size() > 8) r.at("password").fail("password is at most 8 characters (SMPP 3.4)");
+    if (auto b = r.find("binds")) {
+        a.allow_transmitter = a.allow_receiver = a.allow_transceiver = false;
+        for (const auto& t : b->items()) {
+            switch (parse_bind_type(t)) {
+            case smpp::bind_type::transmitter: a.allow_transmitter = true; break;
+            case smpp::bind_type::receiver: a.allow_receiver = true; break;
+            case smpp::bind_type::transceiver: a.allow_transceiver = true; break;
+            }
+        }
+    }
+    if (auto src = r.find("allowed_sources")) {
+        for (const auto& s : src->items()) {
+            std::string err;
+            auto range = smpp::ip_range::parse(s.str(), &err);
+            if (!range) s.fail(err);
+            a.allowed_sources.push_back(*range);
+        }
+    }
+    a.max_binds = static_cast<unsigned>(r.int_or("max_binds", 0, 0, 10'000));
+    if (auto t = r.find("tps")) a.tps = t->number(0, 1e7);
+    if (auto b = r.find("burst")) a.burst = b->number(0, 1e7);
+    a.active = c.state == profile_state::active;
+    r.finish();
+    return c;
+}
+
+carrier_profile read_carrier(const fs::path& file) {
+    const auto r = single_root(file, "carrier");
+    carrier_profile c;
+    c.file = file;
+    c.name = r.str_or("name", file.stem().string());
+    c.state = parse_state(r);
+    auto& l = c.link;
+    l.name = c.name;
+    l.host = r.at("host").non_empty_str();
+    l.port = static_cast<std::uint16_t>(r.at("port").integer(1, 65535));
+    if (auto b = r.find("bind")) l.bind = parse_bind_type(*b);
+    l.system_id = r.at("system_id").non_empty_str();
+    l.password = r.at("password").secret();
+    l.system_type = r.str_or("system_type", "");
+    l.interface_version = static_cast<std::uint8_t>(r.int_or("interface_version", 0x34, 0, 255));
+    c.binds = static_cast<unsigned>(r.int_or("binds", 1, 1, 64));
+    l.session.window = 10;
+    read_session(r, l.session);
+    if (auto t = r.find("tps")) l.tps = t->number(0, 1e7);
+    l.throttle_pause = r.duration_or("throttle_pause", l.throttle_pause);
+    if (auto rc = r.find("reconnect")) {
+        l.reconnect.initial = rc->duration_or("initial", l.reconnect.initial);
+        l.reconnect.max = rc->duration_or("max", l.reconnect.max);
+        rc->finish();
+        if (l.reconnect.max < l.reconnect.initial) rc->fail("max must not be below initial");
+    }
+    r.finish();
+    return c;
+}
+
+template <class T> std::vector<T> read_folder(const fs::path& dir, T (*read)(const fs::path&)) {
+    std::vector<fs::path> files;
+    if (fs::is_directory(dir))
+        for (const auto& e : fs::directory_iterator{dir})
+            if (e.is_regular_file() && (e.path().extension() == ".yaml" || e.path().extension() == ".yml"))
+                files.push_back(e.path());
+    std::sort(files.begin(), files.end()); // deterministic order, whatever the filesystem
+    std::vector<T> out;
+    for (const auto& f : files) out.push_back(read(f));
+    return out;
+}
+
+} // namespace
+
+std::vector<route_rule> read_routes(const fs::path& file, const profile_set& set);
+
+const client_profile* profile_set::client(std::string_view name) const {
+    for (const auto& c : clients)
+        if (c.name == name) return &c;
+    return nullptr;
+}
+
+const carrier_profile* profile_set::carrier(std::string_view name) const {
+    for (const auto& c : carriers)
+        if (c.name == name) return &c;
+    return nullptr;
+}
+
+profile_set load_profiles(const fs::path& dir) {
+    if (!fs::is_directory(dir)) throw config_error(dir.string() + ": not a profile folder");
+    profile_set set;
+    set.node = read_node(dir / "node.yaml");
+    set.clients = read_folder<client_profile>(dir / "clients", &read_client);
+    set.carriers = read_folder<carrier_profile>(dir / "carriers", &read_carrier);
+    std::set<std::string> names, system_ids;
+    for (const auto& c : set.clients) {
+        if (!names.insert(c.name).second) throw config_error(c.file.string() + ": client name '" + c.name + "' is used twice");
+        if (!system_ids.insert(c.account.system_id).second)
+            throw config_error(c.file.string() + ": system_id '" + c.account.system_id + "' is used by another client");
+    }
+    names.clear();
+    for (const auto& c : set.carriers)
+        if (!names.insert(c.name).second) throw config_error(c.file.string() + ": carrier name '" + c.name + "' is used twice");
+    if (fs::exists(dir / "routes.yaml")) set.routes = read_routes(dir / "routes.yaml", set);
+    return set;
+}
+
+} // namespace twinsms::config

@@ -1,0 +1,95 @@
+#pragma once
+// The node's configuration: YAML profiles in one folder, parsed once into
+// const structs.
+//
+//   DIR/node.yaml            node: id, role, listen, store, limits, log
+//   DIR/clients/*.yaml       client: one ESME account each
+//   DIR/carriers/*.yaml      carrier: one SMSC link each
+//   DIR/routes.yaml          routes: ordered rules
+//
+// Client and carrier profiles are `state: active | passive`; passive ones
+// are configured but not connected, and the cluster switches them at runtime.
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include "smpp/carrier/carrier_client.hpp"
+#include "smpp/server/account.hpp"
+
+namespace twinsms::config {
+
+enum class profile_state { active, passive };
+enum class node_role { primary, secondary };
+enum class durability { sync, async };
+
+struct store_settings {
+    std::filesystem::path path;
+    std::uint64_t map_size_mb = 1024;
+    durability mode = durability::sync;
+    std::chrono::milliseconds receipt_map_ttl{72LL * 3600 * 1000};
+    std::chrono::milliseconds log_retention{7LL * 24 * 3600 * 1000};
+};
+
+struct node_profile {
+    std::string id;
+    node_role role = node_role::primary;
+    std::vector<boost::asio::ip::tcp::endpoint> listen;
+    store_settings store;
+    std::uint32_t max_pdu_size = 64 * 1024;
+    std::size_t max_connections = 10'000;
+    smpp::session_config client_session; // window, timeouts, keepalive for client sessions
+    std::string log_level = "info";
+};
+
+struct client_profile {
+    std::string name;
+    profile_state state = profile_state::active;
+    smpp::client_account account;
+    std::filesystem::path file;
+};
+
+struct carrier_profile {
+    std::string name;
+    profile_state state = profile_state::active;
+    unsigned binds = 1; // parallel binds of this account
+    smpp::carrier_config link;
+    std::filesystem::path file;
+};
+
+enum class route_strategy { failover, weighted };
+
+struct route_rule {
+    std::string name;
+    // All present conditions must match; none means "everything".
+    std::vector<std::string> prefixes;      // destination_addr prefixes
+    std::optional<std::string> regex;       // destination_addr regex (ECMAScript)
+    std::vector<std::string> clients;       // source client profile names
+    std::vector<std::string> source_prefixes;
+    std::optional<std::string> service_type;
+    route_strategy strategy = route_strategy::failover;
+    struct target {
+        std::string carrier;
+        unsigned weight = 1;
+    };
+    std::vector<target> carriers;
+};
+
+struct profile_set {
+    node_profile node;
+    std::vector<client_profile> clients;
+    std::vector<carrier_profile> carriers;
+    std::vector<route_rule> routes;
+
+    const client_profile* client(std::string_view name) const;
+    const carrier_profile* carrier(std::string_view name) const;
+};
+
+// Loads and cross-checks a profile folder; throws config_error naming the
+// file, line, column and YAML path of the first problem.
+profile_set load_profiles(const std::filesystem::path& dir);
+
+} // namespace twinsms::config
