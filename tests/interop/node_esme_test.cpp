@@ -152,6 +152,32 @@ BOOST_FIXTURE_TEST_CASE(default_interface_version_0x50_is_accepted, node_fixture
     BOOST_TEST(!has(*res, "error"), "error: " << str(*res, "error"));
 }
 
+// node-smpp pipelines 500 submit_sm without waiting: every one arrives in
+// order and is answered, with the id we gave it.
+BOOST_FIXTURE_TEST_CASE(pipelined_burst_of_500, node_fixture) {
+    constexpr int n = 500;
+    auto peer = run_node_client({port_arg(), "nodeuser", "nodepw", "burst", std::to_string(n)});
+    BOOST_REQUIRE_MESSAGE(run_peer(peer), "node client did not finish: " << peer.describe());
+    dump_on_failure dump{peer, "node client"};
+    auto res = result_of(peer);
+    BOOST_REQUIRE(res.has_value());
+    BOOST_TEST(!has(*res, "error"), "error: " << str(*res, "error"));
+    BOOST_TEST(num(*res, "unbind_status") == 0);
+    const auto& statuses = res->at("burst_statuses").as_object();
+    BOOST_TEST(statuses.size() == 1u, json::serialize(statuses));
+    BOOST_TEST(num(statuses, "0") == n);
+    BOOST_REQUIRE(submits.size() == static_cast<std::size_t>(n));
+    const auto& ids = res->at("burst_ids").as_array();
+    BOOST_REQUIRE(ids.size() == static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        BOOST_TEST_CONTEXT("submit " << i) {
+            BOOST_TEST(submits[i].short_message == "burst " + std::to_string(i));
+            BOOST_TEST(ids[i].is_string());
+            if (ids[i].is_string()) BOOST_TEST(std::string{ids[i].as_string()} == submits[i].message_id);
+        }
+    }
+}
+
 // Shutting the listener down unbinds a bound node-smpp client, which answers.
 BOOST_FIXTURE_TEST_CASE(listener_stop_unbinds_the_client, node_fixture) {
     auto peer = run_node_client({port_arg(), "nodeuser", "nodepw", "wait-unbind"});

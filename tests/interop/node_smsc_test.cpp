@@ -36,9 +36,17 @@ public:
     }
     std::uint16_t port() const { return port_; }
     child_process& proc() { return proc_; }
-    std::vector<json::object> log() {
+    // Everything it logged so far. Reading also drains its stdout pipe,
+    // which node writes asynchronously: a test waiting for many lines must
+    // keep calling this (pump_until does) rather than look once.
+    const std::vector<json::object>& log() {
         proc_.poll();
-        return json_lines(proc_.out_lines());
+        const auto& out = proc_.out();
+        for (std::size_t nl; (nl = out.find('\n', parsed_)) != std::string::npos; parsed_ = nl + 1) {
+            auto objs = json_lines({out.substr(parsed_, nl - parsed_)});
+            if (!objs.empty()) log_.push_back(std::move(objs.front()));
+        }
+        return log_;
     }
     std::vector<json::object> log(std::string_view event) { return events(log(), event); }
     // Asks it to exit; kills it if it does not.
@@ -55,13 +63,16 @@ private:
     }
     child_process proc_;
     std::uint16_t port_ = 0;
+    std::size_t parsed_ = 0; // stdout bytes already split into log_
+    std::vector<json::object> log_;
 };
 
 struct recording_handler : carrier_handler {
     struct delivered {
         command_id id{};
-        std::uint8_t esm_class = 0;
+        std::uint8_t esm_class = 0, data_coding = 0;
         std::string source_addr, destination_addr, short_message;
+        std::optional<std::string> message_payload;
         std::optional<std::string> receipted_message_id;
         std::optional<std::uint8_t> message_state;
     };
@@ -74,11 +85,19 @@ struct recording_handler : carrier_handler {
         d.id = req.id();
         if (const auto* sm = req.as<deliver_sm>()) {
             d.esm_class = sm->esm_class;
+            d.data_coding = sm->data_coding;
             d.source_addr = sm->source_addr;
             d.destination_addr = sm->destination_addr;
             d.short_message = sm->short_message;
+            if (auto v = message_payload(sm->tlvs)) d.message_payload = std::string{*v};
             if (auto v = receipted_message_id(sm->tlvs)) d.receipted_message_id = std::string{*v};
             d.message_state = message_state(sm->tlvs);
+        } else if (const auto* ds = req.as<data_sm>()) {
+            d.esm_class = ds->esm_class;
+            d.data_coding = ds->data_coding;
+            d.source_addr = ds->source_addr;
+            d.destination_addr = ds->destination_addr;
+            if (auto v = message_payload(ds->tlvs)) d.message_payload = std::string{*v};
         }
         delivers.push_back(std::move(d));
         r.respond(status::ok);
@@ -200,6 +219,7 @@ void throttle_scenario(std::size_t window) {
     BOOST_TEST(client->stats().binds == 1u);
 
     // Node's side: N+1 submits, the 2nd throttled and resent.
+    pump_until(io, [&] { return smsc.log("submit").size() >= static_cast<std::size_t>(n + 1); }, 5s);
     auto submits = smsc.log("submit");
     BOOST_REQUIRE(submits.size() == static_cast<std::size_t>(n + 1));
     std::vector<std::string> first_seen, accepted;
@@ -355,6 +375,7 @@ BOOST_AUTO_TEST_CASE(reconnects_after_smsc_restart_on_same_port) {
         BOOST_TEST(slots[i].out.status == status::ok);
     }
     BOOST_TEST(slots[2].out.message_id != slots[3].out.message_id);
+    pump_until(io, [&] { return smsc2.log("submit").size() >= 2u; }, 5s);
     auto submits = smsc2.log("submit");
     BOOST_REQUIRE(submits.size() == 2u);
     BOOST_TEST(str(submits[0], "text") == text_of(2));
@@ -368,9 +389,10 @@ BOOST_AUTO_TEST_CASE(reconnects_after_smsc_restart_on_same_port) {
     smsc2.terminate();
 }
 
-// The SMSC probes us and later unbinds us (maintenance): we answer both, the
-// link goes down as "unbound", and the client binds again and carries on.
-BOOST_AUTO_TEST_CASE(smsc_initiated_enquire_link_and_unbind) {
+// The SMSC probes us, sends mobile-originated deliver_sm / data_sm, and later
+// unbinds us (maintenance): we answer all of it, the link goes down as
+// "unbound", and the client binds again and carries on.
+BOOST_AUTO_TEST_CASE(smsc_initiated_enquire_link_mo_and_unbind) {
     node_smsc smsc{{"--system-id", "carrier1", "--password", "cpw1", "--throttle-nth", "0"}};
     dump_on_failure dump{smsc.proc(), "node SMSC"};
     asio::io_context io;
@@ -389,6 +411,34 @@ BOOST_AUTO_TEST_CASE(smsc_initiated_enquire_link_and_unbind) {
     BOOST_REQUIRE(pump_until(io, [&] { return slots[0].done; }, 10s));
     BOOST_TEST(slots[0].out.status == status::ok);
 
+    // Mobile-originated traffic as node-smpp encodes it.
+    BOOST_REQUIRE(smsc.proc().write_stdin("mo\n"));
+    BOOST_REQUIRE(pump_until(io, [&] { return h.delivers.size() >= 4u && smsc.log("mo_resp").size() == 3u; }, 5s));
+    {
+        BOOST_REQUIRE(h.delivers.size() == 4u); // the receipt for message 0, then the MOs
+        const auto& ucs2 = h.delivers[1];
+        BOOST_TEST((ucs2.id == command_id::deliver_sm));
+        BOOST_TEST(ucs2.esm_class == 0);
+        BOOST_TEST(ucs2.data_coding == 8);
+        BOOST_TEST(ucs2.source_addr == "46709998877");
+        BOOST_TEST(ucs2.destination_addr == "twinsms");
+        BOOST_TEST(hex(ucs2.short_message) == hex(ucs2_be(u"Ответ ✓")));
+        const auto& payload = h.delivers[2];
+        BOOST_TEST((payload.id == command_id::deliver_sm));
+        BOOST_TEST(payload.short_message.empty());
+        std::string expected;
+        for (int i = 0; i < 10; ++i) expected += "mobile originated payload 0123456789 ";
+        expected.pop_back();
+        BOOST_TEST(payload.message_payload.value_or("") == expected);
+        const auto& ds = h.delivers[3];
+        BOOST_TEST((ds.id == command_id::data_sm));
+        BOOST_TEST(ds.message_payload.value_or("") == "data sm from node");
+        for (const auto& r : smsc.log("mo_resp")) {
+            BOOST_TEST(num(r, "status") == 0);
+            BOOST_TEST(str(r, "command") == (str(r, "kind") == "data_sm" ? "data_sm_resp" : "deliver_sm_resp"));
+        }
+    }
+
     BOOST_REQUIRE(smsc.proc().write_stdin("unbind\n"));
     BOOST_REQUIRE(pump_until(io, [&] { return h.link_downs == 1 && !smsc.log("unbind_resp").empty(); }, 5s));
     BOOST_TEST(num(smsc.log("unbind_resp").front(), "status") == 0);
@@ -399,6 +449,7 @@ BOOST_AUTO_TEST_CASE(smsc_initiated_enquire_link_and_unbind) {
     submit(*client, 1, slots, completion);
     BOOST_REQUIRE(pump_until(io, [&] { return slots[1].done; }, 10s));
     BOOST_TEST(slots[1].out.status == status::ok);
+    pump_until(io, [&] { return smsc.log("submit").size() >= 2u; }, 5s);
     auto submits = smsc.log("submit");
     BOOST_REQUIRE(submits.size() == 2u);
     BOOST_TEST(num(submits[0], "session") != num(submits[1], "session")); // sent on the new bind
@@ -407,6 +458,89 @@ BOOST_AUTO_TEST_CASE(smsc_initiated_enquire_link_and_unbind) {
     BOOST_TEST(pump_until(io, [&] { return smsc.log("close").size() == 2u; }, 5s));
     BOOST_TEST(smsc.log("unbind").size() == 1u); // ours, on the second session
     smsc.terminate();
+}
+
+// 300 submits through a window of 20 with a receipt for each: responses and
+// receipt requests interleave on the link; order and matching hold.
+BOOST_AUTO_TEST_CASE(bulk_300_with_receipts_window_20) {
+    constexpr int n = 300;
+    node_smsc smsc{{"--system-id", "carrier1", "--password", "cpw1", "--throttle-nth", "0"}};
+    dump_on_failure dump{smsc.proc(), "node SMSC"};
+    asio::io_context io;
+    recording_handler h;
+    auto client = std::make_shared<carrier_client>(io.get_executor(), config(smsc.port(), 20), &h);
+    client->start();
+    BOOST_REQUIRE(pump_until(io, [&] { return client->bound(); }, 10s));
+
+    std::vector<outcome_slot> slots;
+    std::vector<int> completion;
+    for (int i = 0; i < n; ++i) submit(*client, i, slots, completion);
+    BOOST_REQUIRE_MESSAGE(pump_until(io, [&] {
+        return completion.size() == static_cast<std::size_t>(n) && h.delivers.size() == static_cast<std::size_t>(n);
+    }, 30s), "completed " << completion.size() << ", receipts " << h.delivers.size());
+
+    std::set<std::string> ids;
+    int failed = 0;
+    for (const auto& s : slots) {
+        if (s.out.ec || s.out.status != status::ok) ++failed;
+        ids.insert(s.out.message_id);
+    }
+    BOOST_TEST(failed == 0);
+    BOOST_TEST(ids.size() == static_cast<std::size_t>(n));
+    std::set<std::string> receipted;
+    for (const auto& d : h.delivers) receipted.insert(d.receipted_message_id.value_or(""));
+    BOOST_TEST(receipted == ids);
+
+    BOOST_REQUIRE(pump_until(io, [&] { return smsc.log("submit").size() >= static_cast<std::size_t>(n); }, 10s));
+    auto submits = smsc.log("submit");
+    BOOST_REQUIRE(submits.size() == static_cast<std::size_t>(n));
+    int out_of_order = 0;
+    for (int i = 0; i < n; ++i)
+        if (str(submits[i], "text") != text_of(i) || str(submits[i], "message_id") != slots[i].out.message_id)
+            ++out_of_order;
+    BOOST_TEST(out_of_order == 0);
+    BOOST_TEST(pump_until(io, [&] { return smsc.log("deliver_resp").size() == static_cast<std::size_t>(n); }, 10s));
+
+    BOOST_REQUIRE(stop_client(io, client));
+    smsc.terminate();
+}
+
+// stop() while the SMSC is unreachable: no hang, and what was queued is
+// handed back as failed (session_error::closed), not dropped.
+BOOST_AUTO_TEST_CASE(stop_while_smsc_down_fails_queued) {
+    auto smsc = std::make_unique<node_smsc>(
+        std::vector<std::string>{"--system-id", "carrier1", "--password", "cpw1", "--throttle-nth", "0"});
+    asio::io_context io;
+    recording_handler h;
+    auto client = std::make_shared<carrier_client>(io.get_executor(), config(smsc->port(), 10), &h);
+    client->start();
+    BOOST_REQUIRE(pump_until(io, [&] { return client->bound(); }, 10s));
+    smsc->proc().kill();
+    smsc.reset();
+    BOOST_REQUIRE(pump_until(io, [&] { return h.link_downs == 1; }, 5s));
+
+    std::vector<outcome_slot> slots;
+    std::vector<int> completion;
+    submit(*client, 0, slots, completion);
+    submit(*client, 1, slots, completion);
+    pump_until(io, [] { return false; }, 150ms); // reconnect attempts are refused
+    BOOST_TEST(completion.empty());
+
+    const auto t0 = std::chrono::steady_clock::now();
+    BOOST_REQUIRE(stop_client(io, client));
+    BOOST_REQUIRE(pump_until(io, [&] { return completion.size() == 2u; }, 5s));
+    BOOST_TEST((std::chrono::steady_clock::now() - t0 < 2s));
+    BOOST_TEST((completion == std::vector<int>{0, 1}));
+    for (const auto& s : slots) BOOST_TEST(s.out.ec == error_code{session_error::closed}, s.out.ec.message());
+    // Nothing more is accepted after stop().
+    bool late = false;
+    submit_outcome late_out;
+    client->submit(make_submit(9), [&](const submit_outcome& o) {
+        late = true;
+        late_out = o;
+    });
+    BOOST_REQUIRE(pump_until(io, [&] { return late; }, 2s));
+    BOOST_TEST(late_out.ec == error_code{session_error::closed});
 }
 
 BOOST_AUTO_TEST_SUITE_END()

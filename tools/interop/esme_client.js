@@ -13,6 +13,9 @@
 // MODE bind-only:    bind_transceiver and report the status.
 // MODE bind-default-version: the same, with node-smpp's default
 //                    interface_version (0x50, SMPP 5.0) as many peers send it.
+// MODE burst:        bind_transceiver, then IDLE_MS is a count: send that many
+//                    submit_sm back to back without waiting, collect every
+//                    submit_sm_resp, unbind.
 // MODE wait-unbind:  bind_transceiver, print {"event":"bound"}, then wait for
 //                    the server to unbind us and answer it.
 //
@@ -40,8 +43,8 @@ let finished = false;
 function finish(code) {
   if (finished) return;
   finished = true;
-  process.stdout.write(JSON.stringify(result) + '\n');
-  process.exit(code);
+  // Exit once the line is out: stdout to a pipe is asynchronous in node.
+  process.stdout.write(JSON.stringify(result) + '\n', () => process.exit(code));
 }
 
 setTimeout(() => { result.error = 'watchdog timeout'; finish(3); }, 15000);
@@ -90,6 +93,30 @@ session.on('connect', async () => {
   if (mode === 'wait-unbind') {
     process.stdout.write(JSON.stringify({ event: 'bound' }) + '\n');
     return; // the unbind handler answers and closes
+  }
+  if (mode === 'burst') {
+    const count = idleMs;
+    const statuses = {};
+    const ids = [];
+    await new Promise((resolve) => {
+      let answered = 0;
+      for (let i = 0; i < count; i++) {
+        session.submit_sm({
+          source_addr: 'NodeBurst', destination_addr: '4670' + String(i).padStart(7, '0'),
+          data_coding: 0, short_message: 'burst ' + i,
+        }, (resp) => {
+          statuses[resp.command_status] = (statuses[resp.command_status] || 0) + 1;
+          ids[i] = resp.message_id;
+          if (++answered === count) resolve();
+        });
+      }
+    });
+    result.burst_statuses = statuses;
+    result.burst_ids = ids;
+    const unbind = await step((done) => session.unbind(done));
+    result.unbind_status = unbind.command_status;
+    session.close();
+    return;
   }
   if (idleMs > 0) await new Promise((r) => setTimeout(r, idleMs));
 

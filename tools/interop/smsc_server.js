@@ -17,6 +17,9 @@
 // unbind. Commands on stdin, one a line, act on every bound session:
 //   unbind        send unbind (SMSC-initiated, as at maintenance), close after the resp
 //   enquire_link  probe the client
+//   mo            send three mobile-originated messages: a UCS-2 deliver_sm,
+//                 a deliver_sm whose text is in message_payload (> 255
+//                 octets), and a data_sm with message_payload
 // Exits on SIGTERM or when stdin closes.
 'use strict';
 const smpp = require('smpp');
@@ -34,6 +37,10 @@ for (let i = 0; i < argv.length; i++) {
 }
 
 function log(obj) { process.stdout.write(JSON.stringify(obj) + '\n'); }
+
+// Known to the C++ test.
+const MO_UCS2_TEXT = 'Ответ ✓';
+const MO_PAYLOAD_TEXT = ('mobile originated payload ' + '0123456789 ').repeat(10).trim();
 
 let submits = 0;     // every submit_sm received, on any session
 let throttled = false;
@@ -145,7 +152,8 @@ server.on('error', (e) => {
 });
 server.listen(opts.port, '127.0.0.1', () => log({ event: 'listening', port: server.address().port }));
 
-process.on('SIGTERM', () => { log({ event: 'exit' }); process.exit(0); });
+// stdout to a pipe is asynchronous in node: exit once the last line is out.
+process.on('SIGTERM', () => process.stdout.write(JSON.stringify({ event: 'exit' }) + '\n', () => process.exit(0)));
 function command(cmd) {
   for (const [sid, session] of live) {
     if (cmd === 'unbind') {
@@ -158,6 +166,22 @@ function command(cmd) {
     } else if (cmd === 'enquire_link') {
       log({ event: 'send_enquire_link', session: sid });
       session.enquire_link((resp) => log({ event: 'enquire_link_resp', session: sid, status: resp.command_status }));
+    } else if (cmd === 'mo') {
+      const answer = (kind) => (resp) =>
+        log({ event: 'mo_resp', session: sid, kind, command: resp.command, status: resp.command_status });
+      session.deliver_sm({
+        source_addr: '46709998877', destination_addr: 'twinsms', data_coding: 8,
+        short_message: MO_UCS2_TEXT,
+      }, answer('ucs2'));
+      session.deliver_sm({
+        source_addr: '46709998877', destination_addr: 'twinsms', data_coding: 0,
+        short_message: '', message_payload: MO_PAYLOAD_TEXT,
+      }, answer('payload'));
+      session.data_sm({
+        source_addr: '46709998877', destination_addr: 'twinsms', data_coding: 0,
+        message_payload: 'data sm from node',
+      }, answer('data_sm'));
+      log({ event: 'send_mo', session: sid });
     } else if (cmd) {
       log({ event: 'bad_command', command: cmd });
       return;
