@@ -59,8 +59,10 @@ public:
     std::vector<std::string> other_requests;
     std::unique_ptr<client_listener> listener;
 
-    explicit listener_fixture(std::vector<client_account> accounts) {
+    explicit listener_fixture(std::vector<client_account> accounts,
+                              std::chrono::milliseconds bind_timeout = std::chrono::seconds(5)) {
         listener_config cfg;
+        cfg.session.bind_timeout = bind_timeout;
         cfg.endpoint = {asio::ip::make_address("127.0.0.1"), 0};
         cfg.session.system_id = "twinsms";
         cfg.session.response_timeout = std::chrono::seconds(5);

@@ -16,6 +16,9 @@
 // MODE burst:        bind_transceiver, then IDLE_MS is a count: send that many
 //                    submit_sm back to back without waiting, collect every
 //                    submit_sm_resp, unbind.
+// MODE long-dest:     bind_transceiver, submit_sm to a 25-digit destination
+//                    (SMPP 3.4 allows 20; node-smpp does not check), report
+//                    which PDU answered it and its status, unbind.
 // MODE wait-unbind:  bind_transceiver, print {"event":"bound"}, then wait for
 //                    the server to unbind us and answer it.
 //
@@ -59,6 +62,8 @@ session.on('close', () => { result.closed = true; finish(0); });
 session.on('pdu', (pdu) => {
   const expected = ['bind_transceiver_resp', 'enquire_link_resp', 'submit_sm_resp', 'deliver_sm',
                     'unbind_resp', 'enquire_link', 'unbind'];
+  // (generic_nack lands here too, and also in the callback of the request
+  // whose sequence_number it carries: node-smpp matches by sequence only.)
   if (!expected.includes(pdu.command)) {
     result.unexpected.push({ command: pdu.command, command_id: pdu.command_id, status: pdu.command_status });
   }
@@ -93,6 +98,17 @@ session.on('connect', async () => {
   if (mode === 'wait-unbind') {
     process.stdout.write(JSON.stringify({ event: 'bound' }) + '\n');
     return; // the unbind handler answers and closes
+  }
+  if (mode === 'long-dest') {
+    const r = await step((done) => session.submit_sm({
+      source_addr: 'NodeESME', destination_addr: '4670123456789012345678901', data_coding: 0, short_message: 'x',
+    }, done));
+    result.submit_resp_command = r.command;
+    result.submit_resp_status = r.command_status;
+    const unbind = await step((done) => session.unbind(done));
+    result.unbind_status = unbind.command_status;
+    session.close();
+    return;
   }
   if (mode === 'burst') {
     const count = idleMs;
