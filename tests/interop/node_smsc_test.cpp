@@ -178,23 +178,43 @@ struct require_node {
     }
 };
 
+// One carrier_client on its own io_context. Members are declared so that
+// the io_context (and with it any coroutine still holding the client) goes
+// before the handler and the outcome slots the client's callbacks write to;
+// the client is stopped on every exit path, a failed REQUIRE included.
+struct carrier_fixture {
+    std::vector<outcome_slot> slots;
+    std::vector<int> completion;
+    recording_handler h;
+    asio::io_context io;
+    std::shared_ptr<carrier_client> client;
+
+    void start_client(const carrier_config& cfg) {
+        client = std::make_shared<carrier_client>(io.get_executor(), cfg, &h);
+        client->start();
+    }
+    void throttle_scenario(std::size_t window);
+
+    ~carrier_fixture() {
+        if (client) stop_client(io, client);
+        client.reset();
+        io.restart();
+        io.poll();
+    }
+};
+
 // N ordered submits, the 2nd answered ESME_RTHROTTLED once; all must end
 // accepted with distinct ids, the throttled one resent, receipts matched,
 // and stop() must unbind. With window 1 the carrier must also accept them
 // strictly in submit order.
-void throttle_scenario(std::size_t window) {
+void carrier_fixture::throttle_scenario(std::size_t window) {
     constexpr int n = 6;
     node_smsc smsc{{"--system-id", "carrier1", "--password", "cpw1", "--throttle-nth", "2"}};
     dump_on_failure dump{smsc.proc(), "node SMSC"};
 
-    asio::io_context io;
-    recording_handler h;
-    auto client = std::make_shared<carrier_client>(io.get_executor(), config(smsc.port(), window), &h);
-    client->start();
+    start_client(config(smsc.port(), window));
     BOOST_REQUIRE_MESSAGE(pump_until(io, [&] { return client->bound(); }, 10s), "carrier client never bound");
 
-    std::vector<outcome_slot> slots;
-    std::vector<int> completion;
     for (int i = 0; i < n; ++i) submit(*client, i, slots, completion);
     const bool all_done = pump_until(io, [&] {
         return completion.size() == static_cast<std::size_t>(n) && h.delivers.size() == static_cast<std::size_t>(n);
@@ -295,20 +315,17 @@ void throttle_scenario(std::size_t window) {
 
 BOOST_AUTO_TEST_SUITE(node_smpp_smsc, *boost::unit_test::precondition(require_node{}))
 
-BOOST_AUTO_TEST_CASE(throttle_pause_resend_in_order_window_1) { throttle_scenario(1); }
+BOOST_FIXTURE_TEST_CASE(throttle_pause_resend_in_order_window_1, carrier_fixture) { throttle_scenario(1); }
 
-BOOST_AUTO_TEST_CASE(throttle_pause_resend_window_10) { throttle_scenario(10); }
+BOOST_FIXTURE_TEST_CASE(throttle_pause_resend_window_10, carrier_fixture) { throttle_scenario(10); }
 
-BOOST_AUTO_TEST_CASE(refused_bind_is_retried_with_backoff) {
+BOOST_FIXTURE_TEST_CASE(refused_bind_is_retried_with_backoff, carrier_fixture) {
     node_smsc smsc{{"--system-id", "carrier1", "--password", "cpw1"}};
     dump_on_failure dump{smsc.proc(), "node SMSC"};
-    asio::io_context io;
-    recording_handler h;
     auto cfg = config(smsc.port(), 10);
     cfg.password = "wrongpw";
-    auto client = std::make_shared<carrier_client>(io.get_executor(), cfg, &h);
     const auto t0 = std::chrono::steady_clock::now();
-    client->start();
+    start_client(cfg);
     BOOST_TEST(pump_until(io, [&] { return client->stats().bind_failures >= 3; }, 10s));
     const auto took = std::chrono::steady_clock::now() - t0;
     BOOST_TEST(!client->bound());
@@ -324,19 +341,14 @@ BOOST_AUTO_TEST_CASE(refused_bind_is_retried_with_backoff) {
     smsc.terminate();
 }
 
-BOOST_AUTO_TEST_CASE(reconnects_after_smsc_restart_on_same_port) {
+BOOST_FIXTURE_TEST_CASE(reconnects_after_smsc_restart_on_same_port, carrier_fixture) {
     auto smsc1 = std::make_unique<node_smsc>(
         std::vector<std::string>{"--system-id", "carrier1", "--password", "cpw1", "--throttle-nth", "0"});
     const std::uint16_t port = smsc1->port();
 
-    asio::io_context io;
-    recording_handler h;
-    auto client = std::make_shared<carrier_client>(io.get_executor(), config(port, 10), &h);
-    client->start();
+    start_client(config(port, 10));
     BOOST_REQUIRE(pump_until(io, [&] { return client->bound(); }, 10s));
 
-    std::vector<outcome_slot> slots;
-    std::vector<int> completion;
     submit(*client, 0, slots, completion);
     BOOST_REQUIRE(pump_until(io, [&] { return slots[0].done; }, 10s));
     BOOST_TEST(slots[0].out.status == status::ok);
@@ -392,21 +404,16 @@ BOOST_AUTO_TEST_CASE(reconnects_after_smsc_restart_on_same_port) {
 // The SMSC probes us, sends mobile-originated deliver_sm / data_sm, and later
 // unbinds us (maintenance): we answer all of it, the link goes down as
 // "unbound", and the client binds again and carries on.
-BOOST_AUTO_TEST_CASE(smsc_initiated_enquire_link_mo_and_unbind) {
+BOOST_FIXTURE_TEST_CASE(smsc_initiated_enquire_link_mo_and_unbind, carrier_fixture) {
     node_smsc smsc{{"--system-id", "carrier1", "--password", "cpw1", "--throttle-nth", "0"}};
     dump_on_failure dump{smsc.proc(), "node SMSC"};
-    asio::io_context io;
-    recording_handler h;
-    auto client = std::make_shared<carrier_client>(io.get_executor(), config(smsc.port(), 10), &h);
-    client->start();
+    start_client(config(smsc.port(), 10));
     BOOST_REQUIRE(pump_until(io, [&] { return client->bound(); }, 10s));
 
     BOOST_REQUIRE(smsc.proc().write_stdin("enquire_link\n"));
     BOOST_REQUIRE(pump_until(io, [&] { return !smsc.log("enquire_link_resp").empty(); }, 5s));
     BOOST_TEST(num(smsc.log("enquire_link_resp").front(), "status") == 0);
 
-    std::vector<outcome_slot> slots;
-    std::vector<int> completion;
     submit(*client, 0, slots, completion);
     BOOST_REQUIRE(pump_until(io, [&] { return slots[0].done; }, 10s));
     BOOST_TEST(slots[0].out.status == status::ok);
@@ -462,18 +469,13 @@ BOOST_AUTO_TEST_CASE(smsc_initiated_enquire_link_mo_and_unbind) {
 
 // 300 submits through a window of 20 with a receipt for each: responses and
 // receipt requests interleave on the link; order and matching hold.
-BOOST_AUTO_TEST_CASE(bulk_300_with_receipts_window_20) {
+BOOST_FIXTURE_TEST_CASE(bulk_300_with_receipts_window_20, carrier_fixture) {
     constexpr int n = 300;
     node_smsc smsc{{"--system-id", "carrier1", "--password", "cpw1", "--throttle-nth", "0"}};
     dump_on_failure dump{smsc.proc(), "node SMSC"};
-    asio::io_context io;
-    recording_handler h;
-    auto client = std::make_shared<carrier_client>(io.get_executor(), config(smsc.port(), 20), &h);
-    client->start();
+    start_client(config(smsc.port(), 20));
     BOOST_REQUIRE(pump_until(io, [&] { return client->bound(); }, 10s));
 
-    std::vector<outcome_slot> slots;
-    std::vector<int> completion;
     for (int i = 0; i < n; ++i) submit(*client, i, slots, completion);
     BOOST_REQUIRE_MESSAGE(pump_until(io, [&] {
         return completion.size() == static_cast<std::size_t>(n) && h.delivers.size() == static_cast<std::size_t>(n);
@@ -507,20 +509,15 @@ BOOST_AUTO_TEST_CASE(bulk_300_with_receipts_window_20) {
 
 // stop() while the SMSC is unreachable: no hang, and what was queued is
 // handed back as failed (session_error::closed), not dropped.
-BOOST_AUTO_TEST_CASE(stop_while_smsc_down_fails_queued) {
+BOOST_FIXTURE_TEST_CASE(stop_while_smsc_down_fails_queued, carrier_fixture) {
     auto smsc = std::make_unique<node_smsc>(
         std::vector<std::string>{"--system-id", "carrier1", "--password", "cpw1", "--throttle-nth", "0"});
-    asio::io_context io;
-    recording_handler h;
-    auto client = std::make_shared<carrier_client>(io.get_executor(), config(smsc->port(), 10), &h);
-    client->start();
+    start_client(config(smsc->port(), 10));
     BOOST_REQUIRE(pump_until(io, [&] { return client->bound(); }, 10s));
     smsc->proc().kill();
     smsc.reset();
     BOOST_REQUIRE(pump_until(io, [&] { return h.link_downs == 1; }, 5s));
 
-    std::vector<outcome_slot> slots;
-    std::vector<int> completion;
     submit(*client, 0, slots, completion);
     submit(*client, 1, slots, completion);
     pump_until(io, [] { return false; }, 150ms); // reconnect attempts are refused
@@ -533,14 +530,11 @@ BOOST_AUTO_TEST_CASE(stop_while_smsc_down_fails_queued) {
     BOOST_TEST((completion == std::vector<int>{0, 1}));
     for (const auto& s : slots) BOOST_TEST(s.out.ec == error_code{session_error::closed}, s.out.ec.message());
     // Nothing more is accepted after stop().
-    bool late = false;
-    submit_outcome late_out;
-    client->submit(make_submit(9), [&](const submit_outcome& o) {
-        late = true;
-        late_out = o;
-    });
-    BOOST_REQUIRE(pump_until(io, [&] { return late; }, 2s));
-    BOOST_TEST(late_out.ec == error_code{session_error::closed});
+    // (Shared state: the callback may outlive this scope on a failure path.)
+    auto late = std::make_shared<std::optional<submit_outcome>>();
+    client->submit(make_submit(9), [late](const submit_outcome& o) { *late = o; });
+    BOOST_REQUIRE(pump_until(io, [&] { return late->has_value(); }, 2s));
+    BOOST_TEST((*late)->ec == error_code{session_error::closed});
 }
 
 BOOST_AUTO_TEST_SUITE_END()
