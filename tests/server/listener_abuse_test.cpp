@@ -137,3 +137,14 @@ BOOST_FIXTURE_TEST_CASE(submit_before_bind_is_refused, fixture) {
     BOOST_TEST(hdr[15] == 9);
     BOOST_TEST(requests_from.empty());
 }
+
+BOOST_FIXTURE_TEST_CASE(destroying_without_stop_closes_clients_and_is_safe, fixture) {
+    // Run under ASan this also guards the accept loop, which resumes after
+    // the listener is gone (it must not touch it then).
+    start();
+    auto c = bind(bind_type::transceiver, "alice", "secret");
+    BOOST_TEST_REQUIRE(c.bound());
+    listener.reset();
+    BOOST_REQUIRE(run_until(io, [&] { return c.probe->closed; }));
+    BOOST_TEST(c.probe->why == error_code{session_error::peer_closed}, c.probe->why.message());
+}

@@ -47,14 +47,19 @@ void client_listener::start() {
 asio::ip::tcp::endpoint client_listener::local_endpoint() const { return acceptor_.local_endpoint(); }
 
 asio::awaitable<void> client_listener::accept_loop() {
+    // The listener may be destroyed without stop() while this coroutine is
+    // suspended; it then resumes (accept aborted, or a completion already
+    // queued) after `this` is gone. Check `alive` before touching members.
+    const std::weak_ptr<void> alive = alive_;
     while (!stopping_) {
         auto [ec, sock] = co_await acceptor_.async_accept(use_tuple);
-        if (stopping_ || ec == asio::error::operation_aborted) co_return;
+        if (alive.expired() || stopping_ || ec == asio::error::operation_aborted) co_return;
         if (ec) {
             // EMFILE and friends: keep listening, the condition may clear.
             log::warn("listener", "accept_failed").kv("error", ec.message());
             asio::steady_timer t{executor_, std::chrono::milliseconds(100)};
             co_await t.async_wait(use_tuple);
+            if (alive.expired()) co_return;
             continue;
         }
         if (clients_.size() >= cfg_.max_connections) {

@@ -81,6 +81,7 @@ private:
     std::map<std::string, token_bucket, std::less<>> buckets_;
     std::uint64_t throttled_ = 0;
     bool stopping_ = false;
+    std::shared_ptr<void> alive_ = std::make_shared<int>(0); // expires with us; see accept_loop()
 };
 
 } // namespace twinsms::smpp
