@@ -1,4 +1,8 @@
 #define BOOST_TEST_MODULE carrier_link
+#include <cstdio>
+#include <fstream>
+
+#include <boost/asio/read.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include "carrier/carrier_harness.hpp"
@@ -153,12 +157,13 @@ BOOST_AUTO_TEST_CASE(stop_during_reconnect_backoff_is_prompt) {
     for (int i : {0, 1}) BOOST_TEST(h.outcomes[i]->ec == error_code{session_error::closed});
 }
 
-// KNOWN BUG in smpp::session (not ours to fix here): when unbind() gives up
-// draining after unbind_timeout, it sends the unbind through send_request,
-// which puts it in the backlog behind the full window, so it leaves only when
-// the unanswered request hits response_timeout: stop() takes ~4 s here, not
-// ~0.2 s. Remove the decorator once session::unbind() sends the unbind
-// outside the window.
+// Session-layer bug, not ours to fix here: at commit 48cccbb, once
+// session::unbind() gives up draining (unbind_timeout) it sends the unbind
+// through send_request, which parks it in the backlog behind the full
+// window, and then waits for its answer for the whole response_timeout:
+// stop() takes ~4 s here instead of ~0.2 s. A fix bounding that wait by
+// unbind_timeout is in progress in src/smpp/session; drop the decorator
+// once it is committed (the test passes with it).
 BOOST_AUTO_TEST_CASE(stop_with_an_unanswered_full_window_is_bounded, *boost::unit_test::expected_failures(1)) {
     // The SMSC never answers: stop() gives up draining after unbind_timeout
     // and must then get the unbind out, not wait for the response timeout.
@@ -177,4 +182,82 @@ BOOST_AUTO_TEST_CASE(stop_with_an_unanswered_full_window_is_bounded, *boost::uni
     BOOST_TEST_REQUIRE(h.wait_done(3));
     BOOST_TEST(h.outcomes[0]->ec); // the unanswered one fails, it is not lost
     for (int i : {1, 2}) BOOST_TEST(h.outcomes[i]->ec == error_code{session_error::closed});
+}
+
+BOOST_AUTO_TEST_CASE(stop_while_the_bind_is_unanswered_is_prompt) {
+    // An SMSC that accepts TCP but never answers the bind.
+    carrier_harness h;
+    tcp::acceptor mute{h.io, {asio::ip::make_address("127.0.0.1"), 0}};
+    h.cfg.port = mute.local_endpoint().port();
+    h.cfg.session.response_timeout = ms{5000};
+    h.start();
+    h.submit_n(2);
+    tcp::socket peer{h.io};
+    std::array<std::uint8_t, 16> bind_hdr{};
+    bool got_bind = false;
+    mute.async_accept(peer, [&](const error_code& ec) {
+        if (!ec) asio::async_read(peer, asio::buffer(bind_hdr), [&](const error_code& e, std::size_t) { got_bind = !e; });
+    });
+    BOOST_TEST_REQUIRE(run_until(h.io, [&] { return got_bind; }));
+    BOOST_TEST(bind_hdr[7] == 0x09); // bind_transceiver
+    const auto t0 = steady::now();
+    BOOST_TEST_REQUIRE(h.run([&] { return h.client->stop(); }));
+    // Queued messages are handed back now, not when the bind times out.
+    BOOST_TEST_REQUIRE(h.wait_done(2, ms{3000}));
+    const auto took = duration_cast<ms>(steady::now() - t0);
+    BOOST_TEST((took < ms{1000}), "queued messages failed after " << took.count() << " ms");
+    for (int i : {0, 1}) BOOST_TEST(h.outcomes[i]->ec == error_code{session_error::closed});
+}
+
+namespace {
+// How many connections to 127.0.0.1:`port` the kernel has stuck in SYN_SENT.
+std::size_t syn_sent_to(std::uint16_t port) {
+    std::ifstream f{"/proc/net/tcp"};
+    char want[16];
+    std::snprintf(want, sizeof want, ":%04X 02 ", port); // rem_address port, then st == SYN_SENT
+    std::size_t n = 0;
+    for (std::string line; std::getline(f, line);) n += line.find(want) != std::string::npos;
+    return n;
+}
+} // namespace
+
+BOOST_AUTO_TEST_CASE(stop_while_connecting_to_a_blackholed_smsc_is_prompt) {
+    // A listener whose accept queue is full drops SYNs: connects hang, as
+    // towards an SMSC behind a firewall that drops packets.
+    carrier_harness h;
+    tcp::acceptor full{h.io};
+    full.open(tcp::v4());
+    full.bind({asio::ip::make_address("127.0.0.1"), 0});
+    full.listen(0);
+    const auto port = full.local_endpoint().port();
+    std::vector<std::unique_ptr<tcp::socket>> fillers;
+    for (int i = 0; i < 4; ++i) {
+        fillers.push_back(std::make_unique<tcp::socket>(h.io));
+        fillers.back()->async_connect(full.local_endpoint(), [](const error_code&) {});
+    }
+    BOOST_TEST_REQUIRE(run_until(h.io, [&] { return syn_sent_to(port) > 0; }), "could not fill the accept queue");
+    const auto before = syn_sent_to(port);
+    h.cfg.port = port;
+    h.cfg.connect_timeout = ms{20'000};
+    h.start();
+    h.submit_n(1);
+    // The carrier's own connect hangs too: one more SYN_SENT socket.
+    BOOST_TEST_REQUIRE(run_until(h.io, [&] { return syn_sent_to(port) > before; }));
+    const auto t0 = steady::now();
+    BOOST_TEST_REQUIRE(h.run([&] { return h.client->stop(); }));
+    // The queued message is handed back now, not after connect_timeout.
+    BOOST_TEST_REQUIRE(h.wait_done(1, ms{3000}));
+    BOOST_TEST((steady::now() - t0 < ms{1000}));
+    BOOST_TEST(h.outcomes[0]->ec == error_code{session_error::closed});
+}
+
+BOOST_AUTO_TEST_CASE(stop_right_after_start_is_prompt) {
+    // stop() while the first resolve is still running: no connect may start.
+    carrier_harness h;
+    h.start();
+    h.submit_n(1);
+    BOOST_TEST_REQUIRE(h.run([&] { return h.client->stop(); }));
+    BOOST_TEST_REQUIRE(h.wait_done(1, ms{3000}));
+    BOOST_TEST(h.outcomes[0]->ec == error_code{session_error::closed});
+    BOOST_TEST(h.smsc.binds.empty());
 }

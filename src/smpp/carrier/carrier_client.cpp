@@ -88,6 +88,7 @@ asio::awaitable<void> carrier_client::run() {
 asio::awaitable<std::shared_ptr<session>> carrier_client::connect_and_bind() {
     asio::ip::tcp::resolver resolver{executor_};
     auto [rec, endpoints] = co_await resolver.async_resolve(cfg_.host, std::to_string(cfg_.port), use_tuple);
+    if (stopping_) co_return nullptr; // stop() came during the resolve: do not start a connect
     if (rec) {
         log::warn("carrier", "resolve_failed").kv("carrier", cfg_.name).kv("host", cfg_.host).kv("error", rec.message());
         co_return nullptr;
@@ -98,7 +99,9 @@ asio::awaitable<std::shared_ptr<session>> carrier_client::connect_and_bind() {
     guard.async_wait([&sock](const error_code& ec) {
         if (!ec) sock.close();
     });
+    connecting_ = &sock;
     auto [cec, ep] = co_await asio::async_connect(sock, endpoints, use_tuple);
+    connecting_ = nullptr;
     guard.cancel();
     if (cec || !sock.is_open()) {
         log::warn("carrier", "connect_failed").kv("carrier", cfg_.name).kv("host", cfg_.host).kv("port", cfg_.port)
@@ -108,8 +111,10 @@ asio::awaitable<std::shared_ptr<session>> carrier_client::connect_and_bind() {
     auto s = session::create(std::move(sock), role::esme, cfg_.session);
     s->set_handler(this);
     s->start();
+    binding_ = s;
     auto r = co_await s->bind(cfg_.bind, {cfg_.system_id, cfg_.password, cfg_.system_type, cfg_.interface_version,
                                           cfg_.addr_ton, cfg_.addr_npi, cfg_.address_range});
+    binding_.reset();
     if (r.ec || r.status != status::ok) {
         ++stats_.bind_failures;
         log::warn("carrier", "bind_failed").kv("carrier", cfg_.name).kv("system_id", cfg_.system_id)
@@ -202,6 +207,14 @@ asio::awaitable<void> carrier_client::stop() {
     stopping_ = true;
     retry_timer_.cancel();
     queue_signal_.cancel();
+    // A connect or bind in progress would otherwise hold run(), and with it
+    // the queued messages it hands back, until connect_timeout or the bind's
+    // response_timeout (an SMSC that accepts TCP but never answers the bind).
+    if (connecting_) {
+        error_code ignored;
+        connecting_->close(ignored); // async_connect then ends with operation_aborted
+    }
+    if (binding_) binding_->close();
     if (session_) co_await session_->unbind();
     link_closed_.cancel();
 }

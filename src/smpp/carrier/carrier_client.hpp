@@ -100,6 +100,8 @@ private:
     carrier_config cfg_;
     carrier_handler* handler_;
     std::shared_ptr<session> session_;
+    asio::ip::tcp::socket* connecting_ = nullptr; // while connect_and_bind() connects, for stop()
+    std::shared_ptr<session> binding_;            // while connect_and_bind() binds, for stop()
     std::deque<item> queue_;
     asio::steady_timer queue_signal_; // wakes the send loop: new work, pause over, link gone
     asio::steady_timer link_closed_;  // wakes run() when the session ends
