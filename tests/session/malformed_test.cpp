@@ -222,14 +222,18 @@ BOOST_AUTO_TEST_CASE(malformed_response_fails_only_its_request) {
     asio::co_spawn(io, [&]() -> asio::awaitable<void> {
         auto b = co_await read_pdu(smsc);
         pdu ok{st::ok, b.hdr.sequence_number, smpp::bind_transceiver_resp{}};
-        co_await write_all(smsc, encoded(ok));
+        auto ok_bytes = encoded(ok);
+        co_await write_all(smsc, std::move(ok_bytes));
         for (int i = 0; i < 3; ++i) {
             auto r = co_await read_pdu(smsc);
             if (r.ec) co_return;
             const auto seq = r.hdr.sequence_number;
-            if (i == 0) co_await write_all(smsc, bytes{}.raw(std::string(70, '7')).finish(0x80000004, seq));
-            if (i == 1) co_await write_all(smsc, bytes{}.finish(0x80000000, seq, st::syserr));
-            if (i == 2) co_await write_all(smsc, bytes{}.cstr("good").finish(0x80000004, seq));
+            // Built outside the co_await expression: GCC 12 mishandles temporaries there.
+            std::vector<std::uint8_t> out;
+            if (i == 0) out = bytes{}.raw(std::string(70, '7')).finish(0x80000004, seq);
+            if (i == 1) out = bytes{}.finish(0x80000000, seq, st::syserr);
+            if (i == 2) out = bytes{}.cstr("good").finish(0x80000004, seq);
+            co_await write_all(smsc, std::move(out));
         }
     }, asio::detached);
     BOOST_REQUIRE(bind_now(io, *client).status == st::ok);
@@ -238,7 +242,8 @@ BOOST_AUTO_TEST_CASE(malformed_response_fails_only_its_request) {
     std::vector<owned_pdu> resps;
     asio::co_spawn(io, [&]() -> asio::awaitable<void> {
         for (int i = 0; i < 3; ++i) {
-            auto [ec, r] = co_await client->async_request(submit(), use_tuple);
+            const pdu req = submit();
+            auto [ec, r] = co_await client->async_request(req, use_tuple);
             ecs.push_back(ec);
             resps.push_back(std::move(r));
         }

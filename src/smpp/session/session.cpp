@@ -1,3 +1,5 @@
+#include <optional>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -202,9 +204,28 @@ asio::awaitable<void> session::unbind() {
         co_await window_signal_.async_wait(use_tuple);
     deadline.cancel();
     if (closed()) co_return;
-    auto [ec, resp] = co_await async_request(pdu{status::ok, 0, smpp::unbind{}}, use_tuple);
-    (void)resp;
-    log::info("session", "unbound").kv("peer", cfg_.name).kv("remote", remote_).kv("resp", ec ? ec.message() : "ok");
+    // Then wait for unbind_resp, also bounded by unbind_timeout as the config
+    // documents (it used to wait the whole response_timeout, 30s by default,
+    // for a peer that ignores unbind). The answer may come after this frame is
+    // gone (close() fails it), hence the shared flag.
+    auto answer = std::make_shared<std::optional<error_code>>();
+    send_request(pdu{status::ok, 0, smpp::unbind{}}, [this, self, answer](const error_code& ec, const pdu*) {
+        *answer = ec;
+        // Close right here, while the response is handled: the reader then
+        // stops after this PDU, so the peer's FIN that follows cannot turn
+        // the close reason into peer_closed.
+        close_after_flush(session_error::unbound);
+        wake(window_signal_);
+    });
+    asio::steady_timer resp_deadline{executor_, clock::now() + cfg_.unbind_timeout};
+    resp_deadline.async_wait([this, self](const error_code& ec) {
+        if (!ec) wake(window_signal_);
+    });
+    while (!closed() && !*answer && clock::now() < resp_deadline.expiry())
+        co_await window_signal_.async_wait(use_tuple);
+    resp_deadline.cancel();
+    log::info("session", "unbound").kv("peer", cfg_.name).kv("remote", remote_)
+        .kv("resp", !*answer ? std::string{"timeout"} : **answer ? (*answer)->message() : std::string{"ok"});
     close_after_flush(session_error::unbound);
 }
 

@@ -38,7 +38,9 @@ struct session_config {
     std::chrono::milliseconds response_timeout{30'000};
     keepalive_config keepalive{};
     std::chrono::milliseconds bind_timeout{30'000};   // smsc role: must bind within this
-    std::chrono::milliseconds unbind_timeout{5'000};  // drain + unbind_resp wait on graceful unbind
+    // Graceful unbind: bounds the drain of outstanding requests, then
+    // (afresh) the wait for unbind_resp.
+    std::chrono::milliseconds unbind_timeout{5'000};
     // Requests the peer may have outstanding with us; beyond this we answer
     // ESME_RTHROTTLED instead of queueing without bound.
     std::size_t max_incoming_pending = 1000;
@@ -115,7 +117,8 @@ public:
     asio::awaitable<void> wait_for_window();
 
     // Graceful end: stop sending, let outstanding requests finish (up to
-    // unbind_timeout), send unbind, wait for unbind_resp, close.
+    // unbind_timeout), send unbind, wait for unbind_resp (up to
+    // unbind_timeout again), close after flushing.
     asio::awaitable<void> unbind();
     void close(const error_code& why = session_error::closed);
 
