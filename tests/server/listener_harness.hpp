@@ -17,6 +17,7 @@
 
 #include "session/loopback.hpp"
 #include "smpp/server/listener.hpp"
+#include "smpp/session/responder.hpp"
 #include "smpp/session/responses.hpp"
 
 namespace twinsms::smpp {
@@ -94,6 +95,8 @@ public:
     std::unique_ptr<client_listener> listener;
     std::vector<std::string> requests_from; // account of each request the application saw
     std::vector<const client_account*> bound_accounts;
+    bool hold = false;            // keep requests unanswered, in `held`
+    std::vector<responder> held;  // as an application waiting for its store
 
     listener_harness() {
         cfg.endpoint = {asio::ip::make_address("127.0.0.1"), 0};
@@ -168,6 +171,7 @@ public:
 private:
     void on_request(session& s, const client_account& a, const pdu& req) {
         requests_from.push_back(a.system_id);
+        if (hold) return held.push_back(responder{s, req});
         if (req.id() != command_id::submit_sm) return s.respond_status(req, status::ok);
         pdu r = make_response(req, status::ok);
         const std::string id = a.system_id + "-" + std::to_string(requests_from.size());
