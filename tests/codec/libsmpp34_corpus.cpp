@@ -53,6 +53,10 @@ const std::string binary_udh = [] {
     return s;
 }();
 const std::string payload300(300, 'p');
+// tlv::cstring views its argument's storage (NUL included), so it needs
+// strings that outlive the PDU, never temporaries.
+const std::string receipt_id = "5f3a9c2e";
+const std::string busy_text = "busy";
 
 } // namespace
 
@@ -112,7 +116,7 @@ std::vector<corpus_entry> accepted_corpus() {
 
     auto d1 = sm<deliver_sm>("447700900456", "447700900123", "id:5f3a9c2e stat:DELIVRD err:000");
     d1.esm_class = 0x04;
-    d1.tlvs = {tlv::cstring(tag::receipted_message_id, "5f3a9c2e"), tlv::u8(tag::message_state, 2),
+    d1.tlvs = {tlv::cstring(tag::receipted_message_id, receipt_id), tlv::u8(tag::message_state, 2),
                tlv{tag::network_error_code, std::string_view{"\x03\x00\x22", 3}}};
     c.push_back(entry("deliver_sm receipt", d1, 20));
     auto d2 = sm<deliver_sm>("447700900456", "80080", "STOP");
@@ -219,7 +223,7 @@ std::vector<corpus_entry> real_peer_corpus() {
     c.push_back(entry("data_sm_resp with failure tlvs",
                       resp<data_sm_resp>("abc123", {tlv::u8(tag::delivery_failure_reason, 1),
                                                     tlv{tag::network_error_code, std::string_view{"\x03\x00\x01", 3}},
-                                                    tlv::cstring(tag::additional_status_info_text, "busy")}),
+                                                    tlv::cstring(tag::additional_status_info_text, busy_text)}),
                       9, status::deliveryfailure,
                       "SMPP 3.4 section 4.7.2 defines these TLVs; libsmpp34's data_sm_resp frame has no TLV part"));
     return c;

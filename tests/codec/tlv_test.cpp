@@ -22,6 +22,15 @@ BOOST_AUTO_TEST_CASE(integer_builders_own_their_bytes) {
     BOOST_TEST(!(copy == tlv(tag::qos_time_to_live, std::string_view{"\x01\x02\x03\x05", 4})));
 }
 
+// tlv::cstring keeps a view of its argument, so a temporary must not bind.
+template <class S>
+concept makes_cstring_tlv = requires(S&& s) { tlv::cstring(tag::receipted_message_id, std::forward<S>(s)); };
+static_assert(makes_cstring_tlv<std::string&>);
+static_assert(makes_cstring_tlv<const std::string&>);
+static_assert(!makes_cstring_tlv<std::string>);
+static_assert(!makes_cstring_tlv<const char (&)[4]>);
+static_assert(!makes_cstring_tlv<std::string_view>);
+
 BOOST_AUTO_TEST_CASE(cstring_builder_includes_nul) {
     const std::string id = "abc";
     const tlv t = tlv::cstring(tag::receipted_message_id, id);

@@ -1,9 +1,9 @@
 // Decoder: a bounds-checked field reader driven by each body's visit().
 #include <algorithm>
-#include <cstring>
 #include <utility>
 
 #include "smpp/codec/codec.hpp"
+#include "smpp/codec/scan.hpp"
 
 namespace twinsms::smpp {
 namespace {
@@ -16,62 +16,60 @@ inline std::uint16_t load16(const std::uint8_t* p) noexcept {
 }
 
 // After the first failure every further call is a no-op, so visit() needs no
-// error checks of its own and the first failure is the one reported.
+// error checks of its own and the first failure is the one reported. A
+// failure also empties the rest of the input, which makes "no-op" fall out
+// of each field's own bounds check instead of a separate test per field.
 class reader {
 public:
-    reader(const std::uint8_t* base, std::size_t end) noexcept : base_{base}, pos_{header_size}, end_{end} {}
+    reader(const std::uint8_t* base, std::size_t end) noexcept
+        : base_{base}, cur_{base + header_size}, end_{base + end} {}
 
     bool ok() const noexcept { return failure_.code == codec_error::ok; }
-    bool at_end() const noexcept { return pos_ == end_; }
-    std::size_t pos() const noexcept { return pos_; }
+    bool at_end() const noexcept { return cur_ == end_; }
     const codec_failure& failure() const noexcept { return failure_; }
 
     void fail(codec_error e, const char* field) noexcept {
-        if (ok()) failure_ = {e, field, static_cast<std::uint32_t>(pos_)};
+        if (ok()) failure_ = {e, field, static_cast<std::uint32_t>(cur_ - base_)};
+        end_ = cur_;
     }
 
     void u8(std::uint8_t& v, const char* field) noexcept {
-        if (!ok()) return;
-        if (pos_ >= end_) return fail(codec_error::field_truncated, field);
-        v = base_[pos_++];
+        if (cur_ == end_) return fail(codec_error::field_truncated, field);
+        v = *cur_++;
     }
     void u32(std::uint32_t& v, const char* field) noexcept {
-        if (!ok()) return;
-        if (end_ - pos_ < 4) return fail(codec_error::field_truncated, field);
-        v = load32(base_ + pos_);
-        pos_ += 4;
+        if (left() < 4) return fail(codec_error::field_truncated, field);
+        v = load32(cur_);
+        cur_ += 4;
     }
     void cstr(std::string_view& v, const char* field, std::size_t max) noexcept {
-        if (!ok()) return;
-        const std::size_t avail = end_ - pos_;
+        const std::size_t avail = left();
         const std::size_t limit = std::min(avail, max);
-        const void* nul = std::memchr(base_ + pos_, 0, limit);
-        if (nul == nullptr)
+        const std::size_t n = detail::find_nul(cur_, limit);
+        if (n == limit)
             return fail(avail < max ? codec_error::field_truncated : codec_error::cstring_unterminated, field);
-        const auto n = static_cast<std::size_t>(static_cast<const std::uint8_t*>(nul) - (base_ + pos_));
-        v = std::string_view{reinterpret_cast<const char*>(base_ + pos_), n};
-        pos_ += n + 1;
+        v = std::string_view{reinterpret_cast<const char*>(cur_), n};
+        cur_ += n + 1;
     }
     void octets8(std::string_view& v, const char* field) noexcept {
-        std::uint8_t len = 0;
-        u8(len, "sm_length");
-        if (!ok()) return;
-        if (end_ - pos_ < len) return fail(codec_error::field_truncated, field);
-        v = std::string_view{reinterpret_cast<const char*>(base_ + pos_), len};
-        pos_ += len;
+        if (cur_ == end_) return fail(codec_error::field_truncated, "sm_length");
+        const std::uint8_t len = *cur_++;
+        if (left() < len) return fail(codec_error::field_truncated, field);
+        v = std::string_view{reinterpret_cast<const char*>(cur_), len};
+        cur_ += len;
     }
     bool optional_body(bool& omitted) noexcept {
         omitted = at_end();
         return !omitted;
     }
     void tlvs(tlv_list& list) {
-        while (ok() && pos_ < end_) {
-            if (end_ - pos_ < 4) return fail(codec_error::tlv_truncated, "tlv");
-            const std::uint16_t t = load16(base_ + pos_);
-            const std::uint16_t len = load16(base_ + pos_ + 2);
-            if (end_ - pos_ - 4 < len) return fail(codec_error::tlv_length_overrun, "tlv");
-            list.emplace_back(t, std::string_view{reinterpret_cast<const char*>(base_ + pos_ + 4), len});
-            pos_ += 4 + std::size_t{len};
+        while (cur_ != end_) {
+            if (left() < 4) return fail(codec_error::tlv_truncated, "tlv");
+            const std::uint16_t t = load16(cur_);
+            const std::uint16_t len = load16(cur_ + 2);
+            if (left() - 4 < len) return fail(codec_error::tlv_length_overrun, "tlv");
+            list.emplace_back(t, std::string_view{reinterpret_cast<const char*>(cur_ + 4), len});
+            cur_ += 4 + std::size_t{len};
         }
     }
     template <class List> void dests(List& list) {
@@ -90,7 +88,7 @@ public:
             } else if (d.dest_flag == dest_address::distribution_list) {
                 cstr(d.address, "dl_name", max_len::addr21);
             } else {
-                --pos_;
+                --cur_;
                 return fail(codec_error::invalid_dest_flag, "dest_flag");
             }
             if (ok()) list.push_back(d);
@@ -110,17 +108,33 @@ public:
     }
 
 private:
+    std::size_t left() const noexcept { return static_cast<std::size_t>(end_ - cur_); }
+
     const std::uint8_t* base_;
-    std::size_t pos_;
-    std::size_t end_;
+    const std::uint8_t* cur_;
+    const std::uint8_t* end_;
     codec_failure failure_{};
 };
 
+// Puts a default-constructed alternative I in `b`. When `b` already holds
+// one (a connection decodes the same few types over and over) it is
+// assigned from a blank instance instead of re-emplaced: emplace
+// value-initialises, which zeroes the whole body (a few hundred bytes with
+// the inline TLV storage) on every decode, and frees any spilled list.
+template <std::size_t I> void reset_to(body& b) {
+    using T = std::variant_alternative_t<I, body>;
+    if (T* cur = std::get_if<I>(&b)) {
+        static const T blank{};
+        *cur = blank;
+    } else {
+        b.template emplace<I>();
+    }
+}
+
 template <std::size_t... I>
 bool emplace_by_id(body& b, std::uint32_t id, std::index_sequence<I...>) {
-    return ((static_cast<std::uint32_t>(std::variant_alternative_t<I, body>::id) == id
-                 ? (b.template emplace<I>(), true)
-                 : false) ||
+    return ((static_cast<std::uint32_t>(std::variant_alternative_t<I, body>::id) == id ? (reset_to<I>(b), true)
+                                                                                      : false) ||
             ...);
 }
 
@@ -143,7 +157,13 @@ codec_failure decode(std::span<const std::uint8_t> frame, pdu& out, const codec_
     out.sequence_number = h.sequence_number;
 
     reader r{frame.data(), frame.size()};
-    std::visit([&r](auto& b) { std::decay_t<decltype(b)>::visit(b, r); }, out.body);
+    // One flattened function per body type on a local reader, so the
+    // cursor stays in a register (see write() in encode.cpp).
+    std::visit([&r](auto& b) TWINSMS_FLATTEN {
+        reader local = r;
+        std::decay_t<decltype(b)>::visit(b, local);
+        r = local;
+    }, out.body);
     if (r.ok() && !r.at_end()) r.fail(codec_error::trailing_bytes, "body");
     codec_failure f = r.failure();
     f.command = cmd;

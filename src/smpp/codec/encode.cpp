@@ -3,9 +3,16 @@
 #include <cstring>
 
 #include "smpp/codec/codec.hpp"
+#include "smpp/codec/scan.hpp"
 
 namespace twinsms::smpp {
 namespace {
+
+// Strings are checked before anything is written; inline, since a memchr
+// call costs more than scanning the dozen bytes an address has.
+inline bool has_nul(std::string_view v) noexcept {
+    return detail::find_nul(reinterpret_cast<const std::uint8_t*>(v.data()), v.size()) != v.size();
+}
 
 class sizer {
 public:
@@ -17,7 +24,7 @@ public:
     void u32(const std::uint32_t&, const char*) noexcept { size_ += 4; }
     void cstr(const std::string_view& v, const char* field, std::size_t max) noexcept {
         if (v.size() >= max) fail(codec_error::field_too_long, field);
-        else if (v.find('\0') != std::string_view::npos) fail(codec_error::embedded_nul, field);
+        else if (has_nul(v)) fail(codec_error::embedded_nul, field);
         size_ += v.size() + 1;
     }
     void octets8(const std::string_view& v, const char* field) noexcept {
@@ -119,7 +126,7 @@ public:
 
 private:
     void copy(std::string_view v) noexcept {
-        if (!v.empty()) std::memcpy(p_, v.data(), v.size());
+        detail::copy_short(p_, v.data(), v.size());
         p_ += v.size();
     }
     std::uint8_t* p_;
@@ -131,14 +138,25 @@ void write(const pdu& p, std::uint8_t* out, std::size_t size) noexcept {
     store32(out + 8, p.status);
     store32(out + 12, p.sequence_number);
     writer w{out + header_size};
-    std::visit([&w](const auto& b) { std::decay_t<decltype(b)>::visit(b, w); }, p.body);
+    // Everything is inlined into one function per body type (flatten) and
+    // runs on a local writer: otherwise the output pointer lives in memory
+    // and, since byte stores may alias anything, is reloaded and stored back
+    // around every single byte written.
+    std::visit([&w](const auto& b) TWINSMS_FLATTEN {
+        writer local = w;
+        std::decay_t<decltype(b)>::visit(b, local);
+    }, p.body);
 }
 
 } // namespace
 
 codec_failure encoded_size(const pdu& p, std::size_t& size, const codec_options& opt) {
     sizer s;
-    std::visit([&s](const auto& b) { std::decay_t<decltype(b)>::visit(b, s); }, p.body);
+    std::visit([&s](const auto& b) TWINSMS_FLATTEN {
+        sizer local = s;
+        std::decay_t<decltype(b)>::visit(b, local);
+        s = local;
+    }, p.body);
     codec_failure f = s.failure();
     if (!f && s.size() > opt.max_pdu_size) f = {codec_error::pdu_too_large, "command_length", 0};
     f.command = p.id();

@@ -7,8 +7,10 @@
 //
 // Each body lists its wire layout once, in visit(); the decoder, encoder and
 // size computation are all field visitors over that single description.
+#include <array>
 #include <cstdint>
 #include <string_view>
+#include <utility>
 #include <variant>
 
 #include <boost/container/small_vector.hpp>
@@ -363,7 +365,13 @@ struct pdu {
     smpp::body body;
 
     command_id id() const noexcept {
-        return std::visit([](const auto& b) { return std::decay_t<decltype(b)>::id; }, body);
+        // A table indexed by the alternative, not std::visit: the encoder
+        // asks for the id on every PDU and a visit is an indirect call.
+        static constexpr auto ids = []<std::size_t... I>(std::index_sequence<I...>) {
+            return std::array<command_id, sizeof...(I)>{std::variant_alternative_t<I, smpp::body>::id...};
+        }(std::make_index_sequence<std::variant_size_v<smpp::body>>{});
+        const std::size_t i = body.index();
+        return i < ids.size() ? ids[i] : command_id::generic_nack; // generic_nack if valueless
     }
     template <class T> T* as() noexcept { return std::get_if<T>(&body); }
     template <class T> const T* as() const noexcept { return std::get_if<T>(&body); }

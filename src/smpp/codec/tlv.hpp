@@ -79,6 +79,9 @@ public:
     static tlv cstring(std::uint16_t t, const std::string& s) noexcept {
         return tlv{t, std::string_view{s.c_str(), s.size() + 1}};
     }
+    // The tlv would view a temporary that dies at the end of the statement
+    // (a literal or string_view argument converts to one): refuse to compile.
+    static tlv cstring(std::uint16_t t, std::string&& s) = delete;
 
     std::uint16_t tag() const noexcept { return tag_; }
     std::string_view value() const noexcept {
