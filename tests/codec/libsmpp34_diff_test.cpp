@@ -71,11 +71,9 @@ int l34_dump(std::uint32_t type, void* tt, l34_sink& sink) {
 #define O_C_OCTET(inst, par, size) if (!(inst command_status)) C_OCTET(inst, par, size)
 #define OCTET8(inst, par, size, lenval) sink.octets(#par, inst par, lenval);
 #define OCTET16(inst, par, size) sink.octets(#par, inst par, inst length);
-#define TLV(inst, par, do_tlv)                                                  \
+#define TLV(inst, par, do_tlv)                                                      \
     for (tlv_t* aux_tlv = inst par; aux_tlv != nullptr; aux_tlv = aux_tlv->next) { \
-        sink.in_tlv = true;                                                     \
-        do_tlv(aux_tlv);                                                        \
-        sink.in_tlv = false;                                                    \
+        sink.in_tlv = true; do_tlv(aux_tlv); sink.in_tlv = false;                  \
     }
 #define DAD(inst, par, do_dad) \
     for (dad_t* aux_dad = inst par; aux_dad != nullptr; aux_dad = aux_dad->next) { do_dad(aux_dad); }
