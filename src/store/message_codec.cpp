@@ -1,0 +1,307 @@
+#include "store/message_codec.hpp"
+
+#include <limits>
+
+namespace twinsms::store {
+namespace {
+
+class writer {
+public:
+    explicit writer(std::string& out) : out_{out} {}
+
+    void u8(std::uint8_t v) { out_ += static_cast<char>(v); }
+    void varint(std::uint64_t v) {
+        while (v >= 0x80) {
+            out_ += static_cast<char>((v & 0x7f) | 0x80);
+            v >>= 7;
+        }
+        out_ += static_cast<char>(v);
+    }
+    void time(epoch_ms t) {
+        // Zigzag: small magnitudes of either sign stay short.
+        varint((static_cast<std::uint64_t>(t) << 1) ^ static_cast<std::uint64_t>(t >> 63));
+    }
+    void bytes(std::string_view s) {
+        varint(s.size());
+        out_ += s;
+    }
+    void bytes(const std::vector<std::uint8_t>& v) {
+        bytes(std::string_view{reinterpret_cast<const char*>(v.data()), v.size()});
+    }
+
+private:
+    std::string& out_;
+};
+
+// Every read checks what is left; after the first failure all reads fail,
+// so decoders can read everything and check ok() once at the end.
+class reader {
+public:
+    explicit reader(std::string_view in) noexcept : in_{in} {}
+
+    bool ok() const noexcept { return ok_; }
+    bool at_end() const noexcept { return ok_ && pos_ == in_.size(); }
+
+    std::uint8_t u8() noexcept {
+        if (!ok_ || pos_ >= in_.size()) return fail();
+        return static_cast<std::uint8_t>(in_[pos_++]);
+    }
+    std::uint64_t varint() noexcept {
+        std::uint64_t v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            const std::uint8_t b = u8();
+            if (!ok_) return 0;
+            // The tenth byte may only carry the top bit.
+            if (shift == 63 && b > 1) return fail();
+            v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
+            if (!(b & 0x80)) return v;
+        }
+        return fail();
+    }
+    std::uint32_t u32() noexcept {
+        const auto v = varint();
+        if (v > std::numeric_limits<std::uint32_t>::max()) return fail();
+        return static_cast<std::uint32_t>(v);
+    }
+    epoch_ms time() noexcept {
+        const auto z = varint();
+        return static_cast<epoch_ms>((z >> 1) ^ (~(z & 1) + 1));
+    }
+    bool flag() noexcept {
+        const auto b = u8();
+        if (b > 1) return fail();
+        return b == 1;
+    }
+    msg_state state() noexcept {
+        const auto b = u8();
+        if (b > static_cast<std::uint8_t>(msg_state::cancelled)) return static_cast<msg_state>(fail());
+        return static_cast<msg_state>(b);
+    }
+    std::string_view bytes() noexcept {
+        const auto n = varint();
+        if (!ok_ || n > in_.size() - pos_) {
+            fail();
+            return {};
+        }
+        const auto s = in_.substr(pos_, n);
+        pos_ += n;
+        return s;
+    }
+    void bytes(std::string& out) { out.assign(bytes()); }
+    void bytes(std::vector<std::uint8_t>& out) {
+        const auto s = bytes();
+        out.assign(s.begin(), s.end());
+    }
+    bool version() noexcept { return u8() == codec_version && ok_; }
+
+private:
+    std::uint8_t fail() noexcept {
+        ok_ = false;
+        return 0;
+    }
+
+    std::string_view in_;
+    std::size_t pos_ = 0;
+    bool ok_ = true;
+};
+
+} // namespace
+
+std::string encode(const message& m) {
+    std::string out;
+    out.reserve(48 + m.account.size() + m.route.size() + m.carrier.size() + m.carrier_message_id.size() +
+                m.pdu.size());
+    writer w{out};
+    w.u8(codec_version);
+    w.varint(m.id.value);
+    w.bytes(m.account);
+    w.time(m.accepted_at);
+    w.time(m.not_before);
+    w.time(m.expires_at);
+    w.time(m.next_attempt);
+    w.time(m.done_at);
+    w.u8(static_cast<std::uint8_t>(m.state));
+    w.varint(m.attempts);
+    w.u8(m.in_flight ? 1 : 0);
+    w.varint(m.last_status);
+    w.bytes(m.route);
+    w.bytes(m.carrier);
+    w.bytes(m.carrier_message_id);
+    w.bytes(m.pdu);
+    return out;
+}
+
+bool decode(std::string_view in, message& m) {
+    reader r{in};
+    if (!r.version()) return false;
+    m.id.value = r.varint();
+    r.bytes(m.account);
+    m.accepted_at = r.time();
+    m.not_before = r.time();
+    m.expires_at = r.time();
+    m.next_attempt = r.time();
+    m.done_at = r.time();
+    m.state = r.state();
+    m.attempts = r.u32();
+    m.in_flight = r.flag();
+    m.last_status = r.u32();
+    r.bytes(m.route);
+    r.bytes(m.carrier);
+    r.bytes(m.carrier_message_id);
+    r.bytes(m.pdu);
+    return r.at_end();
+}
+
+std::string encode(const delivery& d) {
+    std::string out;
+    out.reserve(40 + d.account.size() + d.pdu.size());
+    writer w{out};
+    w.u8(codec_version);
+    w.varint(d.id.value);
+    w.bytes(d.account);
+    w.time(d.created_at);
+    w.time(d.expires_at);
+    w.varint(d.message.value);
+    w.varint(d.attempts);
+    w.bytes(d.pdu);
+    return out;
+}
+
+bool decode(std::string_view in, delivery& d) {
+    reader r{in};
+    if (!r.version()) return false;
+    d.id.value = r.varint();
+    r.bytes(d.account);
+    d.created_at = r.time();
+    d.expires_at = r.time();
+    d.message.value = r.varint();
+    d.attempts = r.u32();
+    r.bytes(d.pdu);
+    return r.at_end();
+}
+
+std::string encode(const event& e) {
+    std::string out;
+    out.reserve(16 + e.detail.size());
+    writer w{out};
+    w.u8(codec_version);
+    w.time(e.at);
+    w.u8(static_cast<std::uint8_t>(e.state));
+    w.varint(e.status);
+    w.bytes(e.detail);
+    return out;
+}
+
+bool decode(std::string_view in, event& e) {
+    reader r{in};
+    if (!r.version()) return false;
+    e.at = r.time();
+    e.state = r.state();
+    e.status = r.u32();
+    r.bytes(e.detail);
+    return r.at_end();
+}
+
+// ---- big-endian helpers ----
+
+void append_be64(std::string& out, std::uint64_t v) {
+    char b[8];
+    for (int i = 7; i >= 0; --i, v >>= 8) b[i] = static_cast<char>(v & 0xff);
+    out.append(b, 8);
+}
+
+void append_be32(std::string& out, std::uint32_t v) {
+    char b[4];
+    for (int i = 3; i >= 0; --i, v >>= 8) b[i] = static_cast<char>(v & 0xff);
+    out.append(b, 4);
+}
+
+bool read_be64(std::string_view in, std::size_t at, std::uint64_t& out) noexcept {
+    if (at > in.size() || in.size() - at < 8) return false;
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < 8; ++i) v = (v << 8) | static_cast<std::uint8_t>(in[at + i]);
+    out = v;
+    return true;
+}
+
+bool read_be32(std::string_view in, std::size_t at, std::uint32_t& out) noexcept {
+    if (at > in.size() || in.size() - at < 4) return false;
+    std::uint32_t v = 0;
+    for (std::size_t i = 0; i < 4; ++i) v = (v << 8) | static_cast<std::uint8_t>(in[at + i]);
+    out = v;
+    return true;
+}
+
+// ---- table keys ----
+namespace keys {
+namespace {
+std::string pair(std::uint64_t a, std::uint64_t b) {
+    std::string k;
+    k.reserve(16);
+    append_be64(k, a);
+    append_be64(k, b);
+    return k;
+}
+} // namespace
+
+std::string message(message_id id) {
+    std::string k;
+    append_be64(k, id.value);
+    return k;
+}
+
+std::string queue(epoch_ms next_attempt, message_id id) { return pair(time_key(next_attempt), id.value); }
+std::string finished(epoch_ms done_at, message_id id) { return pair(time_key(done_at), id.value); }
+
+std::string history(message_id id, std::uint32_t n) {
+    std::string k;
+    k.reserve(12);
+    append_be64(k, id.value);
+    append_be32(k, n);
+    return k;
+}
+
+std::string delivery_prefix(std::string_view account) {
+    std::string k{account};
+    k += '\0';
+    return k;
+}
+
+std::string delivery(std::string_view account, delivery_id id) {
+    std::string k = delivery_prefix(account);
+    append_be64(k, id.value);
+    return k;
+}
+
+std::string receipt(std::string_view carrier, std::string_view carrier_id) {
+    std::string k;
+    k.reserve(carrier.size() + 1 + carrier_id.size());
+    k += carrier;
+    k += '\0';
+    k += carrier_id;
+    return k;
+}
+
+std::string receipt_value(message_id id, epoch_ms expires) { return pair(id.value, time_key(expires)); }
+
+std::string receipt_expiry(epoch_ms expires, std::string_view carrier, std::string_view carrier_id) {
+    std::string k;
+    append_be64(k, time_key(expires));
+    k += receipt(carrier, carrier_id);
+    return k;
+}
+
+std::optional<time_and_id> split_pair(std::string_view k) noexcept {
+    time_and_id p{};
+    if (k.size() != 16 || !read_be64(k, 0, p.at) || !read_be64(k, 8, p.id)) return std::nullopt;
+    return p;
+}
+
+std::optional<receipt_target> split_receipt_value(std::string_view v) noexcept {
+    const auto p = split_pair(v);
+    if (!p) return std::nullopt;
+    return receipt_target{{p->at}, static_cast<epoch_ms>(p->id)};
+}
+
+} // namespace keys
+} // namespace twinsms::store

@@ -1,0 +1,159 @@
+#pragma once
+// The durable message store on LMDB.
+//
+// Writes are batches of physical operations (put/del of a key in a table)
+// handed to one writer thread, which packs the batches of every session into
+// one LMDB transaction per round (group commit) and reports each batch's
+// outcome on the executor it came from. A batch is all or nothing.
+//
+// Because a batch is a list of physical operations, the committed batches
+// are also the change stream: change_sink sees every committed batch in
+// commit order with its commit sequence number, and the peer replays them
+// unchanged through write() (replication builds on this).
+//
+// Reads are synchronous and run on the caller's thread in their own read
+// transaction; LMDB readers never block the writer.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/system/error_code.hpp>
+
+#include "store/message.hpp"
+
+namespace twinsms::store {
+
+using error_code = boost::system::error_code;
+
+enum class store_error {
+    ok = 0,
+    full = 1,     // map full at its maximum size (or disk full): ESME_RMSGQFUL
+    io = 2,       // disk or LMDB error: ESME_RSYSERR
+    closed = 3,   // the store is stopping
+    corrupt = 4,  // a record did not decode
+};
+const boost::system::error_category& store_category() noexcept;
+inline error_code make_error_code(store_error e) noexcept { return {static_cast<int>(e), store_category()}; }
+
+enum class table : std::uint8_t {
+    messages = 0,   // be64(id) -> message
+    queue,          // be64(next_attempt) be64(id) -> ""       (dispatch order)
+    receipts,       // carrier \0 carrier_message_id -> be64(id) be64(expires_at)
+    receipt_expiry, // be64(expires_at) carrier \0 carrier_message_id -> ""
+    deliveries,     // account \0 be64(delivery id) -> delivery
+    history,        // be64(id) be32(n) -> event
+    finished,       // be64(done_at) be64(id) -> ""            (retention sweep)
+    meta,           // name -> value (next ids, schema version)
+    in_flight,      // be64(id) -> ""   (messages with in_flight set: startup recovery without a full scan)
+    count_
+};
+
+struct store_options {
+    std::filesystem::path path;            // a directory; created if missing
+    std::uint64_t map_size = 1ull << 30;   // initial LMDB map size, bytes
+    std::uint64_t max_map_size = 0;        // growth limit (0: 16x map_size)
+    bool sync = true;                      // false: no fsync per commit (async durability)
+    std::size_t max_batch_ops = 20'000;    // per transaction, across batches
+};
+
+// A write: physical operations plus the typed helpers that keep the
+// indexes (queue, receipts, finished) consistent with the records.
+class write_batch {
+public:
+    struct op {
+        table t;
+        bool erase;
+        std::string key;
+        std::string value;
+    };
+
+    void put(table t, std::string key, std::string value);
+    void erase(table t, std::string key);
+
+    // Stores `m`, moving its queue / finished index entries from what
+    // `before` had (nullptr: a new message) to what `m` has.
+    void put_message(const message& m, const message* before = nullptr);
+    void add_event(message_id id, std::uint32_t n, const event& e);
+    void put_receipt_map(std::string_view carrier, std::string_view carrier_id, message_id id, epoch_ms expires);
+    void put_delivery(const delivery& d);
+    void erase_delivery(const delivery& d);
+    // Erases `m` (as stored) with its queue / finished / in_flight entries;
+    // its history lines are erased separately (add_event keys).
+    void erase_message(const message& m);
+
+    const std::vector<op>& ops() const noexcept { return ops_; }
+    bool empty() const noexcept { return ops_.empty(); }
+
+private:
+    std::vector<op> ops_;
+};
+
+class message_store {
+public:
+    using done_fn = std::function<void(const error_code&)>;
+    // Called on the writer thread after each commit, once per batch, in order.
+    using change_sink = std::function<void(std::uint64_t commit_seq, const write_batch&)>;
+
+    // Opens (or creates) the store; throws std::system_error with the path
+    // and LMDB's reason when it cannot.
+    explicit message_store(store_options opt);
+    ~message_store(); // commits what is queued, then stops the writer
+
+    message_store(const message_store&) = delete;
+    message_store& operator=(const message_store&) = delete;
+
+    // Ids are handed out in memory and persisted in batches ahead of use, so
+    // a restart never reuses one (a gap is fine).
+    message_id next_message_id();
+    delivery_id next_delivery_id();
+
+    // Queues `b` for the next group commit; `done` runs on `ex` after the
+    // commit (or the failure) of the transaction that carried it.
+    void write(write_batch b, boost::asio::any_io_executor ex, done_fn done);
+    // Blocks until everything queued so far is committed (shutdown, tests).
+    void flush();
+    void set_change_sink(change_sink s);
+
+    // ---- reads (caller's thread) ----
+    std::optional<message> get(message_id id) const;
+    // Queued messages with next_attempt <= now, oldest first, at most `max`,
+    // starting after `after` (resumable scan; nullopt: from the start).
+    struct queue_pos {
+        epoch_ms at;
+        message_id id;
+    };
+    std::vector<message> due(epoch_ms now, std::size_t max, std::optional<queue_pos> after = {}) const;
+    // The earliest next_attempt in the queue (to sleep until it).
+    std::optional<epoch_ms> next_due() const;
+    std::optional<message_id> find_receipt(std::string_view carrier, std::string_view carrier_id, epoch_ms now) const;
+    std::vector<delivery> deliveries_for(std::string_view account, std::size_t max) const;
+    std::vector<event> history(message_id id) const;
+    // Messages still marked in_flight (startup recovery), at most `max`.
+    std::vector<message> in_flight(std::size_t max) const;
+
+    // ---- housekeeping (builds batches; the caller writes them) ----
+    // Receipt mappings that expired by `now`, and finished messages (with
+    // their history) done before `finished_before`, at most `max` of each.
+    write_batch sweep(epoch_ms now, epoch_ms finished_before, std::size_t max) const;
+
+    struct stats {
+        std::uint64_t messages = 0, queued = 0, deliveries = 0, receipts = 0;
+        std::uint64_t map_size = 0, map_used = 0;
+        std::uint64_t commits = 0, batches = 0, commit_failures = 0, map_growths = 0;
+        std::uint64_t last_commit_seq = 0;
+    };
+    stats get_stats() const;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+} // namespace twinsms::store
+
+template <> struct boost::system::is_error_code_enum<twinsms::store::store_error> : std::true_type {};

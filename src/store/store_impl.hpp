@@ -1,0 +1,116 @@
+#pragma once
+// message_store internals shared by its .cpp files (open/ids/queue in
+// message_store.cpp, the group-commit writer in store_writer.cpp, reads in
+// store_reads.cpp). Not part of the interface.
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <shared_mutex>
+#include <thread>
+#include <vector>
+
+#include "store/lmdb.hpp"
+#include "store/message_store.hpp"
+
+namespace twinsms::store {
+
+inline constexpr std::size_t table_count = static_cast<std::size_t>(table::count_);
+inline constexpr std::uint64_t schema_version = 1;
+// Ids are persisted this far ahead of use; a new block is reserved once
+// half of the current one is used, so callers practically never wait.
+inline constexpr std::uint64_t id_block = 10'000;
+
+inline constexpr std::array<const char*, table_count> table_names{
+    "messages", "queue", "receipts", "receipt_expiry", "deliveries", "history", "finished", "meta", "in_flight"};
+inline const char* table_name(table t) noexcept {
+    const auto i = static_cast<std::size_t>(t);
+    return i < table_count ? table_names[i] : "?";
+}
+
+// One id sequence: ids below `reserved` are covered by what meta holds.
+struct id_sequence {
+    const char* meta_key;
+    std::atomic<std::uint64_t> next{1};
+    std::atomic<std::uint64_t> reserved{1};
+};
+
+struct message_store::impl {
+    struct pending {
+        write_batch batch;
+        boost::asio::any_io_executor ex;
+        done_fn done;
+        std::uint64_t ticket;
+    };
+
+    store_options opt;
+    std::uint64_t max_map = 0;
+    MDB_env* env = nullptr;
+    std::array<MDB_dbi, table_count> dbi{};
+    std::size_t max_key = 0;
+
+    // mdb_env_set_mapsize needs every transaction of the process ended:
+    // reads hold this shared for their read transaction, growth exclusive.
+    mutable std::shared_mutex map_mutex;
+
+    id_sequence message_ids{"next_message_id"};
+    id_sequence delivery_ids{"next_delivery_id"};
+    std::atomic<bool> reserve_requested{false};
+    std::atomic<bool> reserve_failed{false};
+    std::condition_variable id_cv; // with `mutex`: callers waiting for a reservation
+
+    std::mutex mutex; // the queue and what follows
+    std::condition_variable wake;    // the writer: work, stop or reservation
+    std::condition_variable flushed; // flush(): done_ticket moved
+    std::deque<pending> queue;
+    std::uint64_t next_ticket = 0;
+    std::uint64_t done_ticket = 0; // every ticket below this is committed or failed
+    bool stopping = false;
+
+    std::mutex sink_mutex;
+    change_sink sink;
+
+    std::atomic<std::uint64_t> commits{0}, batches{0}, commit_failures{0}, map_growths{0};
+    std::atomic<std::uint64_t> last_commit_seq{0};
+
+    std::thread writer;
+
+    explicit impl(store_options o);
+    ~impl();
+
+    // message_store.cpp
+    std::uint64_t take_id(id_sequence& s);
+    // Writes the reservation `s` needs into `t` (meta) and sets `bound` to
+    // publish once committed (0: none was needed).
+    int reserve_ids(lmdb::txn& t, id_sequence& s, bool force, std::uint64_t& bound);
+    void publish_reservation(id_sequence& s, std::uint64_t bound);
+
+    // store_writer.cpp
+    void run_writer() noexcept;
+    bool on_writer_thread() const noexcept;
+    void run_round(std::vector<pending*>& round);
+    // One write transaction: reservations, every op of `round`, last_commit_seq.
+    int try_commit(const std::vector<pending*>& round, std::uint64_t& first_seq);
+    void committed(const std::vector<pending*>& round, std::uint64_t first_seq);
+    void fail(const std::vector<pending*>& round, store_error e);
+    bool grow(std::uint64_t limit);
+    bool valid(const write_batch& b) const noexcept;
+
+    MDB_dbi of(table t) const noexcept { return dbi[static_cast<std::size_t>(t)]; }
+};
+
+// Read transaction holding the map lock shared (see map_mutex).
+class read_txn {
+public:
+    read_txn(MDB_env* env, std::shared_mutex& map_mutex);
+    bool ok() const noexcept { return rc_ == MDB_SUCCESS; }
+    lmdb::txn& txn() noexcept { return txn_; }
+
+private:
+    std::shared_lock<std::shared_mutex> lock_;
+    lmdb::txn txn_; // ends before lock_ is released
+    int rc_;
+};
+
+} // namespace twinsms::store

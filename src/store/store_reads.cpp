@@ -1,0 +1,236 @@
+// message_store reads: each in its own read transaction on the caller's
+// thread (MDB_NOTLS), holding the map lock shared so growth waits for it.
+// A record that does not decode is logged and skipped: a corrupt record
+// must not stop the daemon.
+#include "store/message_codec.hpp"
+#include "store/store_impl.hpp"
+#include "util/log.hpp"
+
+namespace twinsms::store {
+namespace {
+
+std::string hex(std::string_view s) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(s.size() * 2);
+    for (unsigned char c : s) {
+        out += digits[c >> 4];
+        out += digits[c & 0xf];
+    }
+    return out;
+}
+
+void log_corrupt(table t, std::string_view key) {
+    log::warn("store", "corrupt_record").kv("table", table_name(t)).kv("key", hex(key));
+}
+
+template <class T>
+std::optional<T> load(lmdb::txn& t, MDB_dbi dbi, table tb, std::string_view key) {
+    std::string_view v;
+    const int rc = t.get(dbi, key, v);
+    if (rc != MDB_SUCCESS) {
+        if (rc != MDB_NOTFOUND) log::error("store", "read_failed").kv("table", table_name(tb)).kv("error", lmdb::describe(rc));
+        return std::nullopt;
+    }
+    T out;
+    if (!decode(v, out)) {
+        log_corrupt(tb, key);
+        return std::nullopt;
+    }
+    return out;
+}
+
+bool starts_with(std::string_view s, std::string_view prefix) noexcept { return s.substr(0, prefix.size()) == prefix; }
+
+} // namespace
+
+read_txn::read_txn(MDB_env* env, std::shared_mutex& map_mutex)
+    : lock_{map_mutex}, rc_{txn_.begin(env, MDB_RDONLY)} {
+    if (rc_) log::error("store", "read_begin_failed").kv("error", lmdb::describe(rc_));
+}
+
+std::optional<message> message_store::get(message_id id) const {
+    read_txn r{impl_->env, impl_->map_mutex};
+    if (!r.ok()) return std::nullopt;
+    return load<message>(r.txn(), impl_->of(table::messages), table::messages, keys::message(id));
+}
+
+std::vector<message> message_store::due(epoch_ms now, std::size_t max, std::optional<queue_pos> after) const {
+    std::vector<message> out;
+    read_txn r{impl_->env, impl_->map_mutex};
+    lmdb::cursor c;
+    if (!r.ok() || max == 0 || c.open(r.txn(), impl_->of(table::queue))) return out;
+    int rc;
+    if (after) {
+        const auto k = keys::queue(after->at, after->id);
+        rc = c.seek(k);
+        if (rc == MDB_SUCCESS && c.key() == k) rc = c.next(); // exclusive
+    } else {
+        rc = c.first();
+    }
+    for (; rc == MDB_SUCCESS && out.size() < max; rc = c.next()) {
+        const auto p = keys::split_pair(c.key());
+        if (!p) {
+            log_corrupt(table::queue, c.key());
+            continue;
+        }
+        if (p->at > time_key(now)) break;
+        auto m = load<message>(r.txn(), impl_->of(table::messages), table::messages, keys::message({p->id}));
+        // An entry whose message moved on would be an index bug; skip it
+        // rather than dispatch a message twice.
+        if (m && is_queued(m->state) && time_key(m->next_attempt) == p->at) out.push_back(std::move(*m));
+    }
+    return out;
+}
+
+std::optional<epoch_ms> message_store::next_due() const {
+    read_txn r{impl_->env, impl_->map_mutex};
+    lmdb::cursor c;
+    if (!r.ok() || c.open(r.txn(), impl_->of(table::queue))) return std::nullopt;
+    for (int rc = c.first(); rc == MDB_SUCCESS; rc = c.next()) {
+        if (const auto p = keys::split_pair(c.key())) return static_cast<epoch_ms>(p->at);
+        log_corrupt(table::queue, c.key());
+    }
+    return std::nullopt;
+}
+
+std::optional<message_id> message_store::find_receipt(std::string_view carrier, std::string_view carrier_id,
+                                                      epoch_ms now) const {
+    read_txn r{impl_->env, impl_->map_mutex};
+    if (!r.ok()) return std::nullopt;
+    const auto key = keys::receipt(carrier, carrier_id);
+    std::string_view v;
+    if (r.txn().get(impl_->of(table::receipts), key, v)) return std::nullopt;
+    const auto target = keys::split_receipt_value(v);
+    if (!target) {
+        log_corrupt(table::receipts, key);
+        return std::nullopt;
+    }
+    if (time_key(target->expires) <= time_key(now)) return std::nullopt; // expired by now
+    return target->id;
+}
+
+std::vector<delivery> message_store::deliveries_for(std::string_view account, std::size_t max) const {
+    std::vector<delivery> out;
+    read_txn r{impl_->env, impl_->map_mutex};
+    lmdb::cursor c;
+    if (!r.ok() || max == 0 || c.open(r.txn(), impl_->of(table::deliveries))) return out;
+    const auto prefix = keys::delivery_prefix(account);
+    for (int rc = c.seek(prefix); rc == MDB_SUCCESS && out.size() < max && starts_with(c.key(), prefix);
+         rc = c.next()) {
+        delivery d;
+        if (decode(c.value(), d)) out.push_back(std::move(d));
+        else log_corrupt(table::deliveries, c.key());
+    }
+    return out;
+}
+
+std::vector<event> message_store::history(message_id id) const {
+    std::vector<event> out;
+    read_txn r{impl_->env, impl_->map_mutex};
+    lmdb::cursor c;
+    if (!r.ok() || c.open(r.txn(), impl_->of(table::history))) return out;
+    const auto prefix = keys::message(id);
+    for (int rc = c.seek(prefix); rc == MDB_SUCCESS && starts_with(c.key(), prefix); rc = c.next()) {
+        event e;
+        if (decode(c.value(), e)) out.push_back(std::move(e));
+        else log_corrupt(table::history, c.key());
+    }
+    return out;
+}
+
+std::vector<message> message_store::in_flight(std::size_t max) const {
+    std::vector<message> out;
+    read_txn r{impl_->env, impl_->map_mutex};
+    lmdb::cursor c;
+    if (!r.ok() || max == 0 || c.open(r.txn(), impl_->of(table::in_flight))) return out;
+    for (int rc = c.first(); rc == MDB_SUCCESS && out.size() < max; rc = c.next()) {
+        auto m = load<message>(r.txn(), impl_->of(table::messages), table::messages, c.key());
+        if (m && m->in_flight) out.push_back(std::move(*m));
+    }
+    return out;
+}
+
+write_batch message_store::sweep(epoch_ms now, epoch_ms finished_before, std::size_t max) const {
+    write_batch b;
+    read_txn r{impl_->env, impl_->map_mutex};
+    if (!r.ok() || max == 0) return b;
+    auto& t = r.txn();
+
+    // Receipt mappings by expiry. A mapping put again later has a newer
+    // expiry entry: only the entry goes then, the mapping stays.
+    {
+        lmdb::cursor c;
+        if (c.open(t, impl_->of(table::receipt_expiry))) return b;
+        std::size_t n = 0;
+        for (int rc = c.first(); rc == MDB_SUCCESS && n < max; rc = c.next(), ++n) {
+            std::uint64_t at = 0;
+            if (!read_be64(c.key(), 0, at) || c.key().size() == 8) {
+                log_corrupt(table::receipt_expiry, c.key());
+                b.erase(table::receipt_expiry, std::string{c.key()});
+                continue;
+            }
+            if (at > time_key(now)) break;
+            const auto receipt_key = c.key().substr(8);
+            std::string_view v;
+            if (t.get(impl_->of(table::receipts), receipt_key, v) == MDB_SUCCESS) {
+                const auto target = keys::split_receipt_value(v);
+                if (!target || time_key(target->expires) <= time_key(now))
+                    b.erase(table::receipts, std::string{receipt_key});
+            }
+            b.erase(table::receipt_expiry, std::string{c.key()});
+        }
+    }
+
+    // Finished messages by done_at, with their history.
+    lmdb::cursor c, h;
+    if (c.open(t, impl_->of(table::finished)) || h.open(t, impl_->of(table::history))) return b;
+    std::size_t n = 0;
+    for (int rc = c.first(); rc == MDB_SUCCESS && n < max; rc = c.next(), ++n) {
+        const std::string key{c.key()};
+        const auto p = keys::split_pair(key);
+        if (!p) {
+            log_corrupt(table::finished, key);
+            b.erase(table::finished, key);
+            continue;
+        }
+        if (p->at >= time_key(finished_before)) break;
+        const message_id id{p->id};
+        const auto m = load<message>(t, impl_->of(table::messages), table::messages, keys::message(id));
+        if (m) b.erase_message(*m);
+        if (!m || keys::finished(m->done_at, id) != key) b.erase(table::finished, key);
+        const auto prefix = keys::message(id);
+        for (int hrc = h.seek(prefix); hrc == MDB_SUCCESS && starts_with(h.key(), prefix); hrc = h.next())
+            b.erase(table::history, std::string{h.key()});
+    }
+    return b;
+}
+
+message_store::stats message_store::get_stats() const {
+    const auto& s = *impl_;
+    stats out;
+    out.commits = s.commits.load();
+    out.batches = s.batches.load();
+    out.commit_failures = s.commit_failures.load();
+    out.map_growths = s.map_growths.load();
+    out.last_commit_seq = s.last_commit_seq.load();
+    read_txn r{s.env, s.map_mutex};
+    if (!r.ok()) return out;
+    const auto entries = [&](table tb) -> std::uint64_t {
+        MDB_stat st;
+        return mdb_stat(r.txn().get(), s.of(tb), &st) == MDB_SUCCESS ? st.ms_entries : 0;
+    };
+    out.messages = entries(table::messages);
+    out.queued = entries(table::queue);
+    out.deliveries = entries(table::deliveries);
+    out.receipts = entries(table::receipts);
+    MDB_envinfo info;
+    MDB_stat st;
+    if (mdb_env_info(s.env, &info) == MDB_SUCCESS && mdb_env_stat(s.env, &st) == MDB_SUCCESS) {
+        out.map_size = info.me_mapsize;
+        out.map_used = (static_cast<std::uint64_t>(info.me_last_pgno) + 1) * st.ms_psize;
+    }
+    return out;
+}
+
+} // namespace twinsms::store

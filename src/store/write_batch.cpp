@@ -1,0 +1,58 @@
+#include "store/message_codec.hpp"
+#include "store/message_store.hpp"
+
+namespace twinsms::store {
+
+void write_batch::put(table t, std::string key, std::string value) {
+    ops_.push_back({t, false, std::move(key), std::move(value)});
+}
+
+void write_batch::erase(table t, std::string key) { ops_.push_back({t, true, std::move(key), {}}); }
+
+void write_batch::put_message(const message& m, const message* before) {
+    put(table::messages, keys::message(m.id), encode(m));
+
+    // Queue entry: present while queued, keyed by the attempt time; a move
+    // is an erase of the old key and a put of the new one.
+    const bool was_queued = before && is_queued(before->state);
+    const bool now_queued = is_queued(m.state);
+    const bool same_slot = was_queued && now_queued && time_key(before->next_attempt) == time_key(m.next_attempt);
+    if (was_queued && !same_slot) erase(table::queue, keys::queue(before->next_attempt, m.id));
+    if (now_queued && !same_slot) put(table::queue, keys::queue(m.next_attempt, m.id), {});
+
+    // Finished entry: added once the message is final (retention sweep).
+    const bool was_final = before && is_final(before->state);
+    const bool now_final = is_final(m.state);
+    const bool same_done = was_final && now_final && time_key(before->done_at) == time_key(m.done_at);
+    if (was_final && !same_done) erase(table::finished, keys::finished(before->done_at, m.id));
+    if (now_final && !same_done) put(table::finished, keys::finished(m.done_at, m.id), {});
+
+    const bool was_in_flight = before && before->in_flight;
+    if (was_in_flight && !m.in_flight) erase(table::in_flight, keys::message(m.id));
+    if (m.in_flight && !was_in_flight) put(table::in_flight, keys::message(m.id), {});
+}
+
+void write_batch::erase_message(const message& m) {
+    erase(table::messages, keys::message(m.id));
+    if (is_queued(m.state)) erase(table::queue, keys::queue(m.next_attempt, m.id));
+    if (is_final(m.state)) erase(table::finished, keys::finished(m.done_at, m.id));
+    if (m.in_flight) erase(table::in_flight, keys::message(m.id));
+}
+
+void write_batch::add_event(message_id id, std::uint32_t n, const event& e) {
+    put(table::history, keys::history(id, n), encode(e));
+}
+
+void write_batch::put_receipt_map(std::string_view carrier, std::string_view carrier_id, message_id id,
+                                  epoch_ms expires) {
+    put(table::receipts, keys::receipt(carrier, carrier_id), keys::receipt_value(id, expires));
+    put(table::receipt_expiry, keys::receipt_expiry(expires, carrier, carrier_id), {});
+}
+
+void write_batch::put_delivery(const delivery& d) {
+    put(table::deliveries, keys::delivery(d.account, d.id), encode(d));
+}
+
+void write_batch::erase_delivery(const delivery& d) { erase(table::deliveries, keys::delivery(d.account, d.id)); }
+
+} // namespace twinsms::store
