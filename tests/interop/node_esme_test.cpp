@@ -178,16 +178,10 @@ BOOST_FIXTURE_TEST_CASE(pipelined_burst_of_500, node_fixture) {
     }
 }
 
-// KNOWN BUG, reported, not ours to fix here (src/smpp/session/session_io.cpp,
-// session::on_frame): a request whose body does not decode is answered with
-// generic_nack. SMPP 3.4 section 4.3 keeps generic_nack for an invalid
-// command_length or an unknown command_id; a field error in a known request
-// belongs in that request's own response (here submit_sm_resp with
-// ESME_RINVDSTADR). node-smpp copes, since it matches responses by sequence
-// number only; Net::SMPP does not (perl_esme_test). One expected failure (the
-// response type) until the session layer is fixed.
-BOOST_FIXTURE_TEST_CASE(overlong_destination_is_answered_by_submit_sm_resp, node_fixture,
-                        *boost::unit_test::expected_failures(1)) {
+// SMPP 3.4 section 4.3 keeps generic_nack for an invalid command_length or an
+// unknown command_id: a field error in a known request is answered in that
+// request's own response (here submit_sm_resp with ESME_RINVDSTADR).
+BOOST_FIXTURE_TEST_CASE(overlong_destination_is_answered_by_submit_sm_resp, node_fixture) {
     auto peer = run_node_client({port_arg(), "nodeuser", "nodepw", "long-dest"});
     BOOST_REQUIRE_MESSAGE(run_peer(peer), "node client did not finish: " << peer.describe());
     auto res = result_of(peer);
@@ -197,7 +191,7 @@ BOOST_FIXTURE_TEST_CASE(overlong_destination_is_answered_by_submit_sm_resp, node
     BOOST_TEST(num(*res, "submit_resp_status") == 0x0B); // ESME_RINVDSTADR
     BOOST_TEST(num(*res, "unbind_status") == 0);
     BOOST_TEST(submits.empty()); // never reached the application
-    BOOST_TEST(str(*res, "submit_resp_command") == "submit_sm_resp"); // generic_nack today
+    BOOST_TEST(str(*res, "submit_resp_command") == "submit_sm_resp");
 }
 
 // Shutting the listener down unbinds a bound node-smpp client, which answers.

@@ -180,15 +180,9 @@ BOOST_FIXTURE_TEST_CASE(max_connections, limited) {
     BOOST_TEST(listener->session_count() == 2u);
 }
 
-// Session-layer gap (src/smpp/session, not ours to change here): unbind()
-// drains only the requests this side sent (window_/backlog_), not requests
-// the peer sent that are still unanswered (incoming_pending_). So the unbind
-// goes out ahead of the late submit_sm_resp; the client, on unbind, answers
-// and stops reading, and its submit fails with session_error::unbound. Needs
-// session::unbind() to also wait, within unbind_timeout, for
-// incoming_pending_ == 0 (respond() waking the drain). Drop the decorator then.
-BOOST_FIXTURE_TEST_CASE(stop_lets_requests_in_progress_be_answered, limited,
-                        *boost::unit_test::expected_failures(1)) {
+// session::unbind() waits, within unbind_timeout, for the requests the peer
+// sent that are still unanswered, so their answers go out before the unbind.
+BOOST_FIXTURE_TEST_CASE(stop_lets_requests_in_progress_be_answered, limited) {
     // A submit the application is still working on when stop() begins must
     // still get its answer: otherwise the client resends a message we may
     // have stored (a duplicate) or gives it up.

@@ -59,11 +59,15 @@ struct raw_client {
         BOOST_TEST(replies[0].hdr.sequence_number == seq);
         BOOST_TEST(!server->closed());
     }
-    void expect_nack(const reply& r, std::uint32_t status, std::uint32_t seq) {
+    void expect_resp(const reply& r, command_id id, std::uint32_t status, std::uint32_t seq) {
         BOOST_REQUIRE(!r.ec);
-        BOOST_TEST(r.id() == command_id::generic_nack);
+        BOOST_TEST(r.id() == id);
         BOOST_TEST(r.hdr.command_status == status);
         BOOST_TEST(r.hdr.sequence_number == seq);
+        BOOST_TEST(r.hdr.command_length == 16u); // error responses carry no body
+    }
+    void expect_nack(const reply& r, std::uint32_t status, std::uint32_t seq) {
+        expect_resp(r, command_id::generic_nack, status, seq);
     }
 };
 
@@ -94,15 +98,38 @@ BOOST_AUTO_TEST_CASE(unknown_command_id_before_bind_is_still_invcmdid) {
     t.expect_nack(t.replies[0], st::invcmdid, 9);
 }
 
-BOOST_AUTO_TEST_CASE(destination_addr_without_nul_is_invdstadr) {
+// SMPP 3.4 4.3: generic_nack only for a bad command_length or command_id;
+// a bad field of a known request is answered in that request's response.
+BOOST_AUTO_TEST_CASE(destination_addr_without_nul_is_submit_sm_resp_invdstadr) {
     raw_client t;
     t.bind();
     // 25 digits and no NUL within destination_addr's 21 bytes.
     t.send_read(submit_with_dest("1234567890123456789012345", false), 1);
-    t.expect_nack(t.replies[0], st::invdstadr, 42);
+    t.expect_resp(t.replies[0], command_id::submit_sm_resp, st::invdstadr, 42);
     BOOST_TEST(t.h.requests.empty());
     t.expect_still_serving(43);
     BOOST_TEST(t.h.requests.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(malformed_submit_before_bind_is_submit_sm_resp_invbndsts) {
+    raw_client t;
+    // The bind-state verdict comes before the field's: nothing is bound yet.
+    t.send_read(submit_with_dest("1234567890123456789012345", false), 1);
+    t.expect_resp(t.replies[0], command_id::submit_sm_resp, st::invbndsts, 42);
+    t.bind();
+    t.expect_still_serving(43);
+}
+
+BOOST_AUTO_TEST_CASE(overlong_password_is_bind_resp_invpaswd_and_bind_can_follow) {
+    raw_client t;
+    // password is at most 9 bytes with its NUL; 14 characters never decode.
+    auto b = bytes{}.cstr("esme").raw("longpassword12").u8(0);
+    b.cstr("").u8(0x34).u8(0).u8(0).cstr("");
+    t.send_read(b.finish(0x00000009, 3), 1);
+    t.expect_resp(t.replies[0], command_id::bind_transceiver_resp, st::invpaswd, 3);
+    BOOST_TEST(!t.server->closed());
+    t.bind(); // still open: a correct bind is accepted afterwards
+    t.expect_still_serving(4);
 }
 
 BOOST_AUTO_TEST_CASE(field_running_past_the_end_is_invcmdlen) {
@@ -121,13 +148,13 @@ BOOST_AUTO_TEST_CASE(tlv_overrun_is_invoptparstream) {
     b.cstr("123456");
     submit_suffix(b).u16(0x0204).u16(10).u16(1); // user_message_reference claiming 10 bytes, 2 present
     t.send_read(b.finish(0x00000004, 5), 1);
-    t.expect_nack(t.replies[0], st::invoptparstream, 5);
+    t.expect_resp(t.replies[0], command_id::submit_sm_resp, st::invoptparstream, 5);
     auto trunc = submit_prefix();
     trunc.cstr("123456");
     submit_suffix(trunc).u16(0x0204).u8(0); // 3 bytes: not even a TLV header
     t.replies.clear();
     t.send_read(trunc.finish(0x00000004, 6), 1);
-    t.expect_nack(t.replies[0], st::invoptparstream, 6);
+    t.expect_resp(t.replies[0], command_id::submit_sm_resp, st::invoptparstream, 6);
     t.expect_still_serving(7);
 }
 
@@ -150,7 +177,7 @@ BOOST_AUTO_TEST_CASE(bad_pdus_between_good_ones_in_one_write) {
     BOOST_REQUIRE(t.replies.size() == 4u);
     BOOST_TEST(t.replies[0].hdr.command_status == st::ok);
     BOOST_TEST(t.replies[0].hdr.sequence_number == 10u);
-    t.expect_nack(t.replies[1], st::invdstadr, 42);
+    t.expect_resp(t.replies[1], command_id::submit_sm_resp, st::invdstadr, 42);
     t.expect_nack(t.replies[2], st::invcmdid, 11);
     BOOST_TEST(t.replies[3].hdr.command_status == st::ok);
     BOOST_TEST(t.replies[3].hdr.sequence_number == 12u);

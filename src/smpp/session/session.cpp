@@ -121,7 +121,7 @@ void session::enqueue(const pdu& p) {
 }
 
 void session::respond(const pdu& resp) {
-    if (incoming_pending_ > 0) --incoming_pending_;
+    if (incoming_pending_ > 0 && --incoming_pending_ == 0 && draining_) wake(window_signal_); // unbind drain
     if (resp.id() != command_id::enquire_link_resp) keepalive_.on_activity(clock::now());
     enqueue(resp);
 }
@@ -200,7 +200,10 @@ asio::awaitable<void> session::unbind() {
     deadline.async_wait([this, self](const error_code& ec) {
         if (!ec) wake(window_signal_);
     });
-    while (!closed() && (!window_.empty() || !backlog_.empty()) && clock::now() < give_up)
+    // Requests the peer sent us that are still being worked on are waited
+    // for too: their answers must go out before our unbind, or the peer,
+    // which stops reading once it answers the unbind, loses them.
+    while (!closed() && (!window_.empty() || !backlog_.empty() || incoming_pending_ > 0) && clock::now() < give_up)
         co_await window_signal_.async_wait(use_tuple);
     deadline.cancel();
     if (closed()) co_return;

@@ -13,6 +13,14 @@ namespace twinsms::smpp {
 namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
+// Whether a request that failed to decode is answered with its own response
+// type rather than generic_nack: known requests whose failure is a bad field
+// value, not a bad length (the spec's generic_nack case).
+bool answers_in_own_response(const codec_failure& f, command_id cmd, command_status st) noexcept {
+    return f.code != codec_error::unknown_command_id && !is_response(cmd) && cmd != command_id::outbind &&
+           cmd != command_id::alert_notification && st != status::invcmdlen;
+}
+
 template <class Bind> bind_params params_of(const Bind& b) {
     return {b.system_id, b.password, b.system_type, b.interface_version, b.addr_ton, b.addr_npi, b.address_range};
 }
@@ -132,8 +140,15 @@ void session::on_frame(std::span<const std::uint8_t> frame, const header& h) {
             // A malformed answer still ends its request, with the reason.
             if (auto pending = window_.take(h.sequence_number)) (*pending)(make_error_code(f.code), nullptr);
             pump_backlog();
+        } else if (const auto st = suggested_status(f); answers_in_own_response(f, cmd, st)) {
+            // SMPP 3.4 4.3: generic_nack is for a bad command_length or an
+            // unknown command_id. A bad field of a known request belongs in
+            // that request's own response, which strict peers (Net::SMPP)
+            // wait for by type; the bind-state verdict comes first.
+            const auto verdict = check_incoming(role_, state_, cmd);
+            enqueue(make_response(cmd, h.sequence_number, verdict != status::ok ? verdict : st));
         } else {
-            send_nack(h.sequence_number, suggested_status(f));
+            send_nack(h.sequence_number, st);
         }
         return;
     }
