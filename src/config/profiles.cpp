@@ -166,7 +166,8 @@ template <class T> std::vector<T> read_folder(const fs::path& dir, T (*read)(con
 
 } // namespace
 
-std::vector<route_rule> read_routes(const fs::path& file, const profile_set& set);
+// routes.cpp: fills set.routes and set.mo_routes.
+void read_routes(const fs::path& file, profile_set& set);
 
 const client_profile* profile_set::client(std::string_view name) const {
     for (const auto& c : clients)
@@ -195,7 +196,7 @@ profile_set load_profiles(const fs::path& dir) {
     names.clear();
     for (const auto& c : set.carriers)
         if (!names.insert(c.name).second) throw config_error(c.file.string() + ": carrier name '" + c.name + "' is used twice");
-    if (fs::exists(dir / "routes.yaml")) set.routes = read_routes(dir / "routes.yaml", set);
+    if (fs::exists(dir / "routes.yaml")) read_routes(dir / "routes.yaml", set);
     return set;
 }
 

@@ -5,7 +5,7 @@
 //   DIR/node.yaml            node: id, role, listen, store, limits, log
 //   DIR/clients/*.yaml       client: one ESME account each
 //   DIR/carriers/*.yaml      carrier: one SMSC link each
-//   DIR/routes.yaml          routes: ordered rules
+//   DIR/routes.yaml          routes: ordered MT rules; mo: ordered MO rules
 //
 // Client and carrier profiles are `state: active | passive`; passive ones
 // are configured but not connected, and the cluster switches them at runtime.
@@ -78,11 +78,24 @@ struct route_rule {
     std::vector<target> carriers;
 };
 
+// Which client an MO message (deliver_sm from a carrier that is not a
+// receipt) goes to. All present conditions must match; none means
+// "everything". Rules are ordered, the first match wins.
+struct mo_rule {
+    std::string name;
+    std::vector<std::string> destination_prefixes; // the short code / number the handset wrote to
+    std::vector<std::string> keywords;             // first word of the text, compared case-insensitively
+    std::vector<std::string> source_prefixes;      // the handset's number
+    std::vector<std::string> carriers;             // carrier profile names the MO arrived on
+    std::string client;                            // client profile name
+};
+
 struct profile_set {
     node_profile node;
     std::vector<client_profile> clients;
     std::vector<carrier_profile> carriers;
     std::vector<route_rule> routes;
+    std::vector<mo_rule> mo_routes;
 
     const client_profile* client(std::string_view name) const;
     const carrier_profile* carrier(std::string_view name) const;

@@ -54,16 +54,53 @@ route_rule read_rule(const reader& r, std::size_t index, const profile_set& set)
     return rule;
 }
 
+// MO keywords are compared with the first word of the text, so a keyword with
+// a space in it could never match: refuse it rather than route nothing.
+std::vector<std::string> keywords(const reader& r) {
+    std::vector<std::string> out;
+    for (const auto& i : r.items()) {
+        auto k = i.non_empty_str();
+        if (k.find_first_of(" \t\r\n") != std::string::npos) i.fail("a keyword is one word, got '" + k + "'");
+        out.push_back(std::move(k));
+    }
+    return out;
+}
+
+mo_rule read_mo_rule(const reader& r, std::size_t index, const profile_set& set) {
+    mo_rule rule;
+    rule.name = r.str_or("name", "mo" + std::to_string(index + 1));
+    if (auto m = r.find("match")) {
+        if (auto p = m->find("destination_prefix")) rule.destination_prefixes = strings(*p);
+        if (auto k = m->find("keyword")) rule.keywords = keywords(*k);
+        if (auto s = m->find("source_prefix")) rule.source_prefixes = strings(*s);
+        if (auto c = m->find("carrier")) {
+            for (const auto& i : c->items()) {
+                const auto name = i.non_empty_str();
+                if (!set.carrier(name)) i.fail("no carrier profile named '" + name + "'");
+                rule.carriers.push_back(name);
+            }
+        }
+        m->finish();
+    }
+    const auto c = r.at("client");
+    rule.client = c.non_empty_str();
+    if (!set.client(rule.client)) c.fail("no client profile named '" + rule.client + "'");
+    r.finish();
+    return rule;
+}
+
 } // namespace
 
-std::vector<route_rule> read_routes(const std::filesystem::path& file, const profile_set& set) {
+void read_routes(const std::filesystem::path& file, profile_set& set) {
     reader top{load_file(file.string()), file.string(), ""};
     const auto list = top.at("routes");
+    const auto mo = top.find("mo");
     top.finish();
-    std::vector<route_rule> out;
     std::size_t i = 0;
-    for (const auto& r : list.items()) out.push_back(read_rule(r, i++, set));
-    return out;
+    for (const auto& r : list.items()) set.routes.push_back(read_rule(r, i++, set));
+    i = 0;
+    if (mo)
+        for (const auto& r : mo->items()) set.mo_routes.push_back(read_mo_rule(r, i++, set));
 }
 
 } // namespace twinsms::config

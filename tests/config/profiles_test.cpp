@@ -131,3 +131,55 @@ BOOST_FIXTURE_TEST_CASE(missing_secret_env_is_reported, example_env) {
 BOOST_AUTO_TEST_CASE(not_a_folder) {
     BOOST_TEST(error_of("/nonexistent/twinsms") == "/nonexistent/twinsms: not a profile folder");
 }
+
+BOOST_FIXTURE_TEST_CASE(example_mo_routes_load, example_env) {
+    const auto set = load_profiles(example);
+    BOOST_REQUIRE_EQUAL(set.mo_routes.size(), 3u);
+    const auto& stop = set.mo_routes[0];
+    BOOST_TEST(stop.name == "acme-stop");
+    BOOST_TEST(stop.destination_prefixes == (std::vector<std::string>{"88123"}));
+    BOOST_TEST(stop.keywords == (std::vector<std::string>{"STOP", "UNSUBSCRIBE"}));
+    BOOST_TEST(stop.client == "acme");
+    BOOST_TEST(set.mo_routes[1].source_prefixes == (std::vector<std::string>{"44"}));
+    BOOST_TEST(set.mo_routes[1].carriers == (std::vector<std::string>{"uk-mno"}));
+    BOOST_TEST(set.mo_routes[1].client == "beta");
+    BOOST_TEST(set.mo_routes[2].destination_prefixes.empty());
+    BOOST_TEST(set.mo_routes[2].client == "acme");
+}
+
+BOOST_FIXTURE_TEST_CASE(mo_section_is_optional_and_names_default, example_env) {
+    temp_profiles p{example};
+    p.write("routes.yaml", "routes:\n  - carriers: [backup]\n");
+    BOOST_TEST(load_profiles(p.dir).mo_routes.empty());
+    p.write("routes.yaml", "routes:\n  - carriers: [backup]\nmo:\n");
+    BOOST_TEST(load_profiles(p.dir).mo_routes.empty());
+    p.write("routes.yaml", "routes:\n  - carriers: [backup]\nmo:\n  - client: acme\n  - match: {keyword: hi}\n"
+                           "    client: beta\n");
+    const auto set = load_profiles(p.dir);
+    BOOST_REQUIRE_EQUAL(set.mo_routes.size(), 2u);
+    BOOST_TEST(set.mo_routes[0].name == "mo1");
+    BOOST_TEST(set.mo_routes[1].name == "mo2");
+    BOOST_TEST(set.mo_routes[1].keywords == (std::vector<std::string>{"hi"})); // a scalar is a list of one
+}
+
+BOOST_FIXTURE_TEST_CASE(mo_errors_name_file_line_and_path, example_env) {
+    temp_profiles p{example};
+    const auto file = (p.dir / "routes.yaml").string();
+    const std::string head = "routes:\n  - carriers: [backup]\nmo:\n";
+    p.write("routes.yaml", head + "  - name: x\n    client: nobody\n");
+    BOOST_TEST(error_of(p.dir) == file + ":5:13: mo[0].client: no client profile named 'nobody'");
+    p.write("routes.yaml", head + "  - name: x\n");
+    BOOST_TEST(error_of(p.dir) == file + ":4:5: mo[0]: missing required key 'client'");
+    p.write("routes.yaml", head + "  - match: {carrier: [uk-mno, nope]}\n    client: acme\n");
+    BOOST_TEST(error_of(p.dir) == file + ":4:31: mo[0].match.carrier[1]: no carrier profile named 'nope'");
+    p.write("routes.yaml", head + "  - match: {keywrd: [STOP]}\n    client: acme\n");
+    BOOST_TEST(error_of(p.dir) == file + ":4:13: mo[0].match.keywrd: unknown key");
+    p.write("routes.yaml", head + "  - match: {keyword: [\"STOP ALL\"]}\n    client: acme\n");
+    BOOST_TEST(error_of(p.dir) == file + ":4:23: mo[0].match.keyword[0]: a keyword is one word, got 'STOP ALL'");
+    p.write("routes.yaml", head + "  - client: acme\n    clients: beta\n");
+    BOOST_TEST(error_of(p.dir) == file + ":5:5: mo[0].clients: unknown key");
+    p.write("routes.yaml", head + "  - match: {destination_prefix: [\"\"]}\n    client: acme\n");
+    BOOST_TEST(error_of(p.dir).find(file + ":4:34: mo[0].match.destination_prefix[0]: must not be empty") == 0);
+    p.write("routes.yaml", "routes:\n  - carriers: [backup]\nmoo:\n  - client: acme\n");
+    BOOST_TEST(error_of(p.dir) == file + ":3:1: moo: unknown key");
+}
