@@ -1,0 +1,214 @@
+#define BOOST_TEST_MODULE store_reads
+// The read side: dispatch queue order and resumption, receipts and their
+// expiry, deliveries per account, history, in_flight recovery, sweep.
+#include "store/store_fixture.hpp"
+
+using namespace store_test;
+
+namespace {
+
+std::vector<std::uint64_t> ids(const std::vector<message>& ms) {
+    std::vector<std::uint64_t> out;
+    for (const auto& m : ms) out.push_back(m.id.value);
+    return out;
+}
+
+using v64 = std::vector<std::uint64_t>;
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(due_in_queue_order_and_resumable) {
+    temp_dir dir;
+    message_store s{options(dir.path())};
+    BOOST_TEST(!s.next_due().has_value());
+    BOOST_TEST(s.due(1'000'000, 10).empty());
+    // ids 1..8 with attempt times out of id order; 9 is not queued.
+    const std::vector<std::pair<std::uint64_t, epoch_ms>> plan{{1, 500}, {2, 100}, {3, 300}, {4, 100},
+                                                               {5, 900}, {6, 300}, {7, 2000}, {8, 100}};
+    write_batch b;
+    for (auto [id, at] : plan) b.put_message(make_message({id}, at));
+    b.put_message(make_message({9}, 50, msg_state::submitted));
+    BOOST_TEST_REQUIRE(!commit(s, std::move(b)));
+
+    BOOST_TEST(s.next_due().value_or(-1) == 100);
+    BOOST_TEST(ids(s.due(1'000, 100)) == (v64{2, 4, 8, 3, 6, 1, 5}), boost::test_tools::per_element());
+    BOOST_TEST(ids(s.due(300, 100)) == (v64{2, 4, 8, 3, 6}), boost::test_tools::per_element());
+    BOOST_TEST(s.due(99, 100).empty());
+
+    // Page through three at a time, resuming after the last one returned.
+    std::vector<std::uint64_t> paged;
+    std::optional<message_store::queue_pos> after;
+    for (;;) {
+        const auto page = s.due(10'000, 3, after);
+        if (page.empty()) break;
+        BOOST_TEST(page.size() <= 3u);
+        for (const auto& m : page) paged.push_back(m.id.value);
+        after = message_store::queue_pos{page.back().next_attempt, page.back().id};
+    }
+    BOOST_TEST(paged == (v64{2, 4, 8, 3, 6, 1, 5, 7}), boost::test_tools::per_element());
+    // Resuming from a position that is not (or no longer) in the queue.
+    BOOST_TEST(ids(s.due(10'000, 2, message_store::queue_pos{200, {0}})) == (v64{3, 6}),
+               boost::test_tools::per_element());
+
+    // Moving a message: retry later, and submit another.
+    auto m2 = *s.get({2});
+    auto retry = m2;
+    retry.state = msg_state::retry_pending;
+    retry.next_attempt = 950;
+    auto m8 = *s.get({8});
+    auto sub = m8;
+    sub.state = msg_state::submitted;
+    write_batch c;
+    c.put_message(retry, &m2);
+    c.put_message(sub, &m8);
+    BOOST_TEST_REQUIRE(!commit(s, std::move(c)));
+    BOOST_TEST(ids(s.due(1'000, 100)) == (v64{4, 3, 6, 1, 5, 2}), boost::test_tools::per_element());
+    BOOST_TEST(s.get_stats().queued == 7u);
+}
+
+BOOST_AUTO_TEST_CASE(in_flight_messages_for_recovery) {
+    temp_dir dir;
+    message_store s{options(dir.path())};
+    write_batch b;
+    for (std::uint64_t id = 1; id <= 10; ++id) {
+        auto m = make_message({id}, 100, msg_state::submitted);
+        m.in_flight = id % 3 == 0;
+        b.put_message(m);
+    }
+    BOOST_TEST_REQUIRE(!commit(s, std::move(b)));
+    BOOST_TEST(ids(s.in_flight(100)) == (v64{3, 6, 9}), boost::test_tools::per_element());
+    BOOST_TEST(ids(s.in_flight(2)) == (v64{3, 6}), boost::test_tools::per_element());
+    // The answer arrives: no longer in flight.
+    const auto before = *s.get({6});
+    auto after = before;
+    after.in_flight = false;
+    BOOST_TEST_REQUIRE(!put(s, after, &before));
+    BOOST_TEST(ids(s.in_flight(100)) == (v64{3, 9}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(receipts_map_until_they_expire) {
+    temp_dir dir;
+    message_store s{options(dir.path())};
+    write_batch b;
+    b.put_receipt_map("carrier-a", "X1", {11}, 1'000);
+    b.put_receipt_map("carrier-a", "X2", {12}, 2'000);
+    b.put_receipt_map("carrier-b", "X1", {13}, 3'000); // same id, other carrier
+    BOOST_TEST_REQUIRE(!commit(s, std::move(b)));
+
+    BOOST_TEST(s.find_receipt("carrier-a", "X1", 999).value_or(message_id{}) == message_id{11});
+    BOOST_TEST(s.find_receipt("carrier-b", "X1", 999).value_or(message_id{}) == message_id{13});
+    BOOST_TEST(!s.find_receipt("carrier-a", "X1", 1'000).has_value()); // expired by now
+    BOOST_TEST(!s.find_receipt("carrier-a", "nope", 0).has_value());
+    BOOST_TEST(!s.find_receipt("carrier-", "aX1", 0).has_value()); // the \0 separates
+
+    // X2 mapped again with a later expiry: its old expiry entry must not
+    // take the new mapping with it.
+    write_batch again;
+    again.put_receipt_map("carrier-a", "X2", {12}, 5'000);
+    BOOST_TEST_REQUIRE(!commit(s, std::move(again)));
+
+    auto sw = s.sweep(2'500, 0, 100);
+    BOOST_TEST(!sw.empty());
+    BOOST_TEST_REQUIRE(!commit(s, std::move(sw)));
+    BOOST_TEST(s.get_stats().receipts == 2u); // X1@a went, X2@a (renewed) and X1@b stay
+    BOOST_TEST(s.find_receipt("carrier-a", "X2", 4'000).value_or(message_id{}) == message_id{12});
+    BOOST_TEST(s.find_receipt("carrier-b", "X1", 2'999).value_or(message_id{}) == message_id{13});
+    BOOST_TEST(s.sweep(2'500, 0, 100).empty()); // nothing left to do at that time
+
+    auto later = s.sweep(10'000, 0, 1); // at most one of each
+    BOOST_TEST_REQUIRE(!commit(s, std::move(later)));
+    BOOST_TEST(s.get_stats().receipts == 1u);
+    auto rest = s.sweep(10'000, 0, 100);
+    BOOST_TEST_REQUIRE(!commit(s, std::move(rest)));
+    BOOST_TEST(s.get_stats().receipts == 0u);
+    BOOST_TEST(s.sweep(10'000, 0, 100).empty());
+}
+
+BOOST_AUTO_TEST_CASE(deliveries_per_account_oldest_first) {
+    temp_dir dir;
+    message_store s{options(dir.path())};
+    std::vector<delivery> made;
+    write_batch b;
+    for (int i = 0; i < 6; ++i) {
+        delivery d;
+        d.id = s.next_delivery_id();
+        d.account = i % 2 ? "ab" : "abc"; // one name a prefix of the other
+        d.message = {static_cast<std::uint64_t>(100 + i)};
+        d.pdu = {1, 2, static_cast<std::uint8_t>(i)};
+        b.put_delivery(d);
+        made.push_back(d);
+    }
+    BOOST_TEST_REQUIRE(!commit(s, std::move(b)));
+    const auto ab = s.deliveries_for("ab", 10);
+    BOOST_TEST_REQUIRE(ab.size() == 3u);
+    BOOST_TEST(ab[0].message.value == 101u);
+    BOOST_TEST(ab[1].message.value == 103u);
+    BOOST_TEST(ab[2].message.value == 105u);
+    BOOST_TEST(ab[2].pdu == made[5].pdu);
+    BOOST_TEST(s.deliveries_for("abc", 2).size() == 2u);
+    BOOST_TEST(s.deliveries_for("a", 10).empty());
+    BOOST_TEST(s.deliveries_for("abcd", 10).empty());
+
+    write_batch e;
+    e.erase_delivery(made[1]);
+    BOOST_TEST_REQUIRE(!commit(s, std::move(e)));
+    const auto left = s.deliveries_for("ab", 10);
+    BOOST_TEST_REQUIRE(left.size() == 2u);
+    BOOST_TEST(left[0].message.value == 103u);
+    BOOST_TEST(s.get_stats().deliveries == 5u);
+}
+
+BOOST_AUTO_TEST_CASE(history_in_order) {
+    temp_dir dir;
+    message_store s{options(dir.path())};
+    write_batch b;
+    for (std::uint32_t n = 300; n-- > 0;) // written backwards, across a byte boundary
+        b.add_event({7}, n, event{static_cast<epoch_ms>(n), msg_state::queued, n, "e" + std::to_string(n)});
+    b.add_event({8}, 0, event{0, msg_state::accepted, 0, "other"});
+    BOOST_TEST_REQUIRE(!commit(s, std::move(b)));
+    const auto h = s.history({7});
+    BOOST_TEST_REQUIRE(h.size() == 300u);
+    for (std::uint32_t n = 0; n < 300; ++n) BOOST_TEST_REQUIRE(h[n].status == n);
+    BOOST_TEST(s.history({8}).size() == 1u);
+    BOOST_TEST(s.history({9}).empty());
+}
+
+BOOST_AUTO_TEST_CASE(sweep_removes_finished_messages_with_their_history) {
+    temp_dir dir;
+    message_store s{options(dir.path())};
+    write_batch b;
+    // 1..5 finished at 100..500, 6 queued.
+    for (std::uint64_t id = 1; id <= 5; ++id) {
+        auto m = make_message({id}, static_cast<epoch_ms>(id * 100), msg_state::delivered);
+        b.put_message(m);
+        b.add_event({id}, 0, event{1, msg_state::accepted, 0, ""});
+        b.add_event({id}, 1, event{2, msg_state::delivered, 0, ""});
+    }
+    b.put_message(make_message({6}, 50));
+    b.add_event({6}, 0, event{1, msg_state::accepted, 0, ""});
+    BOOST_TEST_REQUIRE(!commit(s, std::move(b)));
+
+    BOOST_TEST(s.sweep(1'000'000, 100, 100).empty()); // done_at 100 is not before 100
+    auto sw = s.sweep(1'000'000, 301, 100);
+    BOOST_TEST_REQUIRE(!commit(s, std::move(sw)));
+    for (std::uint64_t id = 1; id <= 3; ++id) {
+        BOOST_TEST(!s.get({id}).has_value());
+        BOOST_TEST(s.history({id}).empty());
+    }
+    BOOST_TEST(s.get({4}).has_value());
+    BOOST_TEST(s.history({4}).size() == 2u);
+    BOOST_TEST(s.get({6}).has_value());
+    BOOST_TEST(s.history({6}).size() == 1u);
+    BOOST_TEST(s.get_stats().messages == 3u);
+
+    auto one = s.sweep(1'000'000, 1'000, 1);
+    BOOST_TEST_REQUIRE(!commit(s, std::move(one)));
+    BOOST_TEST(!s.get({4}).has_value());
+    BOOST_TEST(s.get({5}).has_value());
+    // Queued messages are never swept; their queue entry is intact.
+    auto all = s.sweep(1'000'000, 1'000'000, 100);
+    BOOST_TEST_REQUIRE(!commit(s, std::move(all)));
+    BOOST_TEST(s.get_stats().messages == 1u);
+    BOOST_TEST(ids(s.due(100, 10)) == (v64{6}), boost::test_tools::per_element());
+    BOOST_TEST(s.sweep(1'000'000, 1'000'000, 100).empty());
+}
