@@ -1,0 +1,148 @@
+#include "app/deliveries.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "util/log.hpp"
+
+namespace twinsms::app {
+
+delivery_manager::delivery_manager(boost::asio::any_io_executor ex, store::message_store& st, receivers_fn receivers,
+                                   deliveries_config cfg, clock_fn now)
+    : executor_{ex}, store_{st}, receivers_{std::move(receivers)}, cfg_{cfg}, now_{std::move(now)}, timer_{ex} {}
+
+void delivery_manager::start() {
+    boost::asio::co_spawn(executor_, run(), boost::asio::detached);
+}
+
+void delivery_manager::stop() {
+    stopping_ = true;
+    timer_.cancel();
+}
+
+std::size_t delivery_manager::pending() const noexcept {
+    std::size_t n = 0;
+    for (const auto& [a, q] : queues_) n += q.ready.size();
+    return n;
+}
+
+boost::asio::awaitable<void> delivery_manager::run() {
+    while (!stopping_) {
+        timer_.expires_after(cfg_.tick);
+        co_await timer_.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+        if (stopping_) break;
+        // Retries after client errors, expiry, and anything a pump missed.
+        for (auto& [account, q] : queues_) pump(account, q);
+    }
+}
+
+void delivery_manager::added(store::delivery d) {
+    auto& q = queues_[d.account];
+    if (q.known.contains(d.id.value)) return;
+    if (q.ready.size() >= cfg_.max_in_memory_per_account) {
+        q.spilled = true; // stays in the store; loaded when the queue drains
+        return;
+    }
+    q.known.insert(d.id.value);
+    const auto account = d.account;
+    q.ready.push_back(std::move(d));
+    pump(account, q);
+}
+
+void delivery_manager::on_bound(const std::string& account) {
+    auto& q = queues_[account];
+    q.spilled = true;
+    q.hold_until = 0;
+    pump(account, q);
+}
+
+void delivery_manager::load(const std::string& account, queue& q) {
+    const auto room = cfg_.max_in_memory_per_account - std::min(q.ready.size(), cfg_.max_in_memory_per_account);
+    auto found = store_.deliveries_for(account, room + q.known.size());
+    std::size_t added = 0;
+    for (auto& d : found) {
+        if (q.known.contains(d.id.value)) continue;
+        if (added == room) return; // more remain: stay spilled
+        q.known.insert(d.id.value);
+        q.ready.push_back(std::move(d));
+        ++added;
+    }
+    q.spilled = false;
+}
+
+void delivery_manager::pump(const std::string& account, queue& q) {
+    if (stopping_) return;
+    const auto now = now_();
+    if (now < q.hold_until) return;
+    auto receivers = receivers_(account);
+    if (receivers.empty()) return;
+    if (q.spilled && q.ready.size() < cfg_.max_in_memory_per_account / 2) load(account, q);
+    std::size_t next = 0;
+    while (!q.ready.empty()) {
+        auto& d = q.ready.front();
+        if (d.expires_at && now >= d.expires_at) {
+            ++stats_.expired;
+            log::warn("deliveries", "expired").kv("account", account).kv("delivery", d.id.value)
+                .kv("message", d.message.to_string());
+            q.known.erase(d.id.value);
+            erase(d);
+            q.ready.pop_front();
+            continue;
+        }
+        // The least busy receiver with room in its window.
+        std::shared_ptr<smpp::session> s;
+        for (std::size_t i = 0; i < receivers.size(); ++i) {
+            auto& c = receivers[(next + i) % receivers.size()];
+            if (!c->window_full() && !c->closed()) {
+                s = c;
+                next = (next + i + 1) % receivers.size();
+                break;
+            }
+        }
+        if (!s) return; // windows full: the answers pump again
+        smpp::owned_pdu req{std::span<const std::uint8_t>{d.pdu}};
+        if (req.failure()) {
+            log::error("deliveries", "undecodable").kv("account", account).kv("delivery", d.id.value);
+            q.known.erase(d.id.value);
+            erase(d);
+            q.ready.pop_front();
+            continue;
+        }
+        ++stats_.sent;
+        s->send_request(*req, [this, account, d = std::move(d)](const smpp::error_code& ec, const smpp::pdu* resp) mutable {
+            on_answer(account, std::move(d), ec, resp);
+        });
+        q.ready.pop_front();
+    }
+}
+
+void delivery_manager::on_answer(const std::string& account, store::delivery d, const smpp::error_code& ec,
+                                 const smpp::pdu* resp) {
+    auto& q = queues_[account];
+    if (!ec && resp && resp->status == smpp::status::ok) {
+        ++stats_.acknowledged;
+        q.known.erase(d.id.value);
+        erase(d);
+        pump(account, q);
+        return;
+    }
+    // A client error or a lost bind: keep it, in order, and try again later.
+    ++stats_.client_errors;
+    log::info("deliveries", "retry").kv("account", account).kv("delivery", d.id.value)
+        .kv("why", ec ? ec.message() : smpp::status_name(resp ? resp->status : smpp::status::syserr));
+    d.attempts += 1;
+    q.hold_until = now_() + cfg_.retry_after.count();
+    q.ready.push_front(std::move(d));
+}
+
+void delivery_manager::erase(const store::delivery& d) {
+    store::write_batch b;
+    b.erase_delivery(d);
+    store_.write(std::move(b), executor_, [this](const store::error_code& ec) {
+        if (ec) ++stats_.store_failures; // sent again after a restart: at-least-once
+    });
+}
+
+} // namespace twinsms::app

@@ -1,0 +1,73 @@
+#pragma once
+// Sends stored deliveries (receipts and MO) to the client they belong to,
+// on any of its receiver/transceiver binds, and erases each one only after
+// the client answered deliver_sm_resp OK. Clients that are not bound keep
+// theirs in the store until they bind or the delivery expires.
+#include <deque>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "app/clock.hpp"
+#include "smpp/server/listener.hpp"
+#include "store/message_store.hpp"
+
+namespace twinsms::app {
+
+struct deliveries_config {
+    std::size_t max_in_memory_per_account = 5'000;
+    std::chrono::milliseconds retry_after{5'000};  // after a client error or a lost bind
+    std::chrono::milliseconds tick{1'000};
+};
+
+class delivery_manager {
+public:
+    // Bound sessions of an account that may receive deliver_sm, on every listener.
+    using receivers_fn = std::function<std::vector<std::shared_ptr<smpp::session>>(std::string_view account)>;
+
+    delivery_manager(boost::asio::any_io_executor ex, store::message_store& st, receivers_fn receivers,
+                     deliveries_config cfg, clock_fn now);
+
+    void start();
+    void stop();
+    // A delivery just committed.
+    void added(store::delivery d);
+    // A client bound with a receiver or transceiver: what the store holds for it goes out.
+    void on_bound(const std::string& account);
+
+    struct counters {
+        std::uint64_t sent = 0, acknowledged = 0, client_errors = 0, expired = 0, store_failures = 0;
+    };
+    const counters& stats() const noexcept { return stats_; }
+    std::size_t pending() const noexcept;
+
+private:
+    struct queue {
+        std::deque<store::delivery> ready;
+        std::set<std::uint64_t> known;  // ids in `ready` or in flight
+        bool spilled = true;            // the store may hold more than `ready`
+        store::epoch_ms hold_until = 0; // after a client error: back off
+    };
+
+    boost::asio::awaitable<void> run();
+    void pump(const std::string& account, queue& q);
+    void load(const std::string& account, queue& q);
+    void on_answer(const std::string& account, store::delivery d, const smpp::error_code& ec, const smpp::pdu* resp);
+    void erase(const store::delivery& d);
+
+    boost::asio::any_io_executor executor_;
+    store::message_store& store_;
+    receivers_fn receivers_;
+    deliveries_config cfg_;
+    clock_fn now_;
+    boost::asio::steady_timer timer_;
+    std::map<std::string, queue, std::less<>> queues_;
+    bool stopping_ = false;
+    counters stats_;
+};
+
+} // namespace twinsms::app

@@ -1,0 +1,55 @@
+#pragma once
+// What bound clients send: submit_sm, data_sm and submit_multi become stored
+// messages, answered OK only once committed (group commit across all
+// sessions); query_sm, cancel_sm and replace_sm are answered from the store.
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "app/dispatcher.hpp"
+#include "smpp/server/account.hpp"
+#include "smpp/session/session.hpp"
+
+namespace twinsms::app {
+
+class intake {
+public:
+    // The client profile name of a bound system_id (routes name profiles).
+    using profile_fn = std::function<std::string(std::string_view system_id)>;
+
+    intake(boost::asio::any_io_executor ex, store::message_store& st, dispatcher& d,
+           std::shared_ptr<route::route_table> routes, profile_fn profile_of, clock_fn now);
+
+    void set_routes(std::shared_ptr<route::route_table> r) { routes_ = std::move(r); }
+    void set_profiles(profile_fn f) { profile_of_ = std::move(f); }
+    void on_request(smpp::session& s, const smpp::client_account& a, const smpp::pdu& req);
+
+    struct counters {
+        std::uint64_t accepted = 0, refused = 0, store_full = 0, store_errors = 0;
+    };
+    const counters& stats() const noexcept { return stats_; }
+
+private:
+    struct prepared {
+        smpp::command_status status = smpp::status::ok;
+        store::message m;
+    };
+    template <class Sm> prepared prepare(const Sm& sm, const smpp::pdu& stored, const smpp::client_account& a,
+                                         const std::string& profile, store::epoch_ms now);
+    void on_submit(smpp::session& s, const smpp::client_account& a, const smpp::pdu& req);
+    void on_submit_multi(smpp::session& s, const smpp::client_account& a, const smpp::pdu& req);
+    void on_query(smpp::session& s, const smpp::client_account& a, const smpp::pdu& req);
+    void on_cancel(smpp::session& s, const smpp::client_account& a, const smpp::pdu& req);
+    void on_replace(smpp::session& s, const smpp::client_account& a, const smpp::pdu& req);
+    smpp::command_status store_status(const store::error_code& ec);
+
+    boost::asio::any_io_executor executor_;
+    store::message_store& store_;
+    dispatcher& dispatcher_;
+    std::shared_ptr<route::route_table> routes_;
+    profile_fn profile_of_;
+    clock_fn now_;
+    counters stats_;
+};
+
+} // namespace twinsms::app

@@ -1,0 +1,57 @@
+#pragma once
+// The SMPP side of a stored message: building it from a client's request,
+// the request sent to the carrier, and the receipt deliver_sm the client
+// gets back. Pure functions over the stored bytes.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "smpp/codec/owned.hpp"
+#include "store/message.hpp"
+
+namespace twinsms::route {
+struct mt_request;
+}
+
+namespace twinsms::app {
+
+// The routing-relevant fields of a stored request.
+struct request_view {
+    std::string service_type, source_addr, destination_addr;
+    std::uint8_t source_ton = 0, source_npi = 0, dest_ton = 0, dest_npi = 0;
+    std::uint8_t registered_delivery = 0, data_coding = 0;
+    std::string short_message; // or message_payload for data_sm
+    route::mt_request as_request(std::string_view account) const;
+};
+std::optional<request_view> request_fields(const store::message& m);
+
+// Position of an event in the message's history: ordered by attempt, then
+// state, so a repeated transition overwrites rather than duplicates.
+inline std::uint32_t event_no(const store::message& m) noexcept {
+    return (m.attempts << 8) | static_cast<std::uint32_t>(m.state);
+}
+
+// The stored request as sent to a carrier: the client's fields untouched
+// except that an SMSC delivery receipt is always requested, since the
+// carrier's receipt is how we learn the final state.
+std::optional<smpp::owned_pdu> carrier_request(const store::message& m);
+
+// Whether the client asked for a receipt in this final state
+// (registered_delivery bits 0-1: 1 = always, 2 = on failure only).
+bool wants_receipt(const store::message& m);
+
+// The receipt deliver_sm for the client: OUR message id in the text and in
+// receipted_message_id, message_state from the final state, addresses
+// swapped. nullopt if the stored request does not decode.
+std::optional<store::delivery> client_receipt(const store::message& m, store::delivery_id id, store::epoch_ms now,
+                                              std::uint32_t err = 0,
+                                              std::chrono::milliseconds keep = std::chrono::hours(72));
+
+// SMPP message_state (5.2.28) of a stored state, and back for receipts.
+std::uint8_t smpp_state_of(store::msg_state s) noexcept;
+store::msg_state final_state_of(std::uint8_t smpp_state) noexcept;
+
+// Encodes `p` with sequence number 0, as the store keeps requests.
+std::vector<std::uint8_t> stored_bytes(const smpp::pdu& p);
+
+} // namespace twinsms::app

@@ -1,0 +1,132 @@
+#include "app/node.hpp"
+
+#include "util/log.hpp"
+
+namespace twinsms::app {
+namespace {
+
+store::store_options store_options_of(const config::store_settings& s) {
+    store::store_options o;
+    o.path = s.path;
+    o.map_size = s.map_size_mb * 1024 * 1024;
+    o.sync = s.mode == config::durability::sync;
+    return o;
+}
+
+} // namespace
+
+node::node(boost::asio::io_context& io, config::profile_set profiles, clock_fn now)
+    : io_{io}, profiles_{std::move(profiles)}, now_{std::move(now)} {
+    const auto ex = io_.get_executor();
+    store_ = std::make_unique<store::message_store>(store_options_of(profiles_.node.store));
+    routes_ = std::make_shared<route::route_table>(profiles_.routes);
+    mo_router_ = route::mo_router{profiles_.mo_routes};
+    carriers_ = std::make_unique<carrier_pool>(
+        ex, [this](const std::string& c, const smpp::pdu& p, smpp::responder r) { on_carrier_deliver(c, p, std::move(r)); },
+        [this] {
+            if (dispatcher_) dispatcher_->wake();
+        });
+    deliveries_ = std::make_unique<delivery_manager>(
+        ex, *store_, [this](std::string_view a) { return receivers_of(a); }, deliveries_config{}, now_);
+    dispatcher_config dc;
+    dc.receipt_map_ttl = profiles_.node.store.receipt_map_ttl;
+    dispatcher_ = std::make_unique<dispatcher>(ex, *store_, *carriers_, routes_, dc, now_,
+                                               [this](store::delivery d) { deliveries_->added(std::move(d)); });
+    intake_ = std::make_unique<intake>(
+        ex, *store_, *dispatcher_, routes_, [this](std::string_view id) { return profile_of(id); }, now_);
+}
+
+node::~node() = default;
+
+std::shared_ptr<const smpp::account_table> node::accounts() const {
+    std::vector<smpp::client_account> v;
+    for (const auto& c : profiles_.clients) v.push_back(c.account);
+    return std::make_shared<smpp::account_table>(std::move(v));
+}
+
+std::string node::profile_of(std::string_view system_id) const {
+    for (const auto& c : profiles_.clients)
+        if (c.account.system_id == system_id) return c.name;
+    return std::string{system_id};
+}
+
+std::vector<std::shared_ptr<smpp::session>> node::receivers_of(std::string_view system_id) const {
+    std::vector<std::shared_ptr<smpp::session>> out;
+    for (const auto& l : listeners_) {
+        auto r = l->receivers_of(system_id);
+        out.insert(out.end(), r.begin(), r.end());
+    }
+    return out;
+}
+
+void node::start() {
+    const auto ex = io_.get_executor();
+    auto table = accounts();
+    for (const auto& ep : profiles_.node.listen) {
+        smpp::listener_config lc;
+        lc.endpoint = ep;
+        lc.session = profiles_.node.client_session;
+        if (lc.session.name.empty()) lc.session.name = "client";
+        lc.max_connections = profiles_.node.max_connections;
+        auto l = std::make_unique<smpp::client_listener>(
+            ex, lc, table, [this](smpp::session& s, const smpp::client_account& a, const smpp::pdu& req) {
+                intake_->on_request(s, a, req);
+            });
+        l->on_bound_session([this](smpp::session& s, const smpp::client_account& a) {
+            if (s.state() == smpp::bind_state::bound_rx || s.state() == smpp::bind_state::bound_trx)
+                deliveries_->on_bound(a.system_id);
+        });
+        l->start();
+        log::info("node", "listening").kv("node", profiles_.node.id).kv("address", l->local_endpoint().address().to_string())
+            .kv("port", l->local_endpoint().port());
+        listeners_.push_back(std::move(l));
+    }
+    carriers_->apply(profiles_.carriers);
+    dispatcher_->start();
+    deliveries_->start();
+    log_summary();
+}
+
+std::vector<boost::asio::ip::tcp::endpoint> node::endpoints() const {
+    std::vector<boost::asio::ip::tcp::endpoint> out;
+    for (const auto& l : listeners_) out.push_back(l->local_endpoint());
+    return out;
+}
+
+boost::asio::awaitable<void> node::stop() {
+    log::info("node", "stopping").kv("node", profiles_.node.id);
+    for (auto& l : listeners_) co_await l->stop();
+    dispatcher_->stop();
+    deliveries_->stop();
+    co_await carriers_->stop();
+    store_->flush();
+    log::info("node", "stopped").kv("node", profiles_.node.id);
+}
+
+void node::apply(config::profile_set p) {
+    if (p.node.listen != profiles_.node.listen || p.node.store.path != profiles_.node.store.path)
+        log::warn("node", "reload_needs_restart").kv("what", "listen addresses or store path; kept as they were");
+    p.node.listen = profiles_.node.listen;
+    p.node.store = profiles_.node.store;
+    profiles_ = std::move(p);
+    routes_ = std::make_shared<route::route_table>(profiles_.routes);
+    mo_router_ = route::mo_router{profiles_.mo_routes};
+    dispatcher_->set_routes(routes_);
+    intake_->set_routes(routes_);
+    auto table = accounts();
+    for (auto& l : listeners_) l->set_accounts(table);
+    carriers_->apply(profiles_.carriers);
+    log_summary();
+}
+
+void node::log_summary() const {
+    std::size_t active_clients = 0, active_carriers = 0;
+    for (const auto& c : profiles_.clients) active_clients += c.state == config::profile_state::active;
+    for (const auto& c : profiles_.carriers) active_carriers += c.state == config::profile_state::active;
+    log::info("node", "profiles").kv("node", profiles_.node.id).kv("clients", profiles_.clients.size())
+        .kv("active_clients", active_clients).kv("carriers", profiles_.carriers.size())
+        .kv("active_carriers", active_carriers).kv("routes", profiles_.routes.size())
+        .kv("mo_routes", profiles_.mo_routes.size());
+}
+
+} // namespace twinsms::app

@@ -1,0 +1,73 @@
+#pragma once
+// One twinsms node: the store, the client listeners, the carrier links, the
+// dispatcher and the deliveries, wired from a profile set. All on one
+// io_context thread; the store's writer is the only other thread.
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "app/carrier_pool.hpp"
+#include "app/deliveries.hpp"
+#include "app/dispatcher.hpp"
+#include "app/intake.hpp"
+#include "config/profiles.hpp"
+#include "route/mo_router.hpp"
+#include "smpp/server/listener.hpp"
+#include "store/message_store.hpp"
+
+namespace twinsms::app {
+
+class node {
+public:
+    // Opens the store; throws (with the path and reason) when it cannot.
+    node(boost::asio::io_context& io, config::profile_set profiles, clock_fn now = system_now);
+    ~node();
+
+    // Listens and connects; throws boost::system::system_error if an address is unusable.
+    void start();
+    // Graceful: clients are unbound (their in-progress submits answered
+    // first), carriers unbound, the store flushed.
+    boost::asio::awaitable<void> stop();
+    // Applies a new, already validated profile set without dropping what did
+    // not change. The node's own settings (listen addresses, store) need a
+    // restart and are kept; a change to them is logged.
+    void apply(config::profile_set profiles);
+
+    const config::profile_set& profiles() const noexcept { return profiles_; }
+    std::vector<boost::asio::ip::tcp::endpoint> endpoints() const;
+    const dispatcher& dispatch() const noexcept { return *dispatcher_; }
+    const delivery_manager& deliveries() const noexcept { return *deliveries_; }
+    const intake& intake_stats() const noexcept { return *intake_; }
+    store::message_store& message_store() noexcept { return *store_; }
+    carrier_pool& carriers() noexcept { return *carriers_; }
+
+    struct counters {
+        std::uint64_t mo_received = 0, mo_unrouted = 0, receipts_received = 0;
+    };
+    const counters& stats() const noexcept { return stats_; }
+
+private:
+    void on_carrier_deliver(const std::string& carrier, const smpp::pdu& req, smpp::responder r);
+    void on_mo(const std::string& carrier, const smpp::pdu& req, smpp::responder r);
+    std::shared_ptr<const smpp::account_table> accounts() const;
+    std::string profile_of(std::string_view system_id) const;
+    std::vector<std::shared_ptr<smpp::session>> receivers_of(std::string_view system_id) const;
+    void log_summary() const;
+
+    boost::asio::io_context& io_;
+    config::profile_set profiles_;
+    clock_fn now_;
+    std::unique_ptr<store::message_store> store_;
+    std::shared_ptr<route::route_table> routes_;
+    route::mo_router mo_router_;
+    std::unique_ptr<carrier_pool> carriers_;
+    std::unique_ptr<dispatcher> dispatcher_;
+    std::unique_ptr<delivery_manager> deliveries_;
+    std::unique_ptr<intake> intake_;
+    std::vector<std::unique_ptr<smpp::client_listener>> listeners_;
+    counters stats_;
+};
+
+} // namespace twinsms::app
