@@ -1,0 +1,144 @@
+// Kannel 1.4 (bearerbox + smsbox, Debian package kannel) as an ESME of the
+// gateway: it binds as an SMPP 3.4 transceiver, takes an SMS on smsbox's
+// HTTP sendsms with a dlr-url, and we check that the message reached the
+// carrier simulator as sent, that the carrier's receipt came back through
+// the gateway to Kannel and that Kannel called the dlr-url with the right
+// type: 8 (SMSC accepted) then 1 (delivered), or 2 for an undeliverable
+// destination. And MO from the carrier reaches smsbox's sms-service.
+// See kannel_fixture.hpp for the wiring; gateway_under_test.hpp says
+// which gateway runs.
+#define BOOST_TEST_MODULE interop_kannel_esme
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+
+#include "interop/kannel_fixture.hpp"
+
+using namespace twinsms;
+using namespace twinsms::test;
+using std::chrono::seconds;
+
+namespace {
+
+// One dlr-url call, decoded. Kannel substitutes %d (type), %p (receiver),
+// %P (sender), %F (the SMSC's message id, here the carrier's) and %A (the
+// SMSC's answer: "ACK/" for type 8, the receipt text for 1 and 2).
+struct dlr_call {
+    std::string tag;
+    int type = -1;
+    std::string to, from, id, answer;
+};
+
+std::vector<dlr_call> dlr_calls(const kannel_fixture& k, std::string_view tag) {
+    std::vector<dlr_call> out;
+    for (const auto& t : k.web_calls("/dlr")) {
+        if (query_param(t, "tag").value_or("") != tag) continue;
+        dlr_call c;
+        c.tag = std::string{tag};
+        c.type = std::atoi(query_param(t, "type").value_or("-1").c_str());
+        c.to = query_param(t, "to").value_or("");
+        c.from = query_param(t, "from").value_or("");
+        c.id = query_param(t, "id").value_or("");
+        c.answer = query_param(t, "answer").value_or("");
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+bool has_type(const std::vector<dlr_call>& calls, int type) {
+    return std::any_of(calls.begin(), calls.end(), [&](const dlr_call& c) { return c.type == type; });
+}
+
+std::string dlr_url(const kannel_fixture& k, std::string_view tag) {
+    return k.web->base_url() + "/dlr?tag=" + std::string{tag} + "&type=%d&to=%p&from=%P&id=%F&answer=%A";
+}
+
+const sim::received_message* reached_carrier(const kannel_fixture& k, std::string_view destination) {
+    for (const auto& m : k.carrier->messages())
+        if (m.destination == destination) return &m;
+    return nullptr;
+}
+
+// 1 delivered | 2 failed | 4 buffered | 8 SMSC accepted | 16 SMSC rejected
+constexpr int all_dlr_types = 31;
+
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(sendsms_reaches_carrier_and_receipts_reach_dlr_url, kannel_fixture) {
+    BOOST_REQUIRE_MESSAGE(wait_smsc_online(), "Kannel did not bind to the gateway; status page:\n" << admin_status());
+    // Destinations under 4479990 get an UNDELIV receipt from the carrier.
+    carrier->set_receipt_rule("4479990", {sim::final_state::undeliverable, 1});
+
+    const std::string ok_to = "447700900123", ok_text = "Hello from Kannel via twinsms";
+    const std::string bad_to = "447999000111", bad_text = "This one is undeliverable";
+    auto r1 = sendsms("KANNEL", ok_to, ok_text, all_dlr_types, dlr_url(*this, "m1"));
+    BOOST_REQUIRE_MESSAGE(r1.ok, r1.error);
+    BOOST_TEST(r1.status == 202);
+    BOOST_TEST(r1.body.starts_with("0: Accepted"), "sendsms answered: " << r1.body);
+    auto r2 = sendsms("KANNEL", bad_to, bad_text, all_dlr_types, dlr_url(*this, "m2"));
+    BOOST_REQUIRE_MESSAGE(r2.ok, r2.error);
+    BOOST_TEST(r2.body.starts_with("0: Accepted"), "sendsms answered: " << r2.body);
+
+    const bool final_dlrs = wait_for([&] {
+        return has_type(dlr_calls(*this, "m1"), 1) && has_type(dlr_calls(*this, "m2"), 2);
+    }, seconds(20));
+    for (const auto& t : web_calls("/dlr")) BOOST_TEST_MESSAGE("dlr-url called: " << t);
+    BOOST_TEST(final_dlrs, "no final DLRs within 20 s; status page:\n" << admin_status());
+
+    // What reached the carrier, through Kannel and the gateway.
+    BOOST_TEST(carrier->messages().size() == 2u);
+    const auto* m1 = reached_carrier(*this, ok_to);
+    const auto* m2 = reached_carrier(*this, bad_to);
+    BOOST_REQUIRE(m1 != nullptr);
+    BOOST_REQUIRE(m2 != nullptr);
+    BOOST_TEST(m1->account == carrier_id);
+    BOOST_TEST((m1->command == smpp::command_id::submit_sm));
+    BOOST_TEST(m1->source == "KANNEL");
+    BOOST_TEST(m1->source_ton == 5); // alphanumeric, as Kannel detects it
+    BOOST_TEST(m1->dest_ton == 1);
+    BOOST_TEST(m1->dest_npi == 1);
+    BOOST_TEST(m1->text == ok_text);
+    BOOST_TEST(m1->data_coding == 0);
+    BOOST_TEST((m1->registered_delivery & 0x01) == 1); // Kannel asks for a receipt
+    BOOST_TEST(m1->status == smpp::status::ok);
+    BOOST_TEST(!m1->message_id.empty());
+    BOOST_TEST(m2->text == bad_text);
+    BOOST_TEST(carrier->counters().receipts_sent == 2u); // both acknowledged by Kannel through the gateway
+
+    // Kannel matched each receipt to its submit by the carrier's message
+    // id, which the gateway passed through in submit_sm_resp and receipts.
+    const auto d1 = dlr_calls(*this, "m1");
+    BOOST_TEST(has_type(d1, 8)); // submit_sm_resp OK
+    for (const auto& c : d1) {
+        BOOST_TEST(c.to == ok_to);
+        BOOST_TEST(c.from == "KANNEL");
+        BOOST_TEST(c.id == m1->message_id);
+        if (c.type == 1) BOOST_TEST(c.answer.find("stat:DELIVRD") != std::string::npos, c.answer);
+    }
+    BOOST_TEST(!has_type(d1, 2));
+    BOOST_TEST(!has_type(d1, 16));
+    const auto d2 = dlr_calls(*this, "m2");
+    BOOST_TEST(has_type(d2, 8));
+    BOOST_TEST(!has_type(d2, 1));
+    for (const auto& c : d2) {
+        BOOST_TEST(c.id == m2->message_id);
+        if (c.type == 2) BOOST_TEST(c.answer.find("stat:UNDELIV") != std::string::npos, c.answer);
+    }
+}
+
+BOOST_FIXTURE_TEST_CASE(mo_from_carrier_reaches_sms_service, kannel_fixture) {
+    BOOST_REQUIRE_MESSAGE(wait_smsc_online(), "Kannel did not bind to the gateway; status page:\n" << admin_status());
+    carrier->send_mo(std::string{carrier_id}, "447700900555", "80080", "Hello Kannel from a handset");
+    BOOST_TEST(wait_for([&] { return !web_calls("/mo").empty(); }, seconds(20)),
+               "sms-service get-url not called; status page:\n" << admin_status());
+    const auto calls = web_calls("/mo");
+    BOOST_REQUIRE(calls.size() == 1u);
+    BOOST_TEST_MESSAGE("get-url called: " << calls[0]);
+    // The carrier sent the originator as international (TON 1): Kannel writes it with a '+'.
+    BOOST_TEST(query_param(calls[0], "from").value_or("") == "+447700900555");
+    BOOST_TEST(query_param(calls[0], "to").value_or("") == "80080");
+    BOOST_TEST(query_param(calls[0], "text").value_or("") == "Hello Kannel from a handset");
+    // Kannel's deliver_sm_resp OK made it back through the gateway.
+    BOOST_TEST(wait_for([&] { return carrier->counters().mo_sent == 1u; }, seconds(5)));
+    BOOST_TEST(carrier->messages().empty()); // max-messages = 0: no reply SMS
+}
