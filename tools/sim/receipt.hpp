@@ -1,32 +1,25 @@
 #pragma once
-// Delivery receipt text in the de-facto format of SMPP 3.4 Appendix B:
-//   id:<id> sub:001 dlvrd:001 submit date:YYMMDDhhmm done date:YYMMDDhhmm stat:DELIVRD err:000 text:<20 chars>
-// plus the final states (with their message_state TLV values) the simulator
-// can report. Pure functions, shared by the simulator and its tests.
+// Delivery receipts as the simulator sends them. The receipt text itself
+// (format, lenient parse, excerpt) and the message_state values are the
+// router's own code in src/route/receipt_text.hpp, so the simulator and
+// twinsmsd cannot drift apart; what is here is the simulator's side: the
+// outcome it is told to report and whether registered_delivery asks for it.
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "route/receipt_text.hpp"
+
 namespace twinsms::sim {
 
 // SMPP 3.4 section 5.2.28 message_state values.
-enum class final_state : std::uint8_t {
-    enroute = 1,
-    delivered = 2,
-    expired = 3,
-    deleted = 4,
-    undeliverable = 5,
-    accepted = 6,
-    unknown = 7,
-    rejected = 8,
-};
-
+using final_state = route::message_state;
 // "DELIVRD", "UNDELIV", "EXPIRED", "DELETED", "ACCEPTD", "UNKNOWN", "REJECTD", "ENROUTE".
-std::string_view stat_text(final_state s) noexcept;
+using route::stat_text;
 // Accepts the stat texts above (any case) and the enum names ("delivered", ...).
-std::optional<final_state> parse_final_state(std::string_view s) noexcept;
+inline std::optional<final_state> parse_final_state(std::string_view s) noexcept { return route::parse_stat(s); }
 
 // What the carrier reports for a message: a final state and an error code
 // (printed as err:NNN, three digits).
@@ -46,26 +39,9 @@ bool receipt_wanted(std::uint8_t registered_delivery, const receipt_outcome& o) 
 // YYMMDDhhmm in UTC.
 std::string smpp_receipt_date(std::chrono::system_clock::time_point t);
 
-// The first 20 characters of the message for the text: field. GSM/Latin-1
-// style codings are copied byte for byte (non-printables become '.'), UCS-2
-// is narrowed (non-ASCII becomes '?'), binary codings give "".
-std::string receipt_excerpt(std::string_view short_message, std::uint8_t data_coding);
-
-struct receipt_fields {
-    std::string id;
-    unsigned sub = 1;
-    unsigned dlvrd = 1;
-    std::string submit_date; // YYMMDDhhmm
-    std::string done_date;   // YYMMDDhhmm
-    std::string stat = "DELIVRD";
-    unsigned err = 0;
-    std::string text;
-};
-
-std::string format_receipt(const receipt_fields& f);
-// Parses the text produced by format_receipt (and by most carriers): keys in
-// this order, text: last and taking the rest of the string. nullopt when the
-// id or stat field is missing.
-std::optional<receipt_fields> parse_receipt(std::string_view s);
+using route::format_receipt;
+using route::parse_receipt;
+using route::receipt_excerpt;
+using route::receipt_fields;
 
 } // namespace twinsms::sim
