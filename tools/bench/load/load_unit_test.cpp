@@ -17,7 +17,8 @@ namespace {
 
 // Runs one sender against `p` for `span` of fake time, waiting exactly as
 // long as the pacer says; returns {messages sent, waits}.
-std::pair<long, long> simulate(pacer& p, clock_type::time_point& now, clock_type::duration span) {
+std::pair<long, long> simulate(pacer& p, clock_type::time_point& now, clock_type::duration span,
+                               clock_type::duration late = {}) {
     const auto end = now + span;
     long sent = 0, waits = 0;
     while (now < end) {
@@ -26,7 +27,7 @@ std::pair<long, long> simulate(pacer& p, clock_type::time_point& now, clock_type
             ++sent;
         } else {
             ++waits;
-            now += w;
+            now += w + late;
         }
     }
     return {sent, waits};
@@ -39,11 +40,21 @@ BOOST_AUTO_TEST_CASE(pacer_holds_the_offered_rate_and_wakes_per_batch) {
     pacer p{10'000, [&] { return now; }};
     BOOST_TEST(p.batch() == 50.0); // 5 ms worth
     const auto [sent, waits] = simulate(p, now, 2s);
-    // 2 s at 10k/s, plus the initial full bucket.
+    // 2 s at 10k/s, plus the initial full bucket (4 batches).
     BOOST_TEST(sent >= 20'000);
-    BOOST_TEST(sent <= 20'000 + 50 + 1);
+    BOOST_TEST(sent <= 20'000 + 200 + 1);
     // One wake-up per batch, not per message.
     BOOST_TEST(waits <= 2'000 / 5 + 2);
+}
+
+BOOST_AUTO_TEST_CASE(pacer_keeps_the_rate_when_the_timer_fires_late) {
+    clock_type::time_point now{};
+    pacer p{10'000, [&] { return now; }};
+    // Every wake-up 1 ms late (a fifth of the 5 ms batch period): tokens
+    // pile up in the bucket's spare room instead of being lost.
+    const auto [sent, waits] = simulate(p, now, 2s, 1ms);
+    BOOST_TEST(sent >= 20'000);
+    BOOST_TEST(waits > 0);
 }
 
 BOOST_AUTO_TEST_CASE(pacer_at_low_rate_sends_one_at_a_time) {
@@ -52,7 +63,7 @@ BOOST_AUTO_TEST_CASE(pacer_at_low_rate_sends_one_at_a_time) {
     BOOST_TEST(p.batch() == 1.0);
     const auto [sent, waits] = simulate(p, now, 1s);
     BOOST_TEST(sent >= 100);
-    BOOST_TEST(sent <= 102);
+    BOOST_TEST(sent <= 100 + 4 + 1);
     (void)waits;
 }
 
