@@ -146,6 +146,8 @@ public:
         std::uint64_t map_size = 0, map_used = 0;
         std::uint64_t commits = 0, batches = 0, commit_failures = 0, map_growths = 0;
         std::uint64_t last_commit_seq = 0;
+        // Erase-only commits that needed the reserve beyond max_map_size.
+        std::uint64_t map_reserve_uses = 0;
     };
     stats get_stats() const;
 

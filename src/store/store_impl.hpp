@@ -71,7 +71,7 @@ struct message_store::impl {
     std::mutex sink_mutex;
     change_sink sink;
 
-    std::atomic<std::uint64_t> commits{0}, batches{0}, commit_failures{0}, map_growths{0};
+    std::atomic<std::uint64_t> commits{0}, batches{0}, commit_failures{0}, map_growths{0}, map_reserve_uses{0};
     std::atomic<std::uint64_t> last_commit_seq{0};
 
     std::thread writer;
@@ -94,7 +94,19 @@ struct message_store::impl {
     int try_commit(const std::vector<pending*>& round, std::uint64_t& first_seq);
     void committed(const std::vector<pending*>& round, std::uint64_t first_seq);
     void fail(const std::vector<pending*>& round, store_error e);
+    // Doubles the map up to `limit`; false when already there (or failed).
     bool grow(std::uint64_t limit);
+    bool set_map_size(std::uint64_t size);
+    // Room beyond max_map that only erasing (and nudge) may use, briefly.
+    std::uint64_t map_reserve() const noexcept;
+    // LMDB reuses the pages a commit freed only from the second transaction
+    // after it (the previous snapshot stays intact for crash safety), and a
+    // failed transaction does not move on: right after a sweep on a full
+    // map, every retry of the next write would fail. A tiny commit of meta
+    // moves past that; true if it committed.
+    bool nudge();
+    // Erase-only batches of a round that hit the limit; true if committed.
+    bool commit_erasers(const std::vector<pending*>& erasers, bool try_at_limit);
     bool valid(const write_batch& b) const noexcept;
 
     MDB_dbi of(table t) const noexcept { return dbi[static_cast<std::size_t>(t)]; }

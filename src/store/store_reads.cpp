@@ -213,6 +213,7 @@ message_store::stats message_store::get_stats() const {
     out.batches = s.batches.load();
     out.commit_failures = s.commit_failures.load();
     out.map_growths = s.map_growths.load();
+    out.map_reserve_uses = s.map_reserve_uses.load();
     out.last_commit_seq = s.last_commit_seq.load();
     read_txn r{s.env, s.map_mutex};
     if (!r.ok()) return out;

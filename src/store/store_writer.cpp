@@ -104,6 +104,7 @@ bool message_store::impl::valid(const write_batch& b) const noexcept {
 }
 
 void message_store::impl::run_round(std::vector<pending*>& round) {
+    bool nudged = false;
     for (;;) {
         std::uint64_t first_seq = 0;
         const int rc = try_commit(round, first_seq);
@@ -113,6 +114,10 @@ void message_store::impl::run_round(std::vector<pending*>& round) {
             return;
         }
         if (rc == MDB_MAP_FULL && grow(max_map)) continue;
+        if (rc == MDB_MAP_FULL && !nudged) {
+            nudged = true;
+            if (nudge()) continue;
+        }
 
         if (rc != MDB_MAP_FULL && batch_error(rc) && round.size() > 1) {
             for (auto* p : round) {
@@ -121,41 +126,31 @@ void message_store::impl::run_round(std::vector<pending*>& round) {
             }
             return;
         }
-        ++commit_failures;
         const bool full = rc == MDB_MAP_FULL || rc == ENOSPC;
-        log::line(full ? log::level::warn : log::level::error, "store", full ? "store_full" : "commit_failed")
-            .kv("error", lmdb::describe(rc))
-            .kv("batches", round.size())
-            .kv("map_size", max_map);
+        std::vector<pending*> failed;
         if (rc == MDB_MAP_FULL) {
-            // Erasing needs a few free pages too (copy-on-write), so at the
-            // limit a batch that only erases gets a retry with some room
-            // beyond it: freeing space must not fail because space is full.
-            std::vector<pending*> erasers, others;
-            for (auto* p : round) (erase_only(p->batch) ? erasers : others).push_back(p);
-            fail(others, store_error::full);
-            if (!erasers.empty() && grow(max_map + std::max<std::uint64_t>(max_map / 8, 1 << 20))) {
-                std::uint64_t seq = 0;
-                const int erc = try_commit(erasers, seq);
-                // Back to the limit (LMDB keeps at least what is in use).
-                {
-                    std::unique_lock lk{map_mutex};
-                    mdb_env_set_mapsize(env, max_map);
-                }
-                if (erc == MDB_SUCCESS) {
-                    committed(erasers, seq);
-                    erasers.clear();
-                }
-            }
-            fail(erasers, store_error::full);
+            std::vector<pending*> erasers;
+            for (auto* p : round) (erase_only(p->batch) ? erasers : failed).push_back(p);
+            // Without the others they may fit at the limit; if they were
+            // the whole round, that was just tried.
+            if (!erasers.empty() && !commit_erasers(erasers, !failed.empty()))
+                failed.insert(failed.end(), erasers.begin(), erasers.end());
         } else {
-            fail(round, full ? store_error::full : store_error::io);
+            failed = round;
+        }
+        if (!failed.empty()) {
+            ++commit_failures;
+            log::line(full ? log::level::warn : log::level::error, "store", full ? "store_full" : "commit_failed")
+                .kv("error", lmdb::describe(rc))
+                .kv("batches", failed.size())
+                .kv("max_map_size", max_map);
+            fail(failed, full ? store_error::full : store_error::io);
         }
         // Callers waiting for an id reservation stop waiting: their batches
         // still get their ids persisted by the round that commits them.
         if (message_ids.next.load() >= message_ids.reserved.load() ||
             delivery_ids.next.load() >= delivery_ids.reserved.load()) {
-            reserve_failed = true;
+            if (!reserve_failed.exchange(true)) log::warn("store", "id_reservation_failed");
             { std::lock_guard lk{mutex}; }
             id_cv.notify_all();
         }
@@ -218,21 +213,64 @@ void message_store::impl::fail(const std::vector<pending*>& round, store_error e
         if (p->done) boost::asio::post(p->ex, [done = std::move(p->done), ec] { done(ec); });
 }
 
+std::uint64_t message_store::impl::map_reserve() const noexcept {
+    return std::max<std::uint64_t>(max_map / 8, 1 << 20);
+}
+
+bool message_store::impl::nudge() {
+    const auto once = [this] {
+        lmdb::txn t;
+        int rc = t.begin(env, 0);
+        std::string seq;
+        append_be64(seq, last_commit_seq.load());
+        if (!rc) rc = t.put(of(table::meta), "last_commit_seq", seq);
+        if (!rc) rc = t.commit();
+        return rc;
+    };
+    int rc = once();
+    if (rc == MDB_MAP_FULL && set_map_size(max_map + map_reserve())) {
+        rc = once();
+        set_map_size(max_map);
+    }
+    return rc == MDB_SUCCESS;
+}
+
+bool message_store::impl::commit_erasers(const std::vector<pending*>& erasers, bool try_at_limit) {
+    std::uint64_t seq = 0;
+    int rc = try_at_limit ? try_commit(erasers, seq) : MDB_MAP_FULL;
+    if (rc == MDB_MAP_FULL) {
+        // Erasing needs free pages too (copy-on-write of every page it
+        // touches), so a full map could never be emptied: erase-only
+        // batches may use a reserve beyond the limit, given back at once.
+        if (!set_map_size(max_map + map_reserve())) return false;
+        rc = try_commit(erasers, seq);
+        // LMDB keeps at least what is in use, so this may stay a little above.
+        set_map_size(max_map);
+        log::warn("store", "map_reserve_used").kv("ok", rc == MDB_SUCCESS ? "true" : "false");
+        if (rc == MDB_SUCCESS) ++map_reserve_uses;
+    }
+    if (rc != MDB_SUCCESS) return false;
+    committed(erasers, seq);
+    return true;
+}
+
+bool message_store::impl::set_map_size(std::uint64_t size) {
+    int rc;
+    {
+        std::unique_lock lk{map_mutex}; // no read transaction may be open
+        rc = mdb_env_set_mapsize(env, size);
+    }
+    if (rc) log::error("store", "map_resize_failed").kv("to", size).kv("error", lmdb::describe(rc));
+    return rc == MDB_SUCCESS;
+}
+
 bool message_store::impl::grow(std::uint64_t limit) {
     MDB_envinfo info;
     mdb_env_info(env, &info);
     const std::uint64_t from = info.me_mapsize;
     if (from >= limit) return false;
     const auto to = std::min(limit, from * 2);
-    int rc;
-    {
-        std::unique_lock lk{map_mutex}; // no read transaction may be open
-        rc = mdb_env_set_mapsize(env, to);
-    }
-    if (rc) {
-        log::error("store", "map_grow_failed").kv("to", to).kv("error", lmdb::describe(rc));
-        return false;
-    }
+    if (!set_map_size(to)) return false;
     ++map_growths;
     log::info("store", "map_grown").kv("from", from).kv("to", to);
     return true;
