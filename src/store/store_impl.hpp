@@ -52,6 +52,8 @@ struct message_store::impl {
 
     // mdb_env_set_mapsize needs every transaction of the process ended:
     // reads hold this shared for their read transaction, growth exclusive.
+    // (glibc's rwlock prefers readers: growth waits for a gap between
+    // reads, which are short; the writer holds no write transaction then.)
     mutable std::shared_mutex map_mutex;
 
     id_sequence message_ids{"next_message_id"};
@@ -94,6 +96,8 @@ struct message_store::impl {
     int try_commit(const std::vector<pending*>& round, std::uint64_t& first_seq);
     void committed(const std::vector<pending*>& round, std::uint64_t first_seq);
     void fail(const std::vector<pending*>& round, store_error e);
+    // Posts p.done(ec) to p.ex once; later calls for `p` do nothing.
+    void complete(pending& p, const error_code& ec) noexcept;
     // Doubles the map up to `limit`; false when already there (or failed).
     bool grow(std::uint64_t limit);
     bool set_map_size(std::uint64_t size);

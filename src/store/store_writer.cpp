@@ -203,14 +203,23 @@ void message_store::impl::committed(const std::vector<pending*>& round, std::uin
             }
         }
     }
-    for (auto* p : round)
-        if (p->done) boost::asio::post(p->ex, [done = std::move(p->done)] { done(error_code{}); });
+    for (auto* p : round) complete(*p, {});
 }
 
 void message_store::impl::fail(const std::vector<pending*>& round, store_error e) {
-    const auto ec = make_error_code(e);
-    for (auto* p : round)
-        if (p->done) boost::asio::post(p->ex, [done = std::move(p->done), ec] { done(ec); });
+    for (auto* p : round) complete(*p, make_error_code(e));
+}
+
+void message_store::impl::complete(pending& p, const error_code& ec) noexcept {
+    if (!p.done) return; // completed already (or nobody asked)
+    try {
+        boost::asio::post(p.ex, [done = std::move(p.done), ec] { done(ec); });
+    } catch (const std::exception& e) {
+        // An empty executor or no memory: this batch's caller is not told,
+        // the others still are.
+        log::error("store", "done_post_failed").kv("error", e.what());
+    }
+    p.done = nullptr;
 }
 
 std::uint64_t message_store::impl::map_reserve() const noexcept {
