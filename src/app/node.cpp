@@ -15,10 +15,12 @@ store::store_options store_options_of(const config::store_settings& s) {
 
 } // namespace
 
-node::node(boost::asio::io_context& io, config::profile_set profiles, clock_fn now)
+node::node(boost::asio::io_context& io, config::profile_set profiles, node_tuning tuning, clock_fn now)
     : io_{io}, profiles_{std::move(profiles)}, now_{std::move(now)} {
     const auto ex = io_.get_executor();
-    store_ = std::make_unique<store::message_store>(store_options_of(profiles_.node.store));
+    auto so = store_options_of(profiles_.node.store);
+    if (tuning.max_map_size) so.max_map_size = tuning.max_map_size;
+    store_ = std::make_unique<store::message_store>(so);
     routes_ = std::make_shared<route::route_table>(profiles_.routes);
     mo_router_ = route::mo_router{profiles_.mo_routes};
     carriers_ = std::make_unique<carrier_pool>(
@@ -27,8 +29,8 @@ node::node(boost::asio::io_context& io, config::profile_set profiles, clock_fn n
             if (dispatcher_) dispatcher_->wake();
         });
     deliveries_ = std::make_unique<delivery_manager>(
-        ex, *store_, [this](std::string_view a) { return receivers_of(a); }, deliveries_config{}, now_);
-    dispatcher_config dc;
+        ex, *store_, [this](std::string_view a) { return receivers_of(a); }, tuning.deliveries, now_);
+    dispatcher_config dc = tuning.dispatch;
     dc.receipt_map_ttl = profiles_.node.store.receipt_map_ttl;
     dispatcher_ = std::make_unique<dispatcher>(ex, *store_, *carriers_, routes_, dc, now_,
                                                [this](store::delivery d) { deliveries_->added(std::move(d)); });

@@ -19,10 +19,18 @@
 
 namespace twinsms::app {
 
+// Engine settings not (yet) in node.yaml; tests shorten the timers.
+struct node_tuning {
+    dispatcher_config dispatch{};
+    deliveries_config deliveries{};
+    std::uint64_t max_map_size = 0; // store growth limit, bytes (0: the store's default)
+};
+
 class node {
 public:
     // Opens the store; throws (with the path and reason) when it cannot.
-    node(boost::asio::io_context& io, config::profile_set profiles, clock_fn now = system_now);
+    node(boost::asio::io_context& io, config::profile_set profiles, node_tuning tuning = {},
+         clock_fn now = system_now);
     ~node();
 
     // Listens and connects; throws boost::system::system_error if an address is unusable.
