@@ -113,7 +113,9 @@ public:
     delivery_id next_delivery_id();
 
     // Queues `b` for the next group commit; `done` runs on `ex` after the
-    // commit (or the failure) of the transaction that carried it.
+    // commit (or the failure) of the transaction that carried it. The
+    // writer thread posts it, so ex's context must outlive that post: once
+    // flush() returned, every post for earlier writes has returned too.
     void write(write_batch b, boost::asio::any_io_executor ex, done_fn done);
     // Blocks until everything queued so far is committed (shutdown, tests).
     void flush();

@@ -75,6 +75,9 @@ inline error_code commit(message_store& s, write_batch b) {
         work.reset();
     });
     io.run();
+    // The writer may still be inside post() (Asio signals after unlocking):
+    // flush() returns once it is out, so `io` can go.
+    s.flush();
     BOOST_TEST(calls == 1);
     return out;
 }

@@ -134,6 +134,7 @@ BOOST_AUTO_TEST_CASE(group_commit_from_several_threads) {
     }
     g.release.set_value();
     all_done.get_future().wait();
+    s.flush(); // the writer is out of its last post() before the io_contexts go
     for (auto& w : work) w.reset();
     for (auto& t : io_threads) t.join();
 
