@@ -258,7 +258,7 @@ void dispatcher::finish(tracked& t, store::msg_state s, std::uint32_t status, st
     b.add_event(next.id, event_no(next), {now, s, status, std::move(detail)});
     std::optional<store::delivery> d;
     if (wants_receipt(next)) {
-        d = client_receipt(next, store_.next_delivery_id(), now);
+        d = client_receipt(next, store_.next_delivery_id(), now, 0, cfg_.client_delivery_ttl);
         if (d) b.put_delivery(*d);
     }
     write_and_release(t, std::move(next), std::move(b), [this, d = std::move(d), committed = std::move(committed)](const store::error_code& ec) mutable {

@@ -32,6 +32,7 @@ struct dispatcher_config {
     retry_config retry{};
     std::size_t max_in_memory = 20'000;      // working set of messages
     std::chrono::milliseconds receipt_map_ttl{72LL * 3600 * 1000};
+    std::chrono::milliseconds client_delivery_ttl{72LL * 3600 * 1000}; // receipts waiting for a bind
     std::chrono::milliseconds rescan_interval{1'000}; // store queue poll, parked expiry
 };
 

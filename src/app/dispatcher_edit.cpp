@@ -50,7 +50,7 @@ void dispatcher::on_receipt(const std::string& carrier, std::string_view carrier
     b.add_event(next.id, event_no(next), {now, next.state, err, carrier + " receipt"});
     std::optional<store::delivery> d;
     if (wants_receipt(next)) {
-        d = client_receipt(next, store_.next_delivery_id(), now, err);
+        d = client_receipt(next, store_.next_delivery_id(), now, err, cfg_.client_delivery_ttl);
         if (d) b.put_delivery(*d);
     }
     if (t != tracked_.end()) t->second.m = next; // its own pending write must not resurrect it

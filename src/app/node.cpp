@@ -1,5 +1,10 @@
 #include "app/node.hpp"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include "util/log.hpp"
 
 namespace twinsms::app {
@@ -10,17 +15,17 @@ store::store_options store_options_of(const config::store_settings& s) {
     o.path = s.path;
     o.map_size = s.map_size_mb * 1024 * 1024;
     o.sync = s.mode == config::durability::sync;
+    o.max_map_size = s.max_map_size_mb * 1024 * 1024;
     return o;
 }
 
 } // namespace
 
 node::node(boost::asio::io_context& io, config::profile_set profiles, node_tuning tuning, clock_fn now)
-    : io_{io}, profiles_{std::move(profiles)}, now_{std::move(now)} {
+    : io_{io}, profiles_{std::move(profiles)}, now_{std::move(now)}, housekeeping_every_{tuning.housekeeping},
+      housekeeping_timer_{io} {
     const auto ex = io_.get_executor();
-    auto so = store_options_of(profiles_.node.store);
-    if (tuning.max_map_size) so.max_map_size = tuning.max_map_size;
-    store_ = std::make_unique<store::message_store>(so);
+    store_ = std::make_unique<store::message_store>(store_options_of(profiles_.node.store));
     routes_ = std::make_shared<route::route_table>(profiles_.routes);
     mo_router_ = route::mo_router{profiles_.mo_routes};
     carriers_ = std::make_unique<carrier_pool>(
@@ -32,6 +37,9 @@ node::node(boost::asio::io_context& io, config::profile_set profiles, node_tunin
         ex, *store_, [this](std::string_view a) { return receivers_of(a); }, tuning.deliveries, now_);
     dispatcher_config dc = tuning.dispatch;
     dc.receipt_map_ttl = profiles_.node.store.receipt_map_ttl;
+    const auto& dv = profiles_.node.delivery;
+    dc.retry = {dv.retry_initial, dv.retry_max, dv.max_attempts, dv.default_validity};
+    dc.client_delivery_ttl = profiles_.node.delivery.client_delivery_ttl;
     dispatcher_ = std::make_unique<dispatcher>(ex, *store_, *carriers_, routes_, dc, now_,
                                                [this](store::delivery d) { deliveries_->added(std::move(d)); });
     intake_ = std::make_unique<intake>(
@@ -86,7 +94,40 @@ void node::start() {
     carriers_->apply(profiles_.carriers);
     dispatcher_->start();
     deliveries_->start();
+    boost::asio::co_spawn(io_, housekeeping(), boost::asio::detached);
     log_summary();
+}
+
+boost::asio::awaitable<void> node::housekeeping() {
+    while (!stopping_) {
+        housekeeping_timer_.expires_after(housekeeping_every_);
+        co_await housekeeping_timer_.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+        if (stopping_) break;
+        const auto now = now_();
+        // Bounded per round so a large backlog of expired entries never
+        // holds the writer for long; the next round takes the rest.
+        auto b = store_->sweep(now, now - profiles_.node.store.log_retention.count(), 10'000);
+        if (!b.empty()) {
+            const auto ops = b.ops().size();
+            store_->write(std::move(b), io_.get_executor(), [ops](const store::error_code& ec) {
+                if (ec) log::warn("node", "sweep_failed").kv("error", ec.message());
+                else log::info("node", "swept").kv("ops", ops);
+            });
+        }
+        log_stats();
+    }
+}
+
+void node::log_stats() const {
+    const auto st = store_->get_stats();
+    const auto& d = dispatcher_->stats();
+    log::info("node", "stats").kv("node", profiles_.node.id).kv("accepted", intake_->stats().accepted)
+        .kv("refused", intake_->stats().refused).kv("submitted", d.submitted).kv("retries", d.retries)
+        .kv("finished", d.finished).kv("receipts", d.receipts).kv("unknown_receipts", d.unknown_receipts)
+        .kv("in_memory", dispatcher_->in_memory()).kv("parked", dispatcher_->parked())
+        .kv("stored_messages", st.messages).kv("queued", st.queued).kv("deliveries", st.deliveries)
+        .kv("map_used_mb", st.map_used >> 20).kv("map_size_mb", st.map_size >> 20)
+        .kv("commit_failures", st.commit_failures).kv("mo", stats_.mo_received).kv("mo_unrouted", stats_.mo_unrouted);
 }
 
 std::vector<boost::asio::ip::tcp::endpoint> node::endpoints() const {
@@ -97,11 +138,14 @@ std::vector<boost::asio::ip::tcp::endpoint> node::endpoints() const {
 
 boost::asio::awaitable<void> node::stop() {
     log::info("node", "stopping").kv("node", profiles_.node.id);
+    stopping_ = true;
+    housekeeping_timer_.cancel();
     for (auto& l : listeners_) co_await l->stop();
     dispatcher_->stop();
     deliveries_->stop();
     co_await carriers_->stop();
     store_->flush();
+    log_stats();
     log::info("node", "stopped").kv("node", profiles_.node.id);
 }
 

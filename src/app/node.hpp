@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "app/carrier_pool.hpp"
 #include "app/deliveries.hpp"
@@ -19,11 +20,14 @@
 
 namespace twinsms::app {
 
-// Engine settings not (yet) in node.yaml; tests shorten the timers.
+// Engine timers not in node.yaml (tests shorten them). Retry and validity
+// come from node.yaml's delivery settings.
 struct node_tuning {
     dispatcher_config dispatch{};
     deliveries_config deliveries{};
-    std::uint64_t max_map_size = 0; // store growth limit, bytes (0: the store's default)
+    // Sweep of expired receipt mappings and of history past log_retention,
+    // and the periodic stats line.
+    std::chrono::milliseconds housekeeping{60'000};
 };
 
 class node {
@@ -63,6 +67,8 @@ private:
     std::string profile_of(std::string_view system_id) const;
     std::vector<std::shared_ptr<smpp::session>> receivers_of(std::string_view system_id) const;
     void log_summary() const;
+    boost::asio::awaitable<void> housekeeping();
+    void log_stats() const;
 
     boost::asio::io_context& io_;
     config::profile_set profiles_;
@@ -75,6 +81,9 @@ private:
     std::unique_ptr<delivery_manager> deliveries_;
     std::unique_ptr<intake> intake_;
     std::vector<std::unique_ptr<smpp::client_listener>> listeners_;
+    std::chrono::milliseconds housekeeping_every_;
+    boost::asio::steady_timer housekeeping_timer_;
+    bool stopping_ = false;
     counters stats_;
 };
 

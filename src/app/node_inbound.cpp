@@ -62,7 +62,7 @@ void node::on_mo(const std::string& carrier, const smpp::pdu& req, smpp::respond
     d.id = store_->next_delivery_id();
     d.account = account->system_id;
     d.created_at = now;
-    d.expires_at = now + profiles_.node.store.receipt_map_ttl.count();
+    d.expires_at = now + profiles_.node.delivery.client_delivery_ttl.count();
     d.pdu = stored_bytes(req);
     store::write_batch b;
     b.put_delivery(d);

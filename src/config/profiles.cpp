@@ -66,10 +66,26 @@ node_profile read_node(const fs::path& file) {
     const auto st = r.at("store");
     n.store.path = st.at("path").non_empty_str();
     n.store.map_size_mb = static_cast<std::uint64_t>(st.int_or("map_size_mb", 1024, 16, 1 << 24));
+    n.store.max_map_size_mb = static_cast<std::uint64_t>(st.int_or("max_map_size_mb", 0, 0, 1 << 24));
+    if (n.store.max_map_size_mb && n.store.max_map_size_mb < n.store.map_size_mb)
+        st.at("max_map_size_mb").fail("must be at least map_size_mb (" + std::to_string(n.store.map_size_mb) + ")");
     if (auto d = st.find("durability")) n.store.mode = d->choice({"sync", "async"}) == 0 ? durability::sync : durability::async;
     n.store.receipt_map_ttl = st.duration_or("receipt_map_ttl", n.store.receipt_map_ttl);
     n.store.log_retention = st.duration_or("log_retention", n.store.log_retention);
     st.finish();
+    if (auto d = r.find("delivery")) {
+        auto& dv = n.delivery;
+        if (auto rt = d->find("retry")) {
+            dv.retry_initial = rt->duration_or("initial", dv.retry_initial);
+            dv.retry_max = rt->duration_or("max", dv.retry_max);
+            dv.max_attempts = static_cast<unsigned>(rt->int_or("max_attempts", dv.max_attempts, 1, 1'000'000));
+            if (dv.retry_max < dv.retry_initial) rt->at("max").fail("must be at least retry.initial");
+            rt->finish();
+        }
+        dv.default_validity = d->duration_or("default_validity", dv.default_validity);
+        dv.client_delivery_ttl = d->duration_or("client_delivery_ttl", dv.client_delivery_ttl);
+        d->finish();
+    }
     if (auto lim = r.find("limits")) {
         n.max_pdu_size = static_cast<std::uint32_t>(lim->int_or("max_pdu_size", n.max_pdu_size, 512, 1 << 24));
         n.max_connections = static_cast<std::size_t>(lim->int_or("max_connections", 10'000, 1, 1'000'000));

@@ -29,9 +29,20 @@ enum class durability { sync, async };
 struct store_settings {
     std::filesystem::path path;
     std::uint64_t map_size_mb = 1024;
+    std::uint64_t max_map_size_mb = 0; // growth limit; 0: 16x map_size_mb
     durability mode = durability::sync;
     std::chrono::milliseconds receipt_map_ttl{72LL * 3600 * 1000};
     std::chrono::milliseconds log_retention{7LL * 24 * 3600 * 1000};
+};
+
+// How hard we try to deliver, and how long things wait.
+struct delivery_settings {
+    std::chrono::milliseconds retry_initial{2'000};  // first retry after a temporary carrier error
+    std::chrono::milliseconds retry_max{300'000};    // exponential backoff cap
+    unsigned max_attempts = 50;                      // then undeliverable
+    std::chrono::milliseconds default_validity{48LL * 3600 * 1000}; // when the client gives none
+    // Receipts and MO wait this long in the store for their client to bind.
+    std::chrono::milliseconds client_delivery_ttl{72LL * 3600 * 1000};
 };
 
 struct node_profile {
@@ -39,6 +50,7 @@ struct node_profile {
     node_role role = node_role::primary;
     std::vector<boost::asio::ip::tcp::endpoint> listen;
     store_settings store;
+    delivery_settings delivery;
     std::uint32_t max_pdu_size = 64 * 1024;
     std::size_t max_connections = 10'000;
     smpp::session_config client_session; // window, timeouts, keepalive for client sessions

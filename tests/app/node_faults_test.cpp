@@ -121,7 +121,7 @@ BOOST_FIXTURE_TEST_CASE(full_store_answers_msgqful_and_keeps_serving, node_fixtu
     auto& carrier = add_carrier("sim");
     profiles.routes = {route_to("all", {"sim"})};
     profiles.node.store.map_size_mb = 1;
-    tuning.max_map_size = 1 << 20; // no growth
+    profiles.node.store.max_map_size_mb = 1; // no growth
     carrier.refuse_binds(status::bindfail); // everything stays queued
     start_node();
     auto c = client();

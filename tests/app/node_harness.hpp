@@ -79,8 +79,8 @@ struct node_fixture {
         profiles.node.store.path = dir.path / "store";
         profiles.node.store.map_size_mb = 16;
         profiles.clients = {client_profile("acme", "secret"), client_profile("beta", "pw2")};
-        tuning.dispatch.retry.initial = std::chrono::milliseconds(100);
-        tuning.dispatch.retry.max = std::chrono::milliseconds(400);
+        profiles.node.delivery.retry_initial = std::chrono::milliseconds(100);
+        profiles.node.delivery.retry_max = std::chrono::milliseconds(400);
         tuning.dispatch.rescan_interval = std::chrono::milliseconds(50);
         tuning.deliveries.retry_after = std::chrono::milliseconds(100);
         tuning.deliveries.tick = std::chrono::milliseconds(50);
