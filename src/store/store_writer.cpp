@@ -70,12 +70,7 @@ void message_store::impl::run_writer() noexcept {
         } catch (const std::exception& e) {
             // Out of memory or similar: fail what is left, keep running.
             log::error("store", "round_failed").kv("error", e.what());
-            round.clear();
-            for (auto& p : taken) round.push_back(&p);
-            try {
-                fail(round, store_error::io);
-            } catch (...) {
-            }
+            for (auto& p : taken) complete(p, make_error_code(store_error::io)); // those not told yet
         }
         if (!opt.sync) {
             dirty = dirty || commits.load() != commits_before;
