@@ -69,10 +69,12 @@ bool wants_receipt(const store::message& m) {
 std::uint8_t smpp_state_of(store::msg_state s) noexcept {
     using S = store::msg_state;
     switch (s) {
+    // Everything on its way is ENROUTE (5.2.28); ACCEPTED means read by
+    // customer service on the subscriber's behalf, not "queued".
     case S::accepted:
     case S::queued:
-    case S::retry_pending: return 6;  // ACCEPTED: in our queue
-    case S::submitted: return 1;      // ENROUTE
+    case S::retry_pending:
+    case S::submitted: return 1;
     case S::delivered: return 2;
     case S::undeliverable: return 5;
     case S::expired: return 3;
