@@ -27,6 +27,7 @@ std::string load_usage() {
            "  --bind-type tx|trx       trx (default) receives the receipts on the same binds; tx gets none\n"
            "  --receipt-wait S         after sending, wait up to S s for the receipts still due\n"
            "                           (default 10 with receipts asked for, else 0)\n"
+           "  --connect-wait S         retry a failed connect every 10 ms for up to S s (default 0)\n"
            "  --from A --to B --text T source, destination and text of every message\n"
            "Output: figures, then `name: value unit` headline lines (load_throughput: ... msg/s, ...).\n"
            "Exit 0 when every bind succeeded and at least one submit_sm was answered ESME_ROK.\n";
@@ -58,6 +59,7 @@ std::optional<load_options> parse_load_options(int argc, char** argv, std::strin
         else if (a == "--count") ok = number(v, o.count);
         else if (a == "--registered-delivery") ok = number(v, rd) && rd <= 0xFF, o.registered_delivery = rd;
         else if (a == "--receipt-wait") ok = number(v, o.receipt_wait_s) && o.receipt_wait_s >= 0;
+        else if (a == "--connect-wait") ok = number(v, o.connect_wait_s) && o.connect_wait_s >= 0;
         else if (a == "--from") o.from = v;
         else if (a == "--to") o.to = v;
         else if (a == "--text") o.text = v;

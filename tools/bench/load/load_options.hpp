@@ -21,6 +21,7 @@ struct load_options {
     std::uint8_t registered_delivery = 0;
     bind_kind bind = bind_kind::transceiver; // trx receives the receipts on the same binds
     double receipt_wait_s = -1;   // after sending; -1: 10 s when receipts are asked for, else 0
+    double connect_wait_s = 0;    // keep retrying a refused connect for this long (a server starting up)
     std::string from = "TWLOAD";
     std::string to = "447700900001";
     std::string text = "twinsms load test message";

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <csignal>
 #include <memory>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -103,6 +104,8 @@ private:
     asio::awaitable<void> bind_all() {
         asio::ip::tcp::resolver resolver{io_};
         auto [rec, eps] = co_await resolver.async_resolve(o_.host, o_.port, tuple);
+        const auto connect_until = clock_type::now() + std::chrono::duration_cast<clock_type::duration>(
+                                                            std::chrono::duration<double>(o_.connect_wait_s));
         for (unsigned i = 0; i < o_.binds; ++i) {
             auto fail = [&](std::string why) {
                 ++r_.binds_failed;
@@ -114,6 +117,14 @@ private:
             }
             asio::ip::tcp::socket sock{io_};
             auto [cec, ep] = co_await asio::async_connect(sock, eps, tuple);
+            // A server still starting refuses at once: try again shortly,
+            // within --connect-wait (run-queue times a restart this way).
+            for (asio::steady_timer retry{io_}; cec && clock_type::now() < connect_until;) {
+                retry.expires_after(std::chrono::milliseconds(10));
+                co_await retry.async_wait(tuple);
+                sock = asio::ip::tcp::socket{io_};
+                std::tie(cec, ep) = co_await asio::async_connect(sock, eps, tuple);
+            }
             if (cec) {
                 fail("connect " + o_.host + ":" + o_.port + ": " + cec.message());
                 continue;

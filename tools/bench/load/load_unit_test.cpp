@@ -96,7 +96,8 @@ BOOST_AUTO_TEST_CASE(latency_sample_cap_counts_the_rest) {
 
 BOOST_AUTO_TEST_CASE(options_parse_and_default_receipt_wait) {
     std::vector<std::string> args{"twinsms-load", "--port", "2999", "--binds", "4", "--window", "50", "--rate",
-                                  "10000", "--count", "500", "--registered-delivery", "1", "--bind-type", "tx"};
+                                  "10000", "--count", "500", "--registered-delivery", "1", "--bind-type", "tx",
+                                  "--connect-wait", "2.5"};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     std::string err;
@@ -110,6 +111,7 @@ BOOST_AUTO_TEST_CASE(options_parse_and_default_receipt_wait) {
     BOOST_TEST(o->registered_delivery == 1);
     BOOST_TEST((o->bind == bind_kind::transmitter));
     BOOST_TEST(o->receipt_wait_s == 10.0);
+    BOOST_TEST(o->connect_wait_s == 2.5);
 }
 
 BOOST_AUTO_TEST_CASE(options_refuse_bad_values) {
