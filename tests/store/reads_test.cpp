@@ -1,6 +1,7 @@
 #define BOOST_TEST_MODULE store_reads
 // The read side: dispatch queue order and resumption, receipts and their
 // expiry, deliveries per account, history, in_flight recovery, sweep.
+#include "store/message_codec.hpp"
 #include "store/store_fixture.hpp"
 
 using namespace store_test;
@@ -211,4 +212,32 @@ BOOST_AUTO_TEST_CASE(sweep_removes_finished_messages_with_their_history) {
     BOOST_TEST(s.get_stats().messages == 1u);
     BOOST_TEST(ids(s.due(100, 10)) == (v64{6}), boost::test_tools::per_element());
     BOOST_TEST(s.sweep(1'000'000, 1'000'000, 100).empty());
+}
+
+BOOST_AUTO_TEST_CASE(corrupt_records_are_skipped_not_fatal) {
+    temp_dir dir;
+    message_store s{options(dir.path())};
+    write_batch b;
+    b.put_message(make_message({1}, 100));
+    b.put_message(make_message({3}, 300));
+    // Message 2: a queue entry and in_flight entry whose record is garbage;
+    // a truncated history line; a delivery that does not decode.
+    b.put(table::messages, keys::message({2}), "\x01garbage");
+    b.put(table::queue, keys::queue(200, {2}), "");
+    b.put(table::in_flight, keys::message({2}), "");
+    b.put(table::queue, "short", ""); // a key of the wrong size
+    b.add_event({1}, 0, event{1, msg_state::accepted, 0, "ok"});
+    b.put(table::history, keys::history({1}, 1), std::string{"\x01\x02", 2});
+    b.put(table::deliveries, keys::delivery("acme", {9}), "\x07");
+    b.put(table::receipts, keys::receipt("c", "x"), "bad");
+    BOOST_TEST_REQUIRE(!commit(s, std::move(b)));
+
+    BOOST_TEST(!s.get({2}).has_value());
+    BOOST_TEST(ids(s.due(1'000, 10)) == (v64{1, 3}), boost::test_tools::per_element());
+    BOOST_TEST(s.in_flight(10).empty());
+    BOOST_TEST(s.history({1}).size() == 1u);
+    BOOST_TEST(s.deliveries_for("acme", 10).empty());
+    BOOST_TEST(!s.find_receipt("c", "x", 0).has_value());
+    BOOST_TEST(s.next_due().has_value());
+    (void)s.sweep(1'000'000, 1'000'000, 100); // builds without tripping over them
 }
