@@ -5,6 +5,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "route/parts.hpp"
 #include "util/log.hpp"
 
 namespace twinsms::app {
@@ -17,6 +18,15 @@ store::store_options store_options_of(const config::store_settings& s) {
     o.sync = s.mode == config::durability::sync;
     o.max_map_size = s.max_map_size_mb * 1024 * 1024;
     return o;
+}
+
+// Throughput limits count SMS, not requests: a long message_payload is
+// several parts on the air, a submit_multi one per destination.
+double submission_cost(const smpp::pdu& p) {
+    if (auto* s = p.as<smpp::submit_sm>()) return route::count_parts(*s);
+    if (auto* d = p.as<smpp::data_sm>()) return route::count_parts(*d);
+    if (auto* m = p.as<smpp::submit_multi>()) return std::max<std::size_t>(1, m->dests.size());
+    return 1;
 }
 
 } // namespace
@@ -77,6 +87,7 @@ void node::start() {
         lc.endpoint = ep;
         lc.session = profiles_.node.client_session;
         if (lc.session.name.empty()) lc.session.name = "client";
+        lc.cost = submission_cost;
         lc.max_connections = profiles_.node.max_connections;
         auto l = std::make_unique<smpp::client_listener>(
             ex, lc, table, [this](smpp::session& s, const smpp::client_account& a, const smpp::pdu& req) {

@@ -16,6 +16,7 @@ public:
         : rate_{rate_per_second}, burst_{std::max(1.0, burst)}, tokens_{burst_}, last_{now} {}
 
     bool unlimited() const noexcept { return rate_ <= 0; }
+    double burst() const noexcept { return burst_; }
 
     // Takes `n` tokens if available.
     bool try_take(time_point now, double n = 1.0) noexcept {

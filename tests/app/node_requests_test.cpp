@@ -157,3 +157,20 @@ BOOST_FIXTURE_TEST_CASE(validity_running_out_in_the_queue_expires_with_a_receipt
     BOOST_TEST(smpp::message_state(c->dsm(0).tlvs).value_or(0) == 3); // EXPIRED
     BOOST_TEST(std::string{c->dsm(0).short_message}.find("stat:EXPIRED") != std::string::npos);
 }
+
+BOOST_FIXTURE_TEST_CASE(throughput_limit_counts_parts, node_fixture) {
+    add_carrier("sim");
+    profiles.routes = {route_to("all", {"sim"})};
+    profiles.clients[0].account.tps = 0.1; // no refill to speak of during the test
+    profiles.clients[0].account.burst = 5;
+    start_node();
+    auto c = client();
+    pdu p{status::ok, 0, data_sm{}};
+    auto& d = *p.as<data_sm>();
+    d.destination_addr = "447700900041";
+    const std::string payload(600, 'a'); // 4 GSM parts of 153
+    d.tlvs.push_back(smpp::tlv{smpp::tag::message_payload, payload});
+    BOOST_TEST(request(*c, p).status() == status::ok);        // 4 of 5 tokens
+    BOOST_TEST(request(*c, p).status() == status::throttled); // needs 4, 1 left
+    BOOST_TEST(request(*c, make_submit("447700900042", "one part", 0)).status() == status::ok);
+}

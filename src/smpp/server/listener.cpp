@@ -111,7 +111,9 @@ void client_listener::on_request(session& s, const pdu& req) {
         return;
     }
     client& c = it->second;
-    if (is_submission(req.id()) && !c.bucket->try_take(token_bucket::clock::now())) {
+    // A cost above the bucket size could never pass; it takes the whole bucket.
+    if (is_submission(req.id()) &&
+        !c.bucket->try_take(token_bucket::clock::now(), cfg_.cost ? std::min(cfg_.cost(req), c.bucket->burst()) : 1.0)) {
         ++throttled_;
         s.respond_status(req, status::throttled);
         return;

@@ -21,6 +21,10 @@ struct listener_config {
     session_config session{};   // template for every client session
     bind_guard_config bind_guard{};
     std::size_t max_connections = 10'000;
+    // What a submission costs against the account's throughput limit: the
+    // SMS it becomes (parts of a long message_payload, destinations of a
+    // submit_multi). Unset: 1 per request.
+    std::function<double(const pdu&)> cost;
 };
 
 class client_listener final : public session_handler {
