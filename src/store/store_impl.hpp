@@ -105,9 +105,10 @@ struct message_store::impl {
     std::uint64_t map_reserve() const noexcept;
     // LMDB reuses the pages a commit freed only from the second transaction
     // after it (the previous snapshot stays intact for crash safety), and a
-    // failed transaction does not move on: right after a sweep on a full
-    // map, every retry of the next write would fail. A tiny commit of meta
-    // moves past that; true if it committed.
+    // failed transaction does not move on, and readers on older snapshots
+    // hold freed pages: right after a sweep on a full map, every retry of
+    // the next write would fail. A tiny commit of meta, then waiting out
+    // the readers that began before it, moves past that; true if done.
     bool nudge();
     // Erase-only batches of a round that hit the limit; true if committed.
     bool commit_erasers(const std::vector<pending*>& erasers, bool try_at_limit);

@@ -236,7 +236,12 @@ bool message_store::impl::nudge() {
         rc = once();
         set_map_size(max_map);
     }
-    return rc == MDB_SUCCESS;
+    if (rc != MDB_SUCCESS) return false;
+    // Pages freed by a commit are reused only once no reader is on an
+    // older snapshot: wait out the read transactions begun before this one
+    // (later ones see it), so the retry does not depend on reader timing.
+    { std::unique_lock lk{map_mutex}; }
+    return true;
 }
 
 bool message_store::impl::commit_erasers(const std::vector<pending*>& erasers, bool try_at_limit) {
