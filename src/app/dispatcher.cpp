@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "app/message_pdu.hpp"
+#include "route/receipt_text.hpp"
 #include "util/log.hpp"
 
 namespace twinsms::app {
@@ -193,11 +194,22 @@ void dispatcher::on_outcome(std::uint64_t id, const std::string& carrier, const 
         next.carrier_message_id = out.message_id;
         store::write_batch b;
         b.put_message(next, &t.m);
-        b.put_receipt_map(carrier, out.message_id, next.id, now_() + cfg_.receipt_map_ttl.count());
+        // Carriers may print a receipt's id in another base or case than the
+        // submit_sm_resp's (SMPP 3.4 Appendix B leaves it open): map every
+        // reading, so a receipt matches if any of its readings does.
+        const auto forms = route::message_id_forms(out.message_id);
+        const auto expires = now_() + cfg_.receipt_map_ttl.count();
+        std::vector<std::string> keys;
+        for (const auto& f : forms) {
+            if (f.empty()) continue;
+            b.put_receipt_map(carrier, f, next.id, expires);
+            keys.push_back(carrier + '\0' + f);
+            submitting_[keys.back()] = id;
+        }
         b.add_event(next.id, event_no(next), {now_(), next.state, 0, carrier + " " + out.message_id});
-        auto key = carrier + '\0' + out.message_id;
-        submitting_[key] = id;
-        write_and_release(t, std::move(next), std::move(b), [this, key](const store::error_code&) { submitting_.erase(key); });
+        write_and_release(t, std::move(next), std::move(b), [this, keys = std::move(keys)](const store::error_code&) {
+            for (const auto& k : keys) submitting_.erase(k);
+        });
         return;
     }
     case verdict::retry:
