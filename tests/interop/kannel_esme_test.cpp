@@ -11,6 +11,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <cctype>
 
 #include "interop/kannel_fixture.hpp"
 
@@ -21,8 +22,9 @@ using std::chrono::seconds;
 namespace {
 
 // One dlr-url call, decoded. Kannel substitutes %d (type), %p (receiver),
-// %P (sender), %F (the SMSC's message id, here the carrier's) and %A (the
-// SMSC's answer: "ACK/" for type 8, the receipt text for 1 and 2).
+// %P (sender), %F (the SMSC's message id: the one twinsmsd answered the
+// submit_sm with, its own, not the carrier's) and %A (the SMSC's answer:
+// "ACK/" for type 8, the receipt text for 1 and 2).
 struct dlr_call {
     std::string tag;
     int type = -1;
@@ -43,6 +45,11 @@ std::vector<dlr_call> dlr_calls(const kannel_fixture& k, std::string_view tag) {
         out.push_back(std::move(c));
     }
     return out;
+}
+
+// twinsmsd's message ids: 16 hex digits.
+bool is_node_id(std::string_view id) {
+    return id.size() == 16 && std::all_of(id.begin(), id.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
 }
 
 bool has_type(const std::vector<dlr_call>& calls, int type) {
@@ -103,25 +110,37 @@ BOOST_FIXTURE_TEST_CASE(sendsms_reaches_carrier_and_receipts_reach_dlr_url, kann
     BOOST_TEST(m1->status == smpp::status::ok);
     BOOST_TEST(!m1->message_id.empty());
     BOOST_TEST(m2->text == bad_text);
-    BOOST_TEST(carrier->counters().receipts_sent == 2u); // both acknowledged by Kannel through the gateway
+    BOOST_TEST(carrier->counters().receipts_sent == 2u); // both taken by twinsmsd, which stores and forwards them
 
-    // Kannel matched each receipt to its submit by the carrier's message
-    // id, which the gateway passed through in submit_sm_resp and receipts.
+    // twinsmsd answers submit_sm with its own message id and sends Kannel
+    // receipts naming that id (the carrier's stays inside the node). Kannel
+    // reports the submit_sm_resp id with type 8 and the receipt's with 1
+    // or 2, and only calls the dlr-url of a receipt it matched to its
+    // submit: so one id per message, ours, and never the carrier's.
     const auto d1 = dlr_calls(*this, "m1");
+    BOOST_REQUIRE(!d1.empty());
     BOOST_TEST(has_type(d1, 8)); // submit_sm_resp OK
+    const std::string id1 = d1.front().id;
+    BOOST_TEST(is_node_id(id1), "m1's id: " << id1);
+    BOOST_TEST(id1 != m1->message_id);
     for (const auto& c : d1) {
         BOOST_TEST(c.to == ok_to);
         BOOST_TEST(c.from == "KANNEL");
-        BOOST_TEST(c.id == m1->message_id);
+        BOOST_TEST(c.id == id1);
         if (c.type == 1) BOOST_TEST(c.answer.find("stat:DELIVRD") != std::string::npos, c.answer);
     }
     BOOST_TEST(!has_type(d1, 2));
     BOOST_TEST(!has_type(d1, 16));
     const auto d2 = dlr_calls(*this, "m2");
+    BOOST_REQUIRE(!d2.empty());
     BOOST_TEST(has_type(d2, 8));
     BOOST_TEST(!has_type(d2, 1));
+    const std::string id2 = d2.front().id;
+    BOOST_TEST(is_node_id(id2), "m2's id: " << id2);
+    BOOST_TEST(id2 != id1);
+    BOOST_TEST(id2 != m2->message_id);
     for (const auto& c : d2) {
-        BOOST_TEST(c.id == m2->message_id);
+        BOOST_TEST(c.id == id2);
         if (c.type == 2) BOOST_TEST(c.answer.find("stat:UNDELIV") != std::string::npos, c.answer);
     }
 }
@@ -138,7 +157,7 @@ BOOST_FIXTURE_TEST_CASE(mo_from_carrier_reaches_sms_service, kannel_fixture) {
     BOOST_TEST(query_param(calls[0], "from").value_or("") == "+447700900555");
     BOOST_TEST(query_param(calls[0], "to").value_or("") == "80080");
     BOOST_TEST(query_param(calls[0], "text").value_or("") == "Hello Kannel from a handset");
-    // Kannel's deliver_sm_resp OK made it back through the gateway.
+    // The carrier had its deliver_sm_resp OK (twinsmsd answers once the MO is stored).
     BOOST_TEST(wait_for([&] { return carrier->counters().mo_sent == 1u; }, seconds(5)));
     BOOST_TEST(carrier->messages().empty()); // max-messages = 0: no reply SMS
 }

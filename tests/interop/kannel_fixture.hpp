@@ -100,10 +100,14 @@ public:
         g.dir = dir;
         gateway = start_gateway(g);
         // Kannel's first submit must find the gateway bound to its carrier.
-        BOOST_REQUIRE_MESSAGE(wait_for([&] { return loopback_listening(gateway_port) &&
-                                                    carrier->bound_sessions(carrier_id) > 0; },
-                                       std::chrono::seconds(15)),
-                              "gateway not listening and bound to the carrier: " << gateway->describe());
+        // A gateway that exited (refused its profiles, port taken) fails
+        // at once instead of after the limit.
+        wait_for([&] { return gateway->exited() ||
+                              (loopback_listening(gateway_port) && carrier->bound_sessions(carrier_id) > 0); },
+                 std::chrono::seconds(15));
+        BOOST_REQUIRE_MESSAGE(!gateway->exited() && carrier->bound_sessions(carrier_id) > 0,
+                              "gateway not listening and bound to the carrier (profiles in "
+                                  << (dir / "twinsmsd") << "): " << gateway->describe());
 
         admin_port = free_loopback_port();
         smsbox_port = free_loopback_port();
