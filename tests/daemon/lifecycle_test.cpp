@@ -50,7 +50,7 @@ BOOST_FIXTURE_TEST_CASE(submit_gets_a_receipt_and_sigterm_unbinds_and_exits_0, d
     BOOST_TEST(std::chrono::duration_cast<ms>(took).count() < 5000);
     // The daemon unbound us (we never sent unbind): a graceful end, not a dropped socket.
     require([&] { return c->closed; }, "client session closed");
-    BOOST_TEST(c->why == smpp::session_error::unbound, c->why.message());
+    BOOST_TEST((c->why == smpp::session_error::unbound), c->why.message());
     BOOST_TEST(daemon->first_event("node", "stopped").has_value());
     // And it unbound from the carrier too.
     require([&] { return carrier.bound_sessions() == 0; }, "carrier link gone");
@@ -64,6 +64,30 @@ BOOST_FIXTURE_TEST_CASE(sigint_stops_cleanly_too, daemon_fixture) {
     const auto& st = daemon->proc().wait(0ms);
     BOOST_TEST(st.code == 0, daemon->describe());
     BOOST_TEST(daemon->first_event("twinsmsd", "signal").value_or("").find("signal=SIGINT") != std::string::npos);
+}
+
+// KNOWN BUG (reported): main.cpp wait_for_signals() keeps the SIGINT/SIGTERM
+// signal_set alive only through the shared_ptr captured by its handler; once
+// the first signal's handler has run, the set is destroyed and SIGTERM is
+// back to its default action. A second SIGTERM during the graceful stop
+// (systemd, docker, an impatient operator, a kill to the process group and
+// the pid) kills the daemon outright: no unbind, no "stopped", no exit 0.
+BOOST_FIXTURE_TEST_CASE(second_sigterm_during_the_graceful_stop_still_exits_0, daemon_fixture,
+                        *boost::unit_test::expected_failures(1)) {
+    add_demo_carrier();
+    start_daemon();
+    auto c = client();
+    daemon->signal(SIGTERM);
+    // Not pumping our io_context: the client does not answer the daemon's
+    // unbind yet, so the graceful stop is still under way (up to its unbind timeout).
+    const auto until = std::chrono::steady_clock::now() + 5s;
+    while (!daemon->first_event("node", "stopping") && daemon->poll() == false && std::chrono::steady_clock::now() < until)
+        daemon->proc().wait_for_line([](std::string_view) { return false; }, 5ms);
+    BOOST_REQUIRE(daemon->first_event("node", "stopping").has_value());
+    daemon->signal(SIGTERM);
+    wait([&] { return !daemon->running(); }, 10s);
+    const auto& st = daemon->proc().wait(0ms);
+    BOOST_TEST((st.exited && st.signal == 0 && st.code == 0), daemon->describe());
 }
 
 BOOST_FIXTURE_TEST_CASE(sighup_adds_a_client_without_dropping_bound_sessions, daemon_fixture) {
