@@ -60,9 +60,9 @@ forget_pid() { # drops $1 from pids once it is reaped
 
 stop_pid() { # pid [signal]: bounded stop of one child we started
   kill "-${2:-TERM}" "$1" 2>/dev/null || true
-  for _ in $(seq 100); do
+  for _ in $(seq 1000); do # 10 s; polled finely, run-queue times the stop
     kill -0 "$1" 2>/dev/null || break
-    sleep 0.1
+    sleep 0.01
   done
   kill -KILL "$1" 2>/dev/null || true
   wait "$1" 2>/dev/null || true
