@@ -95,10 +95,17 @@ smpp::carrier_client* carrier_pool::best_link(std::string_view carrier) const {
 
 bool carrier_pool::up(std::string_view carrier) const { return best_link(carrier) != nullptr; }
 
-bool carrier_pool::has_room(std::string_view carrier) const {
-    auto* l = best_link(carrier);
-    if (!l) return false;
-    return l->queued() + l->in_flight() < carriers_.find(carrier)->second.capacity;
+bool carrier_pool::has_room(std::string_view carrier, std::size_t pending) const {
+    auto it = carriers_.find(carrier);
+    if (it == carriers_.end()) return false;
+    // Over all bound links: `pending` is not yet assigned to any one of them.
+    std::size_t load = pending, capacity = 0;
+    for (const auto& l : it->second.links) {
+        if (!l->bound()) continue;
+        load += l->queued() + l->in_flight();
+        capacity += it->second.capacity;
+    }
+    return load < capacity;
 }
 
 bool carrier_pool::submit(std::string_view carrier, smpp::owned_pdu req, smpp::carrier_client::done_fn done) {

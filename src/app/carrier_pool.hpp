@@ -30,7 +30,9 @@ public:
 
     // A carrier with at least one bound link that can take more work now.
     bool up(std::string_view carrier) const;
-    bool has_room(std::string_view carrier) const;
+    // Room for one more, counting `pending` messages the caller is about to
+    // hand to this carrier (their in-flight marks are still being written).
+    bool has_room(std::string_view carrier, std::size_t pending = 0) const;
     // Hands `req` to the least loaded bound link of `carrier`; false (and
     // `done` not called) when it has none.
     bool submit(std::string_view carrier, smpp::owned_pdu req, smpp::carrier_client::done_fn done);

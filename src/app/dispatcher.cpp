@@ -142,7 +142,8 @@ bool dispatcher::try_dispatch(std::uint64_t id) {
         }
         return true;
     }
-    if (!carriers_.has_room(*pick)) return false;
+    if (auto h = handing_over_.find(*pick); !carriers_.has_room(*pick, h == handing_over_.end() ? 0 : h->second))
+        return false;
     send(t, std::string{*pick});
     return true;
 }
@@ -158,7 +159,9 @@ void dispatcher::send(tracked& t, const std::string& carrier) {
     b.put_message(next, &t.m);
     t.m = std::move(next);
     const auto id = t.m.id.value;
+    ++handing_over_[carrier];
     store_.write(std::move(b), executor_, [this, id, carrier](const store::error_code& ec) {
+        if (auto h = handing_over_.find(carrier); h != handing_over_.end() && --h->second == 0) handing_over_.erase(h);
         auto it = tracked_.find(id);
         if (it == tracked_.end()) return;
         if (ec) {

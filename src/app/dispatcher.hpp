@@ -11,6 +11,7 @@
 // the client asked for. Carrier receipts for our messages finish them.
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -117,6 +118,10 @@ private:
     // Carrier ids whose "submitted" record is not committed yet: a fast
     // receipt can overtake it.
     std::unordered_map<std::string, std::uint64_t> submitting_;
+    // Per carrier: messages picked for it whose in-flight mark is still
+    // being committed. They count against its room, or one pump would mark
+    // the whole ready queue in flight (and a crash would over-report).
+    std::map<std::string, std::size_t, std::less<>> handing_over_;
     bool spilled_ = false; // the store holds queued messages not in memory
     std::optional<store::message_store::queue_pos> scan_pos_;
     bool stopping_ = false, woken_ = false;

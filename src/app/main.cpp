@@ -45,30 +45,46 @@ int usage(std::FILE* to) {
     return to == stdout ? 0 : exit_usage;
 }
 
-void wait_for_signals(asio::io_context& io, app::node& n, const std::string& dir) {
-    auto stop = std::make_shared<asio::signal_set>(io, SIGINT, SIGTERM);
-    stop->async_wait([&io, &n, stop](const boost::system::error_code& ec, int sig) {
-        if (ec) return;
-        log::info("twinsmsd", "signal").kv("signal", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-        asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-            co_await n.stop();
-            io.stop();
-        }, asio::detached);
-    });
-    auto hup = std::make_shared<asio::signal_set>(io, SIGHUP);
-    auto on_hup = std::make_shared<std::function<void(const boost::system::error_code&, int)>>();
-    *on_hup = [&n, dir, hup, on_hup](const boost::system::error_code& ec, int) {
-        if (ec) return;
-        try {
-            n.apply(load(dir));
-            log::info("twinsmsd", "reloaded").kv("config", dir);
-        } catch (const std::exception& e) {
-            log::error("twinsmsd", "reload_refused").kv("config", dir).kv("error", e.what());
-        }
-        hup->async_wait(*on_hup);
-    };
-    hup->async_wait(*on_hup);
-}
+// The signal sets live as long as the process runs: a second SIGTERM during
+// the graceful stop (systemd, a kill to the process group) must not fall back
+// to the default action and kill the daemon mid-flush.
+struct signals {
+    asio::signal_set stop, hup;
+    bool stopping = false;
+    signals(asio::io_context& io) : stop{io, SIGINT, SIGTERM}, hup{io, SIGHUP} {}
+
+    void on_stop(asio::io_context& io, app::node& n) {
+        stop.async_wait([this, &io, &n](const boost::system::error_code& ec, int sig) {
+            if (ec) return;
+            if (stopping) {
+                log::warn("twinsmsd", "signal_ignored").kv("signal", sig == SIGTERM ? "SIGTERM" : "SIGINT")
+                    .kv("why", "already stopping gracefully");
+            } else {
+                stopping = true;
+                log::info("twinsmsd", "signal").kv("signal", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+                asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+                    co_await n.stop();
+                    io.stop();
+                }, asio::detached);
+            }
+            on_stop(io, n);
+        });
+    }
+    void on_hup(app::node& n, const std::string& dir) {
+        hup.async_wait([this, &n, dir](const boost::system::error_code& ec, int) {
+            if (ec) return;
+            if (!stopping) {
+                try {
+                    n.apply(load(dir));
+                    log::info("twinsmsd", "reloaded").kv("config", dir);
+                } catch (const std::exception& e) {
+                    log::error("twinsmsd", "reload_refused").kv("config", dir).kv("error", e.what());
+                }
+            }
+            on_hup(n, dir);
+        });
+    }
+};
 
 } // namespace
 
@@ -104,7 +120,9 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "twinsmsd: cannot start: %s\n", e.what());
         return exit_start;
     }
-    wait_for_signals(io, *n, dir);
+    signals sig{io};
+    sig.on_stop(io, *n);
+    sig.on_hup(*n, dir);
     io.run();
     n.reset(); // closes the store after its last commit
     return 0;

@@ -1,5 +1,6 @@
 #include "app/message_pdu.hpp"
 
+#include "route/parts.hpp"
 #include "route/receipt_text.hpp"
 #include "route/route_table.hpp"
 #include "route/smpp_time.hpp"
@@ -30,6 +31,7 @@ std::optional<request_view> request_fields(const store::message& m) {
         v.source_ton = s.source_addr_ton, v.source_npi = s.source_addr_npi;
         v.dest_ton = s.dest_addr_ton, v.dest_npi = s.dest_addr_npi;
         v.registered_delivery = s.registered_delivery;
+        v.esm_class = s.esm_class;
         v.data_coding = s.data_coding;
         if constexpr (requires { s.short_message; }) {
             v.short_message = s.short_message;
@@ -115,7 +117,11 @@ std::optional<store::delivery> client_receipt(const store::message& m, store::de
     f.done_date = route::format_receipt_date(m.done_at ? m.done_at : now);
     f.stat = std::string{route::stat_text(static_cast<route::message_state>(state))};
     f.err = err;
-    f.text = route::receipt_excerpt(v->short_message, v->data_coding);
+    // The excerpt is of the text: a concatenated part's UDH is not text.
+    std::string_view body = v->short_message;
+    if (v->esm_class & route::esm_udhi)
+        if (auto n = route::udh_length(body)) body.remove_prefix(std::min(*n, body.size()));
+    f.text = route::receipt_excerpt(body, v->data_coding);
     const auto text = route::format_receipt(f);
 
     smpp::pdu p{smpp::status::ok, 0, smpp::deliver_sm{}};

@@ -19,7 +19,7 @@ namespace twinsms::app {
 struct request_view {
     std::string service_type, source_addr, destination_addr;
     std::uint8_t source_ton = 0, source_npi = 0, dest_ton = 0, dest_npi = 0;
-    std::uint8_t registered_delivery = 0, data_coding = 0;
+    std::uint8_t registered_delivery = 0, data_coding = 0, esm_class = 0;
     std::string short_message; // or message_payload for data_sm
     route::mt_request as_request(std::string_view account) const;
 };

@@ -97,7 +97,13 @@ void node::start() {
             if (s.state() == smpp::bind_state::bound_rx || s.state() == smpp::bind_state::bound_trx)
                 deliveries_->on_bound(a.system_id);
         });
-        l->start();
+        try {
+            l->start();
+        } catch (const boost::system::system_error& e) {
+            // Name the address (there may be several) and keep Boost's source location out.
+            throw std::runtime_error("cannot listen on " + ep.address().to_string() + ":" + std::to_string(ep.port()) +
+                                     ": " + e.code().message());
+        }
         log::info("node", "listening").kv("node", profiles_.node.id).kv("address", l->local_endpoint().address().to_string())
             .kv("port", l->local_endpoint().port());
         listeners_.push_back(std::move(l));
