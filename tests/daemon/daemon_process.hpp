@@ -8,6 +8,7 @@
 // the tests observe it: the port it listens on, carriers bound, reloads,
 // recovered in-flight counts. Nothing here sleeps: a caller polls (the
 // fixture pumps its io_context in between) until a line shows up.
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -133,10 +134,23 @@ inline bool is_event(std::string_view line, std::string_view comp, std::string_v
     return logfmt_value(line, "comp") == comp && logfmt_value(line, "event") == event;
 }
 
+// Asio opens sockets without FD_CLOEXEC, and posix_spawn hands a child every
+// descriptor that lacks it: twinsmsd (or a node peer) would inherit the
+// simulators' listening sockets and our client sockets, and keep them open
+// after the test closed them (a "stopped" simulator would still accept, into
+// a backlog nobody reads). Call before spawning; the tests are single-threaded.
+inline void close_on_exec_all() {
+    std::vector<int> fds;
+    for (const auto& e : fs::directory_iterator("/proc/self/fd")) fds.push_back(std::stoi(e.path().filename().string()));
+    for (int fd : fds)
+        if (fd > 2)
+            if (const int f = ::fcntl(fd, F_GETFD); f >= 0) ::fcntl(fd, F_SETFD, f | FD_CLOEXEC);
+}
+
 class daemon_process {
 public:
     // twinsmsd with `args` (e.g. {"--config", DIR}).
-    explicit daemon_process(std::vector<std::string> args) : proc_{argv(std::move(args))} {}
+    explicit daemon_process(std::vector<std::string> args) : proc_{(close_on_exec_all(), argv(std::move(args)))} {}
 
     child_process& proc() noexcept { return proc_; }
     bool poll() { return proc_.poll(); }

@@ -71,7 +71,6 @@ BOOST_FIXTURE_TEST_CASE(new_messages_go_to_the_second_once_the_first_is_gone, tw
         return cfg;
     }()));
     auto& again = *sims.back();
-    std::system(("ss -tanpe | grep :" + std::to_string(first_port) + " >&2").c_str());
     again.start();
     require([&] { return daemon->carrier_binds("sim") >= 2u; }, "the first carrier bound again", 15s);
     submit_all(*c, "back-", 3);

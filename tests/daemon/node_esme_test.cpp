@@ -45,6 +45,7 @@ BOOST_AUTO_TEST_SUITE(node_smpp_client_of_twinsmsd, *boost::unit_test::precondit
 BOOST_FIXTURE_TEST_CASE(bind_submit_multipart_receipts_mo_unbind, daemon_fixture) {
     auto& carrier = add_demo_carrier();
     start_daemon();
+    close_on_exec_all(); // node must not hold our simulator's sockets
     child_process peer{{"node", interop_script("daemon_esme.js"), std::to_string(port()), "demo", "demo123"}};
     dump_on_failure dump{peer, "node-smpp client"};
     require([&] { return peer.poll() || printed(peer, "\"bound\""); }, "node-smpp bound", 15s);

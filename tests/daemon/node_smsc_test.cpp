@@ -25,7 +25,7 @@ struct require_node {
 class node_smsc {
 public:
     explicit node_smsc(std::vector<std::string> extra)
-        : proc_{argv(std::move(extra))} {
+        : proc_{(close_on_exec_all(), argv(std::move(extra)))} {
         auto line = proc_.wait_for_line([](std::string_view l) { return l.find("\"listening\"") != l.npos; }, 15s);
         if (!line) throw std::runtime_error("node SMSC did not start listening: " + proc_.describe());
         port_ = static_cast<std::uint16_t>(num(json::parse(*line).as_object(), "port", 0));
