@@ -3,6 +3,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "util/log.hpp"
@@ -20,6 +21,7 @@ void delivery_manager::start() {
 void delivery_manager::stop() {
     stopping_ = true;
     timer_.cancel();
+    flush_erases(); // before the node flushes the store
 }
 
 std::size_t delivery_manager::pending() const noexcept {
@@ -138,9 +140,16 @@ void delivery_manager::on_answer(const std::string& account, store::delivery d, 
 }
 
 void delivery_manager::erase(const store::delivery& d) {
-    store::write_batch b;
-    b.erase_delivery(d);
-    store_.write(std::move(b), executor_, [this](const store::error_code& ec) {
+    erases_.erase_delivery(d);
+    if (flush_posted_) return;
+    flush_posted_ = true;
+    boost::asio::post(executor_, [this] { flush_erases(); });
+}
+
+void delivery_manager::flush_erases() {
+    flush_posted_ = false;
+    if (erases_.empty()) return;
+    store_.write(std::exchange(erases_, {}), executor_, [this](const store::error_code& ec) {
         if (ec) ++stats_.store_failures; // sent again after a restart: at-least-once
     });
 }

@@ -58,6 +58,7 @@ private:
     void load(const std::string& account, queue& q);
     void on_answer(const std::string& account, store::delivery d, const smpp::error_code& ec, const smpp::pdu* resp);
     void erase(const store::delivery& d);
+    void flush_erases();
 
     boost::asio::any_io_executor executor_;
     store::message_store& store_;
@@ -66,6 +67,10 @@ private:
     clock_fn now_;
     boost::asio::steady_timer timer_;
     std::map<std::string, queue, std::less<>> queues_;
+    // Erases of acknowledged deliveries, gathered until the event loop is
+    // done with what it read, then written as one batch.
+    store::write_batch erases_;
+    bool flush_posted_ = false;
     bool stopping_ = false;
     counters stats_;
 };

@@ -28,9 +28,14 @@ void dispatcher::start() {
     // (at-least-once); count them so the operator sees possible duplicates.
     const auto stranded = store_.in_flight(cfg_.max_in_memory * 10);
     stats_.recovered_in_flight = stranded.size();
-    if (!stranded.empty())
+    if (!stranded.empty()) {
         log::warn("dispatcher", "recovered_in_flight").kv("count", stranded.size())
             .kv("note", "resent; the carrier may see them twice");
+        // Counted once: their marks go, and each resend sets a fresh one.
+        store::write_batch b;
+        for (const auto& m : stranded) b.clear_in_flight(m.id);
+        store_.write(std::move(b), executor_, [](const store::error_code&) {});
+    }
     spilled_ = true; // whatever the store has queued
     boost::asio::co_spawn(executor_, run(), boost::asio::detached);
 }
@@ -38,6 +43,13 @@ void dispatcher::start() {
 void dispatcher::stop() {
     stopping_ = true;
     signal_.cancel();
+}
+
+void dispatcher::links_changed() {
+    // Parked messages go first, in their order, before anything newer.
+    ready_.insert(ready_.begin(), parked_.begin(), parked_.end());
+    parked_.clear();
+    wake();
 }
 
 void dispatcher::wake() {
@@ -155,8 +167,10 @@ void dispatcher::send(tracked& t, const std::string& carrier) {
     next.in_flight = true;
     next.attempts += 1;
     next.carrier = carrier;
+    // Only the index entry: rewriting the whole record for a flag would cost
+    // the writer a full put per message. The next put_message clears it.
     store::write_batch b;
-    b.put_message(next, &t.m);
+    b.mark_in_flight(next.id);
     t.m = std::move(next);
     const auto id = t.m.id.value;
     ++handing_over_[carrier];

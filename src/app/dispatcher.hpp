@@ -53,8 +53,10 @@ public:
 
     // A message just committed in a queued state.
     void enqueue(store::message m);
-    // Carriers went up or down, or a link has room again.
+    // A link has room again.
     void wake();
+    // Carrier links went up or down: parked messages are tried again at once.
+    void links_changed();
 
     // A receipt from `carrier` for its message id `carrier_id`. `state` is
     // the SMPP message_state (5.2.28), `err` the carrier's error code.

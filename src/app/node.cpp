@@ -41,7 +41,7 @@ node::node(boost::asio::io_context& io, config::profile_set profiles, node_tunin
     carriers_ = std::make_unique<carrier_pool>(
         ex, [this](const std::string& c, const smpp::pdu& p, smpp::responder r) { on_carrier_deliver(c, p, std::move(r)); },
         [this] {
-            if (dispatcher_) dispatcher_->wake();
+            if (dispatcher_) dispatcher_->links_changed();
         });
     deliveries_ = std::make_unique<delivery_manager>(
         ex, *store_, [this](std::string_view a) { return receivers_of(a); }, tuning.deliveries, now_);

@@ -79,6 +79,11 @@ public:
     // `before` had (nullptr: a new message) to what `m` has.
     void put_message(const message& m, const message* before = nullptr);
     void add_event(message_id id, std::uint32_t n, const event& e);
+    // Marks an attempt handed to a carrier without rewriting the record: the
+    // in_flight index is the authority (in_flight() reports these), and the
+    // next put_message whose `before` has in_flight set clears it.
+    void mark_in_flight(message_id id);
+    void clear_in_flight(message_id id);
     void put_receipt_map(std::string_view carrier, std::string_view carrier_id, message_id id, epoch_ms expires);
     void put_delivery(const delivery& d);
     void erase_delivery(const delivery& d);

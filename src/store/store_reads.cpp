@@ -146,7 +146,9 @@ std::vector<message> message_store::in_flight(std::size_t max) const {
     if (!r.ok() || max == 0 || c.open(r.txn(), impl_->of(table::in_flight))) return out;
     for (int rc = c.first(); rc == MDB_SUCCESS && out.size() < max; rc = c.next()) {
         auto m = load<message>(r.txn(), impl_->of(table::messages), table::messages, c.key());
-        if (m && m->in_flight) out.push_back(std::move(*m));
+        if (!m) continue;
+        m->in_flight = true; // the index says so, whether or not the record was rewritten (mark_in_flight)
+        out.push_back(std::move(*m));
     }
     return out;
 }

@@ -39,6 +39,9 @@ void write_batch::erase_message(const message& m) {
     if (m.in_flight) erase(table::in_flight, keys::message(m.id));
 }
 
+void write_batch::mark_in_flight(message_id id) { put(table::in_flight, keys::message(id), {}); }
+void write_batch::clear_in_flight(message_id id) { erase(table::in_flight, keys::message(id)); }
+
 void write_batch::add_event(message_id id, std::uint32_t n, const event& e) {
     put(table::history, keys::history(id, n), encode(e));
 }
