@@ -32,7 +32,7 @@ double submission_cost(const smpp::pdu& p) {
 } // namespace
 
 node::node(boost::asio::io_context& io, config::profile_set profiles, node_tuning tuning, clock_fn now)
-    : io_{io}, profiles_{std::move(profiles)}, now_{std::move(now)}, housekeeping_every_{tuning.housekeeping},
+    : io_{io}, profiles_{std::move(profiles)}, now_{std::move(now)}, housekeeping_every_{tuning.housekeeping}, release_every_{tuning.release_pages},
       housekeeping_timer_{io} {
     const auto ex = io_.get_executor();
     store_ = std::make_unique<store::message_store>(store_options_of(profiles_.node.store));
@@ -116,10 +116,14 @@ void node::start() {
 }
 
 boost::asio::awaitable<void> node::housekeeping() {
+    auto next_sweep = std::chrono::steady_clock::now() + housekeeping_every_;
     while (!stopping_) {
-        housekeeping_timer_.expires_after(housekeeping_every_);
+        housekeeping_timer_.expires_after(std::min(release_every_, housekeeping_every_));
         co_await housekeeping_timer_.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
         if (stopping_) break;
+        store_->release_mapped_pages();
+        if (std::chrono::steady_clock::now() < next_sweep) continue;
+        next_sweep = std::chrono::steady_clock::now() + housekeeping_every_;
         const auto now = now_();
         // Bounded per round so a large backlog of expired entries never
         // holds the writer for long; the next round takes the rest.

@@ -28,6 +28,9 @@ struct node_tuning {
     // Sweep of expired receipt mappings and of history past log_retention,
     // and the periodic stats line.
     std::chrono::milliseconds housekeeping{60'000};
+    // How often the store's mapped file pages are released (RSS stays the
+    // node's own memory, not the store's size).
+    std::chrono::milliseconds release_pages{10'000};
 };
 
 class node {
@@ -81,7 +84,7 @@ private:
     std::unique_ptr<delivery_manager> deliveries_;
     std::unique_ptr<intake> intake_;
     std::vector<std::unique_ptr<smpp::client_listener>> listeners_;
-    std::chrono::milliseconds housekeeping_every_;
+    std::chrono::milliseconds housekeeping_every_, release_every_;
     boost::asio::steady_timer housekeeping_timer_;
     bool stopping_ = false;
     counters stats_;

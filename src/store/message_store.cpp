@@ -4,6 +4,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include <sys/mman.h>
+
 #include "store/message_codec.hpp"
 #include "store/store_impl.hpp"
 #include "util/log.hpp"
@@ -201,6 +203,19 @@ void message_store::flush() {
 void message_store::set_change_sink(change_sink sink) {
     std::lock_guard lk{impl_->sink_mutex};
     impl_->sink = std::move(sink);
+}
+
+void message_store::release_mapped_pages() const {
+    // Shared: a map growth (exclusive) must not move the map under madvise.
+    std::shared_lock lk{impl_->map_mutex};
+    MDB_envinfo info;
+    MDB_stat st;
+    if (mdb_env_info(impl_->env, &info) != MDB_SUCCESS || mdb_env_stat(impl_->env, &st) != MDB_SUCCESS) return;
+    if (!info.me_mapaddr) return;
+    const auto used = (static_cast<std::size_t>(info.me_last_pgno) + 1) * st.ms_psize;
+    // MADV_DONTNEED on a shared file mapping only drops our page table
+    // entries; the next access faults the same page back from the cache.
+    ::madvise(info.me_mapaddr, std::min<std::size_t>(used, info.me_mapsize), MADV_DONTNEED);
 }
 
 } // namespace twinsms::store

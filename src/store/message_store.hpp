@@ -148,6 +148,12 @@ public:
     // their history) done before `finished_before`, at most `max` of each.
     write_batch sweep(epoch_ms now, epoch_ms finished_before, std::size_t max) const;
 
+    // Unmaps the store's file pages from this process (they stay in the page
+    // cache). Writes read B-tree pages through the map, so without this the
+    // resident size grows with the store even though those pages are clean
+    // and reclaimable; the node calls it periodically to keep RSS honest.
+    void release_mapped_pages() const;
+
     struct stats {
         std::uint64_t messages = 0, queued = 0, deliveries = 0, receipts = 0;
         std::uint64_t map_size = 0, map_used = 0;

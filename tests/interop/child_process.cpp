@@ -71,6 +71,10 @@ child_process::child_process(std::vector<std::string> argv) : argv_{std::move(ar
     posix_spawn_file_actions_adddup2(&g.fa, in[0], 0);
     posix_spawn_file_actions_adddup2(&g.fa, out[1], 1);
     posix_spawn_file_actions_adddup2(&g.fa, err[1], 2);
+    // And nothing else: Asio opens sockets without close-on-exec, and a child
+    // that inherits a test's listening socket keeps it alive after the test
+    // closed it (a "stopped" simulator that still accepts).
+    posix_spawn_file_actions_addclosefrom_np(&g.fa, 3);
     // Own process group, so kill() reaches anything the child starts;
     // default signal dispositions and an empty mask whatever the test
     // framework installed.
@@ -165,8 +169,9 @@ const child_process::exit_status& child_process::wait(std::chrono::milliseconds 
 void child_process::signal(int sig) noexcept {
     // Never after reaping: the pid (and group id) may belong to someone else by then.
     if (status_.exited || pid_ <= 0) return;
-    ::kill(-pid_, sig);
-    ::kill(pid_, sig);
+    // Once, to the group (which holds the child): a second delivery to the
+    // pid would be a second signal for a child that handled the first.
+    if (::kill(-pid_, sig) != 0) ::kill(pid_, sig);
 }
 
 void child_process::kill() {
