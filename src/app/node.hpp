@@ -30,7 +30,7 @@ struct node_tuning {
     std::chrono::milliseconds housekeeping{60'000};
     // How often the store's mapped file pages are released (RSS stays the
     // node's own memory, not the store's size).
-    std::chrono::milliseconds release_pages{10'000};
+    std::chrono::milliseconds release_pages{1'000};
 };
 
 class node {

@@ -4,6 +4,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include <cstdio>
+#include <string_view>
 #include <sys/mman.h>
 
 #include "store/message_codec.hpp"
@@ -206,16 +208,26 @@ void message_store::set_change_sink(change_sink sink) {
 }
 
 void message_store::release_mapped_pages() const {
-    // Shared: a map growth (exclusive) must not move the map under madvise.
+    // LMDB does not expose where it mapped the file (me_mapaddr is only set
+    // for MDB_FIXEDMAP), so find data.mdb's mapping in /proc/self/maps.
+    // Shared lock: a map growth (exclusive) must not move the map meanwhile.
     std::shared_lock lk{impl_->map_mutex};
-    MDB_envinfo info;
-    MDB_stat st;
-    if (mdb_env_info(impl_->env, &info) != MDB_SUCCESS || mdb_env_stat(impl_->env, &st) != MDB_SUCCESS) return;
-    if (!info.me_mapaddr) return;
-    const auto used = (static_cast<std::size_t>(info.me_last_pgno) + 1) * st.ms_psize;
-    // MADV_DONTNEED on a shared file mapping only drops our page table
-    // entries; the next access faults the same page back from the cache.
-    ::madvise(info.me_mapaddr, std::min<std::size_t>(used, info.me_mapsize), MADV_DONTNEED);
+    const char* dir = nullptr;
+    if (mdb_env_get_path(impl_->env, &dir) != MDB_SUCCESS || !dir) return;
+    const std::string file = std::string{dir} + "/data.mdb";
+    std::FILE* maps = std::fopen("/proc/self/maps", "r");
+    if (!maps) return;
+    char line[4096];
+    while (std::fgets(line, sizeof line, maps)) {
+        std::string_view l{line};
+        if (l.size() < file.size() + 1 || l.find(file) == std::string_view::npos) continue;
+        unsigned long from = 0, to = 0;
+        if (std::sscanf(line, "%lx-%lx", &from, &to) != 2 || to <= from) continue;
+        // MADV_DONTNEED on a shared file mapping only drops our page table
+        // entries; the next access faults the same page back from the cache.
+        ::madvise(reinterpret_cast<void*>(from), to - from, MADV_DONTNEED);
+    }
+    std::fclose(maps);
 }
 
 } // namespace twinsms::store
