@@ -127,31 +127,12 @@ struct node_fixture {
 
     std::unique_ptr<esme> client(bind_type t = bind_type::transceiver, std::string_view sys = "acme",
                                  std::string_view pw = "secret") {
-        tcp::socket sock{io};
-        sock.connect(node->endpoints().at(0));
-        auto e = std::make_unique<esme>();
-        e->s = session::create(std::move(sock), role::esme, {});
-        e->s->set_handler(e.get());
-        e->s->start();
-        std::optional<session::bind_result> r;
-        bind_params bp;
-        bp.system_id = sys;
-        bp.password = pw;
-        asio::co_spawn(io, e->s->bind(t, bp), [&r](std::exception_ptr, session::bind_result b) { r = b; });
-        run([&] { return r.has_value(); });
-        BOOST_REQUIRE(!r->ec);
-        BOOST_REQUIRE_EQUAL(r->status, status::ok);
+        auto e = connect_esme(io, node->endpoints().at(0));
+        BOOST_REQUIRE_EQUAL(bind_esme(io, *e, t, sys, pw), status::ok);
         return e;
     }
 
-    answer request(esme& e, const pdu& p) {
-        std::optional<answer> a;
-        e.s->send_request(p, [&a](const error_code& ec, const pdu* resp) {
-            a = answer{ec, resp ? owned_pdu{*resp} : owned_pdu{}};
-        });
-        run([&] { return a.has_value(); });
-        return std::move(*a);
-    }
+    answer request(esme& e, const pdu& p) { return request_answer(io, e, p); }
 
     std::optional<store::message> stored(const std::string& id, std::string_view account = "acme") {
         store::message_id mid;

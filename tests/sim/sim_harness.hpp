@@ -82,6 +82,39 @@ inline pdu make_submit(std::string_view dst, std::string_view text, std::uint8_t
     return p;
 }
 
+// An esme-role session connected to `ep` (a simulator, or a twinsms node).
+inline std::unique_ptr<esme> connect_esme(asio::io_context& io, const tcp::endpoint& ep, session_config cfg = {}) {
+    tcp::socket sock{io};
+    sock.connect(ep);
+    auto e = std::make_unique<esme>();
+    e->s = session::create(std::move(sock), role::esme, std::move(cfg));
+    e->s->set_handler(e.get());
+    e->s->start();
+    return e;
+}
+
+// Binds `e`; returns the SMSC's status (transport errors fail the test).
+inline command_status bind_esme(asio::io_context& io, esme& e, bind_type t, std::string_view sys, std::string_view pw) {
+    std::optional<session::bind_result> r;
+    bind_params bp;
+    bp.system_id = sys;
+    bp.password = pw;
+    asio::co_spawn(io, e.s->bind(t, bp), [&r](std::exception_ptr, session::bind_result b) { r = b; });
+    BOOST_REQUIRE(run_until(io, [&] { return r.has_value(); }));
+    BOOST_REQUIRE(!r->ec);
+    return r->status;
+}
+
+// Sends `p` and runs `io` until its answer (or error) is in.
+inline answer request_answer(asio::io_context& io, esme& e, const pdu& p) {
+    std::optional<answer> a;
+    e.s->send_request(p, [&a](const error_code& ec, const pdu* resp) {
+        a = answer{ec, resp ? owned_pdu{*resp} : owned_pdu{}};
+    });
+    BOOST_REQUIRE(run_until(io, [&] { return a.has_value(); }));
+    return std::move(*a);
+}
+
 struct sim_fixture {
     asio::io_context io;
     std::unique_ptr<smsc_simulator> sim;
@@ -103,24 +136,11 @@ struct sim_fixture {
     }
 
     std::unique_ptr<esme> connect(session_config cfg = {}) {
-        tcp::socket sock{io};
-        sock.connect(tcp::endpoint{asio::ip::make_address("127.0.0.1"), sim->port()});
-        auto e = std::make_unique<esme>();
-        e->s = session::create(std::move(sock), role::esme, std::move(cfg));
-        e->s->set_handler(e.get());
-        e->s->start();
-        return e;
+        return connect_esme(io, tcp::endpoint{asio::ip::make_address("127.0.0.1"), sim->port()}, std::move(cfg));
     }
 
     command_status bind(esme& e, bind_type t, std::string_view sys, std::string_view pw) {
-        std::optional<session::bind_result> r;
-        bind_params bp;
-        bp.system_id = sys;
-        bp.password = pw;
-        asio::co_spawn(io, e.s->bind(t, bp), [&r](std::exception_ptr, session::bind_result b) { r = b; });
-        run([&] { return r.has_value(); });
-        BOOST_REQUIRE(!r->ec);
-        return r->status;
+        return bind_esme(io, e, t, sys, pw);
     }
 
     std::unique_ptr<esme> bound(bind_type t = bind_type::transceiver, std::string_view sys = "acme",
@@ -130,14 +150,7 @@ struct sim_fixture {
         return e;
     }
 
-    answer request(esme& e, const pdu& p) {
-        std::optional<answer> a;
-        e.s->send_request(p, [&a](const error_code& ec, const pdu* resp) {
-            a = answer{ec, resp ? owned_pdu{*resp} : owned_pdu{}};
-        });
-        run([&] { return a.has_value(); });
-        return std::move(*a);
-    }
+    answer request(esme& e, const pdu& p) { return request_answer(io, e, p); }
 };
 
 } // namespace twinsms::test
