@@ -31,29 +31,7 @@ const PART_TEXTS = ['part one of three, ', 'part two of three, ', 'part three of
 const CONCAT_REF = 0x5A;
 
 const result = { mode, unexpected: [], receipts: [], mo: [], parts: [] };
-let finished = false;
-function finish(code) {
-  if (finished) return;
-  finished = true;
-  // Exit once the line is out: stdout to a pipe is asynchronous in node.
-  process.stdout.write(JSON.stringify(result) + '\n', () => process.exit(code));
-}
-
-setTimeout(() => { result.error = 'watchdog timeout'; finish(3); }, 25000);
-process.stdin.on('end', () => { result.error = 'stdin closed'; finish(4); });
-process.stdin.resume();
-
-const session = smpp.connect({ host: '127.0.0.1', port });
-session.on('error', (e) => { result.error = String(e && e.message || e); finish(2); });
-session.on('close', () => { result.closed = true; finish(0); });
-
-session.on('pdu', (pdu) => {
-  const expected = ['bind_transceiver_resp', 'enquire_link_resp', 'submit_sm_resp', 'deliver_sm',
-                    'unbind_resp', 'enquire_link', 'unbind'];
-  if (!expected.includes(pdu.command)) {
-    result.unexpected.push({ command: pdu.command, command_id: pdu.command_id, status: pdu.command_status });
-  }
-});
+const { session, finish } = require('./peer_session').start(port, result, 25000);
 session.on('enquire_link', (pdu) => session.send(pdu.response()));
 session.on('unbind', (pdu) => {
   result.server_unbind = true;

@@ -42,32 +42,7 @@ const UCS2_TEXT = 'Привет, мир! ✓ twinsms';
 const PAYLOAD_TEXT = ('node smpp message payload ' + '0123456789 ').repeat(12).trim();
 
 const result = { mode, unexpected: [], enquire_links_received: 0 };
-let finished = false;
-function finish(code) {
-  if (finished) return;
-  finished = true;
-  // Exit once the line is out: stdout to a pipe is asynchronous in node.
-  process.stdout.write(JSON.stringify(result) + '\n', () => process.exit(code));
-}
-
-setTimeout(() => { result.error = 'watchdog timeout'; finish(3); }, 15000);
-process.stdin.on('end', () => { result.error = 'stdin closed'; finish(4); });
-process.stdin.resume();
-
-const session = smpp.connect({ host: '127.0.0.1', port });
-session.on('error', (e) => { result.error = String(e && e.message || e); finish(2); });
-session.on('close', () => { result.closed = true; finish(0); });
-
-// Anything we did not ask for (generic_nack, stray responses) is reported.
-session.on('pdu', (pdu) => {
-  const expected = ['bind_transceiver_resp', 'enquire_link_resp', 'submit_sm_resp', 'deliver_sm',
-                    'unbind_resp', 'enquire_link', 'unbind'];
-  // (generic_nack lands here too, and also in the callback of the request
-  // whose sequence_number it carries: node-smpp matches by sequence only.)
-  if (!expected.includes(pdu.command)) {
-    result.unexpected.push({ command: pdu.command, command_id: pdu.command_id, status: pdu.command_status });
-  }
-});
+const { session, finish } = require('./peer_session').start(port, result, 15000);
 // The server may probe us.
 session.on('enquire_link', (pdu) => {
   result.enquire_links_received++;
