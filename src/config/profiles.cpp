@@ -8,7 +8,6 @@
 
 namespace twinsms::config {
 namespace fs = std::filesystem;
-namespace {
 
 boost::asio::ip::tcp::endpoint parse_endpoint(const reader& r) {
     const auto s = r.non_empty_str();
@@ -26,9 +25,22 @@ boost::asio::ip::tcp::endpoint parse_endpoint(const reader& r) {
     return {addr, static_cast<std::uint16_t>(port)};
 }
 
+namespace {
+
+
 profile_state parse_state(const reader& r) {
     auto s = r.find("state");
     return s && s->choice({"active", "passive"}) == 1 ? profile_state::passive : profile_state::active;
+}
+
+// kind: client (default) or peer.
+bool parse_kind(const reader& r) {
+    auto k = r.find("kind");
+    if (!k) return false;
+    const bool peer = k->choice({"client", "carrier", "peer"}) == 2;
+    if (peer && r.find("state") && r.at("state").str() == "passive")
+        r.at("state").fail("a peer link is never passive: the cluster needs it in every mode");
+    return peer;
 }
 
 smpp::bind_type parse_bind_type(const reader& r) {
@@ -96,6 +108,9 @@ node_profile read_node(const fs::path& file) {
         cs->finish();
     }
     n.client_session.codec.max_pdu_size = n.max_pdu_size;
+    if (auto a = r.find("admin")) n.admin = read_admin(*a);
+    if (auto a = r.find("alerts")) n.alerts = read_alerts(*a);
+    if (auto c = r.find("cluster")) n.cluster = read_cluster(*c);
     if (auto l = r.find("log_level")) n.log_level = std::string{std::array{"debug", "info", "warn", "error"}[l->choice({"debug", "info", "warn", "error"})]};
     r.finish();
     return n;
@@ -107,6 +122,7 @@ client_profile read_client(const fs::path& file) {
     c.file = file;
     c.name = r.str_or("name", file.stem().string());
     c.state = parse_state(r);
+    c.peer = parse_kind(r);
     auto& a = c.account;
     a.system_id = r.at("system_id").non_empty_str();
     if (a.system_id.size() > 15) r.at("system_id").fail("system_id is at most 15 characters (SMPP 3.4)");
@@ -144,6 +160,8 @@ carrier_profile read_carrier(const fs::path& file) {
     c.file = file;
     c.name = r.str_or("name", file.stem().string());
     c.state = parse_state(r);
+    c.peer = parse_kind(r);
+    c.overflow = r.bool_or("overflow", false);
     auto& l = c.link;
     l.name = c.name;
     l.host = r.at("host").non_empty_str();
@@ -191,11 +209,57 @@ const client_profile* profile_set::client(std::string_view name) const {
     return nullptr;
 }
 
+const client_profile* profile_set::peer_client() const {
+    for (const auto& c : clients)
+        if (c.peer) return &c;
+    return nullptr;
+}
+
+const carrier_profile* profile_set::peer_carrier() const {
+    for (const auto& c : carriers)
+        if (c.peer) return &c;
+    return nullptr;
+}
+
 const carrier_profile* profile_set::carrier(std::string_view name) const {
     for (const auto& c : carriers)
         if (c.name == name) return &c;
     return nullptr;
 }
+
+namespace {
+
+// The peer link is what makes the pair: exactly one peer profile on the side
+// that role implies, none without a cluster section.
+void check_cluster(const profile_set& set, const fs::path& dir) {
+    const auto node_file = (dir / "node.yaml").string();
+    std::size_t peer_clients = 0, peer_carriers = 0;
+    for (const auto& c : set.clients) peer_clients += c.peer;
+    for (const auto& c : set.carriers) peer_carriers += c.peer;
+    const auto& cl = set.node.cluster;
+    if (!cl.enabled) {
+        if (peer_clients || peer_carriers)
+            throw config_error(node_file + ": node.cluster: a profile of kind peer needs a cluster section");
+        return;
+    }
+    if (set.node.role == node_role::secondary) {
+        if (peer_carriers != 1 || peer_clients)
+            throw config_error(node_file + ": node.cluster: a secondary needs exactly one carrier profile of kind peer "
+                               "(its link to the primary) and no client of kind peer");
+        if (cl.overflow) {
+            bool any = false;
+            for (const auto& c : set.carriers) any |= c.overflow;
+            if (!any) throw config_error(node_file + ": node.cluster.overflow: no carrier profile has overflow: true");
+        }
+    } else {
+        if (peer_clients != 1 || peer_carriers)
+            throw config_error(node_file + ": node.cluster: a primary needs exactly one client profile of kind peer "
+                               "(the account its secondary binds with) and no carrier of kind peer");
+        if (cl.overflow) throw config_error(node_file + ": node.cluster.overflow: only a secondary balances overflow");
+    }
+}
+
+} // namespace
 
 profile_set load_profiles(const fs::path& dir) {
     if (!fs::is_directory(dir)) throw config_error(dir.string() + ": not a profile folder");
@@ -213,6 +277,7 @@ profile_set load_profiles(const fs::path& dir) {
     for (const auto& c : set.carriers)
         if (!names.insert(c.name).second) throw config_error(c.file.string() + ": carrier name '" + c.name + "' is used twice");
     if (fs::exists(dir / "routes.yaml")) read_routes(dir / "routes.yaml", set);
+    check_cluster(set, dir);
     return set;
 }
 

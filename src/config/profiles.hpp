@@ -17,6 +17,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
+#include "config/cluster.hpp"
 #include "smpp/carrier/carrier_client.hpp"
 #include "smpp/server/account.hpp"
 
@@ -55,12 +56,16 @@ struct node_profile {
     std::size_t max_connections = 10'000;
     smpp::session_config client_session; // window, timeouts, keepalive for client sessions
     std::string log_level = "info";
+    admin_settings admin;
+    alert_settings alerts;
+    cluster_settings cluster;
 };
 
 struct client_profile {
     std::string name;
     profile_state state = profile_state::active;
     smpp::client_account account;
+    bool peer = false; // kind: peer, the account the other node binds with (primary)
     std::filesystem::path file;
 };
 
@@ -69,6 +74,8 @@ struct carrier_profile {
     profile_state state = profile_state::active;
     unsigned binds = 1; // parallel binds of this account
     smpp::carrier_config link;
+    bool peer = false;     // kind: peer, the link to the primary (secondary)
+    bool overflow = false; // bound by the secondary while the primary's queue is over overflow.high
     std::filesystem::path file;
 };
 
@@ -111,6 +118,9 @@ struct profile_set {
 
     const client_profile* client(std::string_view name) const;
     const carrier_profile* carrier(std::string_view name) const;
+    // The profile of kind peer, if any.
+    const client_profile* peer_client() const;
+    const carrier_profile* peer_carrier() const;
 };
 
 // Loads and cross-checks a profile folder; throws config_error naming the
