@@ -1,0 +1,127 @@
+// The admin endpoints: token check, then one backend call each.
+#include "http/admin_api.hpp"
+
+#include <algorithm>
+#include <optional>
+
+#include <boost/json/serialize.hpp>
+
+#include "util/log.hpp"
+
+namespace twinsms::http {
+namespace {
+
+namespace json = boost::json;
+
+response to_response(admin_reply&& reply) {
+    // Tolerate a backend that forgot the body: callers rely on JSON.
+    if (reply.body.is_null()) {
+        if (reply.status < 400) return json_response(reply.status, R"({"result":"ok"})");
+        return json_error(reply.status, "error", "the node gave no details");
+    }
+    return json_response(reply.status, json::serialize(reply.body));
+}
+
+// Bearer token, or why not: 401 for no usable credentials (the client
+// should send some), 403 for credentials that are wrong (sending them
+// again will not help).
+std::optional<response> check_token(const request& req, std::string_view token) {
+    const auto h = req.header("authorization");
+    constexpr std::string_view scheme = "bearer ";
+    const bool bearer = h.size() > scheme.size() && std::equal(scheme.begin(), scheme.end(), h.begin(), [](char s, char c) {
+                            return s == (c >= 'A' && c <= 'Z' ? c + 32 : c);
+                        });
+    if (!bearer) {
+        log::warn("admin", "unauthorized").kv("remote", req.remote).kv("path", req.path)
+            .kv("reason", h.empty() ? "no Authorization header" : "not a Bearer token");
+        auto r = json_error(401, "unauthorized", "this endpoint needs Authorization: Bearer <admin token>");
+        r.headers.emplace_back("WWW-Authenticate", R"(Bearer realm="twinsms")");
+        return r;
+    }
+    auto given = h.substr(scheme.size());
+    while (!given.empty() && given.front() == ' ') given.remove_prefix(1);
+    while (!given.empty() && given.back() == ' ') given.remove_suffix(1);
+    if (!constant_time_equal(given, token)) {
+        log::warn("admin", "forbidden").kv("remote", req.remote).kv("path", req.path).kv("reason", "wrong token");
+        return json_error(403, "forbidden", "the admin token is not valid");
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+bool constant_time_equal(std::string_view given, std::string_view expected) noexcept {
+    // Every byte of `expected` is compared whatever the given length; the
+    // length difference counts as a difference too.
+    unsigned diff = given.size() != expected.size();
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        const unsigned char g = i < given.size() ? static_cast<unsigned char>(given[i]) : 0;
+        diff |= g ^ static_cast<unsigned char>(expected[i]);
+    }
+    return diff == 0;
+}
+
+admin_reply admin_ok(std::string_view message) {
+    return {200, json::object{{"result", "ok"}, {"message", message}}};
+}
+
+admin_reply admin_error(unsigned status, std::string_view code, std::string_view message) {
+    return {status, json::object{{"error", json::object{{"code", code}, {"message", message}}}}};
+}
+
+void add_admin_routes(router& r, std::string token, admin_backend& backend) {
+    r.add("GET", "/api/v1/health", [](const request&, const path_params&) {
+        return json_response(200, R"({"status":"ok"})");
+    });
+    // Every other route: token first, then the backend.
+    auto guarded = [token = std::move(token)](auto fn) {
+        return [token, fn](const request& req, const path_params& p) -> response {
+            if (auto refused = check_token(req, token)) return *refused;
+            return fn(req, p);
+        };
+    };
+    r.add("GET", "/api/v1/status", guarded([&backend](const request&, const path_params&) {
+              return json_response(200, json::serialize(backend.status()));
+          }));
+    auto command = [&backend](std::string verb, bool with_profile) {
+        return [&backend, verb = std::move(verb), with_profile](const request& req, const path_params& p) {
+            const std::string_view profile = with_profile ? std::string_view{p.find("name")->second} : "";
+            auto reply = backend.command(verb, profile);
+            log::info("admin", "command").kv("verb", verb).kv("profile", profile).kv("remote", req.remote)
+                .kv("status", reply.status);
+            return to_response(std::move(reply));
+        };
+    };
+    for (const char* verb : {"switchover", "takeover", "failback"})
+        r.add("POST", std::string{"/api/v1/cluster/"} + verb, guarded(command(verb, false)));
+    r.add("POST", "/api/v1/reload", guarded(command("reload", false)));
+    r.add("POST", "/api/v1/profiles/{name}/activate", guarded(command("activate", true)));
+    r.add("POST", "/api/v1/profiles/{name}/deactivate", guarded(command("deactivate", true)));
+}
+
+admin_http::admin_http(asio::any_io_executor ex, const config::admin_settings& settings, admin_backend& backend) {
+    if (!settings.listen) return;
+    server_config cfg;
+    cfg.endpoint = *settings.listen;
+    cfg.log_component = "admin";
+    // Operators and scripts, not the public: a few connections are plenty,
+    // and commands carry no bodies worth more than a few KiB.
+    cfg.max_connections = 32;
+    cfg.max_body_bytes = 16 * 1024;
+    server_ = std::make_unique<server>(ex, cfg);
+    add_admin_routes(server_->routes(), settings.token, backend);
+}
+
+admin_http::~admin_http() = default;
+
+void admin_http::start() {
+    if (server_) server_->start();
+}
+
+asio::awaitable<void> admin_http::stop() {
+    if (server_) co_await server_->stop();
+}
+
+tcp::endpoint admin_http::local_endpoint() const { return server_->local_endpoint(); }
+
+} // namespace twinsms::http

@@ -1,0 +1,273 @@
+// The HTTP/1.1 server on Boost.Beast: the only file of the node that
+// includes Beast (see server.hpp for why).
+//
+// One coroutine per connection, all on the caller's executor (the node's
+// single thread), so the connection list and the router need no locks.
+#include <array>
+#include <list>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "http/server.hpp"
+#include "util/log.hpp"
+
+namespace twinsms::http {
+namespace {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using boost::system::error_code;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+struct connection {
+    explicit connection(tcp::socket s) : stream{std::move(s)} {}
+    beast::tcp_stream stream;
+    std::string remote;
+    bool writing = false; // a response is on its way: stop() lets it finish
+};
+
+std::string to_string(const tcp::endpoint& e) {
+    return e.address().to_string() + ":" + std::to_string(e.port());
+}
+
+bool iequals(std::string_view a, std::string_view b) noexcept { return beast::iequals(a, b); }
+
+// A parse error we should answer (the client sent something that is not
+// HTTP/1.1 within our limits), as opposed to EOF, a reset or a timeout,
+// where nobody is listening for an answer.
+bool is_protocol_error(const error_code& ec) noexcept {
+    return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
+           ec != bhttp::error::end_of_stream;
+}
+
+response protocol_error(const error_code& ec) {
+    if (ec == bhttp::error::body_limit) return json_error(413, "payload_too_large", "request body over the limit");
+    if (ec == bhttp::error::header_limit)
+        return json_error(431, "header_too_large", "request line and headers over the limit");
+    return json_error(400, "bad_request", "malformed HTTP request: " + ec.message());
+}
+
+request to_request(bhttp::request<bhttp::string_body>&& m, const std::string& remote) {
+    request r;
+    r.method = std::string{m.method_string()};
+    r.target = std::string{m.target()};
+    const auto q = r.target.find('?');
+    r.path = r.target.substr(0, q);
+    if (q != std::string::npos) r.query = r.target.substr(q + 1);
+    for (const auto& f : m) {
+        std::string name{f.name_string()};
+        for (auto& ch : name)
+            if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch + 32);
+        r.headers.emplace_back(std::move(name), std::string{f.value()});
+    }
+    r.body = std::move(m.body());
+    r.remote = remote;
+    return r;
+}
+
+bhttp::response<bhttp::string_body> to_beast(response&& res, unsigned version, bool keep_alive) {
+    bhttp::response<bhttp::string_body> out;
+    out.version(version);
+    out.result(res.status);
+    out.set(bhttp::field::server, "twinsms");
+    out.set(bhttp::field::content_type, res.content_type);
+    for (const auto& [k, v] : res.headers) out.set(k, v);
+    out.body() = std::move(res.body);
+    out.keep_alive(keep_alive);
+    out.prepare_payload();
+    return out;
+}
+
+// After an error answer the client may still be sending (a body over the
+// limit): closing with unread data makes the kernel send RST, and the client
+// can lose our answer. So: no more writes, read and drop what comes for a
+// moment, then close.
+asio::awaitable<void> linger(connection& c) {
+    error_code ignored;
+    c.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    c.stream.expires_after(std::chrono::seconds(1));
+    std::array<char, 4096> sink;
+    for (std::size_t total = 0; total < 1024 * 1024;) {
+        auto [ec, n] = co_await c.stream.async_read_some(asio::buffer(sink), use_tuple);
+        if (ec) break;
+        total += n;
+    }
+}
+
+} // namespace
+
+struct server::impl {
+    impl(asio::any_io_executor ex, server_config c) : executor{ex}, cfg{std::move(c)}, acceptor{ex}, drained{ex} {}
+
+    asio::any_io_executor executor;
+    server_config cfg;
+    router routes;
+    tcp::acceptor acceptor;
+    asio::steady_timer drained; // stop() waits on it; the last connection to go cancels it
+    std::list<std::shared_ptr<connection>> connections;
+    bool stopping = false;
+
+    static asio::awaitable<void> accept_loop(std::shared_ptr<impl> self);
+    static asio::awaitable<void> serve(std::shared_ptr<impl> self, std::shared_ptr<connection> c);
+    void refuse(tcp::socket s);
+    void close_all(bool even_writing);
+    void erase(const std::shared_ptr<connection>& c) {
+        connections.remove(c);
+        if (stopping && connections.empty()) drained.cancel();
+    }
+};
+
+server::server(asio::any_io_executor ex, server_config cfg) : impl_{std::make_shared<impl>(ex, std::move(cfg))} {}
+
+server::~server() {
+    // Coroutines may still hold impl_ and resume later (with an error, or a
+    // read already completed): they see `stopping` and leave without calling
+    // a handler, whose captures (the node) may be gone by then.
+    impl_->stopping = true;
+    impl_->routes = router{};
+    error_code ignored;
+    impl_->acceptor.close(ignored);
+    impl_->close_all(true);
+}
+
+router& server::routes() noexcept { return impl_->routes; }
+std::size_t server::connection_count() const noexcept { return impl_->connections.size(); }
+tcp::endpoint server::local_endpoint() const { return impl_->acceptor.local_endpoint(); }
+
+void server::start() {
+    auto& a = impl_->acceptor;
+    a.open(impl_->cfg.endpoint.protocol());
+    a.set_option(tcp::acceptor::reuse_address(true));
+    a.bind(impl_->cfg.endpoint);
+    a.listen();
+    log::info(impl_->cfg.log_component, "listening").kv("address", a.local_endpoint().address().to_string())
+        .kv("port", a.local_endpoint().port());
+    asio::co_spawn(impl_->executor, impl::accept_loop(impl_), asio::detached);
+}
+
+asio::awaitable<void> server::stop() {
+    auto self = impl_;
+    self->stopping = true;
+    error_code ignored;
+    self->acceptor.close(ignored);
+    self->close_all(false);
+    if (self->connections.empty()) co_return;
+    self->drained.expires_after(self->cfg.stop_grace);
+    co_await self->drained.async_wait(use_tuple);
+    if (self->connections.empty()) co_return;
+    // Grace is over for slow readers; their coroutines now finish at once.
+    self->close_all(true);
+    self->drained.expires_at(asio::steady_timer::time_point::max());
+    co_await self->drained.async_wait(use_tuple);
+}
+
+void server::impl::close_all(bool even_writing) {
+    error_code ignored;
+    for (auto& c : connections)
+        if (even_writing || !c->writing) c->stream.socket().close(ignored);
+}
+
+// Over the limit: a canned 503 written without waiting (it fits any socket
+// buffer), so refusing costs no coroutine and no memory that lingers.
+void server::impl::refuse(tcp::socket s) {
+    log::warn(cfg.log_component, "connection_refused").kv("reason", "max_connections")
+        .kv("limit", connections.size());
+    const auto body = json_error(503, "too_many_connections", "too many connections; retry later").body;
+    const std::string text = "HTTP/1.1 503 Service Unavailable\r\nServer: twinsms\r\nContent-Type: application/json\r\n"
+                             "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+    error_code ignored;
+    s.non_blocking(true, ignored);
+    asio::write(s, asio::buffer(text), ignored);
+    s.shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+asio::awaitable<void> server::impl::accept_loop(std::shared_ptr<impl> self) {
+    while (!self->stopping) {
+        auto [ec, sock] = co_await self->acceptor.async_accept(use_tuple);
+        if (self->stopping || ec == asio::error::operation_aborted) co_return;
+        if (ec) {
+            // EMFILE and friends: keep listening, the condition may clear.
+            log::warn(self->cfg.log_component, "accept_failed").kv("error", ec.message());
+            asio::steady_timer t{self->executor, std::chrono::milliseconds(100)};
+            co_await t.async_wait(use_tuple);
+            continue;
+        }
+        if (self->connections.size() >= self->cfg.max_connections) {
+            self->refuse(std::move(sock));
+            continue;
+        }
+        auto c = std::make_shared<connection>(std::move(sock));
+        error_code rec;
+        // Small responses, often two in a row on a keep-alive connection:
+        // Nagle plus the client's delayed ACK would hold the second 40 ms.
+        c->stream.socket().set_option(tcp::no_delay(true), rec);
+        if (auto ep = c->stream.socket().remote_endpoint(rec); !rec) c->remote = to_string(ep);
+        self->connections.push_back(c);
+        asio::co_spawn(self->executor, serve(self, c), asio::detached);
+    }
+}
+
+asio::awaitable<void> server::impl::serve(std::shared_ptr<impl> self, std::shared_ptr<connection> c) {
+    const auto& cfg = self->cfg;
+    beast::flat_buffer buffer; // survives requests: a pipelined next request may already be in it
+    while (!self->stopping) {
+        bhttp::request_parser<bhttp::string_body> parser;
+        parser.header_limit(static_cast<std::uint32_t>(cfg.max_header_bytes));
+        parser.body_limit(cfg.max_body_bytes);
+        c->stream.expires_after(cfg.read_timeout);
+        auto [ec, n] = co_await bhttp::async_read_header(c->stream, buffer, parser, use_tuple);
+        if (!ec && !parser.is_done()) {
+            // curl and others wait for this before sending a body over 1 KiB.
+            const unsigned version = parser.get().version();
+            if (iequals(parser.get()[bhttp::field::expect], "100-continue")) {
+                bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, version};
+                std::tie(ec, n) = co_await bhttp::async_write(c->stream, go_on, use_tuple);
+            }
+            if (!ec) std::tie(ec, n) = co_await bhttp::async_read(c->stream, buffer, parser, use_tuple);
+        }
+        if (self->stopping || (ec && !is_protocol_error(ec))) break;
+
+        response res;
+        unsigned version = 11;
+        bool keep_alive = false;
+        if (ec) {
+            res = protocol_error(ec);
+            log::debug(cfg.log_component, "bad_request").kv("remote", c->remote).kv("error", ec.message());
+        } else {
+            auto m = parser.release();
+            version = m.version();
+            keep_alive = m.keep_alive();
+            const auto req = to_request(std::move(m), c->remote);
+            res = self->routes.dispatch(req);
+            log::debug(cfg.log_component, "request").kv("remote", c->remote).kv("method", req.method)
+                .kv("path", req.path).kv("status", res.status);
+        }
+        const bool again = keep_alive && !self->stopping;
+        auto out = to_beast(std::move(res), version, again);
+        c->writing = true;
+        c->stream.expires_after(cfg.read_timeout);
+        auto [wec, wn] = co_await bhttp::async_write(c->stream, out, use_tuple);
+        c->writing = false;
+        if (!wec && ec && !self->stopping) co_await linger(*c);
+        if (wec || !again) break;
+    }
+    error_code ignored;
+    c->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    c->stream.socket().close(ignored);
+    self->erase(c);
+}
+
+} // namespace twinsms::http
