@@ -1,0 +1,231 @@
+#include "options.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace twinsms::ctl {
+namespace {
+
+constexpr std::string_view default_url = "http://127.0.0.1:8081";
+
+constexpr std::array<verb_info, 8> verbs{{
+    {"status", "/api/v1/status", "", "the node's role and mode, its peer, profiles, links and queue",
+     "Shows the node's role, mode and epoch, the peer's verdict and last keepalive, the state of each\n"
+     "profile, each carrier link, and the queue depths.\n"
+     "  --json   print the node's status document as JSON (pretty) instead\n"},
+    {"switchover", "/api/v1/cluster/switchover", "", "planned hand-over of the live role to the peer",
+     "Asks the node to hand its live role to the peer in an orderly way (both nodes up).\n"
+     "Refused (exit 1, conflict) while another transition is running.\n"},
+    {"takeover", "/api/v1/cluster/takeover", "", "make this node live now, without the peer",
+     "Makes this node take over the pair's live role at once, for when the peer is gone.\n"},
+    {"failback", "/api/v1/cluster/failback", "", "return the live role to the primary",
+     "Returns the pair to its normal roles after a takeover (for failback mode manual).\n"},
+    {"activate", "/api/v1/profiles/{name}/activate", "PROFILE", "make a client or carrier profile active",
+     "Makes the named client or carrier profile active on this node (a carrier binds).\n"
+     "Unknown profiles are refused (exit 1, unknown_profile).\n"},
+    {"deactivate", "/api/v1/profiles/{name}/deactivate", "PROFILE", "make a profile passive",
+     "Makes the named client or carrier profile passive on this node (a carrier unbinds).\n"},
+    {"reload", "/api/v1/reload", "", "re-read the node's profile folder (like SIGHUP)",
+     "Asks the node to re-read its profile folder and apply a valid set without dropping\n"
+     "unaffected sessions; an invalid set is refused and the old one keeps running.\n"},
+    {"check", "", "DIR", "validate a profile folder here, no node needed",
+     "Validates the profile folder DIR as twinsmsd --check does, without contacting a node:\n"
+     "exit 0 and a summary line, or exit 3 and file:line:column: yaml.path: reason.\n"},
+}};
+
+const verb_info* find_verb(std::string_view name) {
+    for (const auto& v : verbs)
+        if (v.name == name) return &v;
+    return nullptr;
+}
+
+// "500ms", "10s", "2m"; a bare number is seconds.
+bool parse_duration(std::string_view s, std::chrono::milliseconds& out) {
+    std::size_t digits = 0;
+    while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9') ++digits;
+    if (digits == 0 || digits > 9) return false;
+    const long long n = std::stoll(std::string{s.substr(0, digits)});
+    const auto unit = s.substr(digits);
+    if (unit == "ms") out = std::chrono::milliseconds(n);
+    else if (unit == "s" || unit.empty()) out = std::chrono::seconds(n);
+    else if (unit == "m") out = std::chrono::minutes(n);
+    else return false;
+    return out.count() > 0;
+}
+
+std::string trimmed(std::string s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+    std::size_t lead = 0;
+    while (lead < s.size() && std::isspace(static_cast<unsigned char>(s[lead]))) ++lead;
+    return s.substr(lead);
+}
+
+std::string env_or(const char* name, std::string_view def) {
+    const char* v = std::getenv(name);
+    return v && *v ? std::string{v} : std::string{def};
+}
+
+} // namespace
+
+parse_result parse_options(const std::vector<std::string>& args, options& o) {
+    parse_result r;
+    std::vector<std::string> positional;
+    std::string url, token, token_file, timeout;
+    bool token_given = false, token_file_given = false;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string a = args[i];
+        if (a == "--") {
+            positional.insert(positional.end(), args.begin() + static_cast<long>(i) + 1, args.end());
+            break;
+        }
+        if (a == "-h" || a == "--help") {
+            r.help = true;
+            continue;
+        }
+        if (a == "--json") {
+            o.json = true;
+            continue;
+        }
+        if (a.size() < 2 || a[0] != '-') {
+            positional.push_back(a);
+            continue;
+        }
+        // --name VALUE or --name=VALUE
+        std::string value;
+        const auto eq = a.find('=');
+        const bool inline_value = eq != std::string::npos;
+        if (inline_value) {
+            value = a.substr(eq + 1);
+            a.resize(eq);
+        }
+        std::string* target = a == "--node" ? &url : a == "--token" ? &token : a == "--token-file" ? &token_file
+                            : a == "--timeout" ? &timeout : nullptr;
+        if (!target) {
+            r.error = "unknown option '" + args[i] + "'";
+            return r;
+        }
+        if (!inline_value) {
+            if (i + 1 >= args.size()) {
+                r.error = a + " needs a value";
+                return r;
+            }
+            value = args[++i];
+        }
+        *target = value;
+        token_given |= target == &token;
+        token_file_given |= target == &token_file;
+    }
+
+    if (positional.empty()) {
+        if (!r.help) r.error = "no verb given";
+        return r;
+    }
+    o.verb = find_verb(positional[0]);
+    if (!o.verb) {
+        r.error = "unknown verb '" + positional[0] + "'";
+        return r;
+    }
+    if (r.help) return r;
+    o.args.assign(positional.begin() + 1, positional.end());
+    const std::string verb{o.verb->name};
+    if (o.verb->takes_arg() && o.args.size() != 1) {
+        r.error = verb + " needs exactly one " + std::string{o.verb->arg_name};
+        return r;
+    }
+    if (!o.verb->takes_arg() && !o.args.empty()) {
+        r.error = verb + " takes no arguments (got '" + o.args[0] + "')";
+        return r;
+    }
+    if (o.json && verb != "status") {
+        r.error = "--json is an option of status only";
+        return r;
+    }
+    if (!timeout.empty() && !parse_duration(timeout, o.timeout)) {
+        r.error = "invalid --timeout '" + timeout + "' (e.g. 500ms, 10s, 1m)";
+        return r;
+    }
+    if (token_given && token_file_given) {
+        r.error = "give --token or --token-file, not both";
+        return r;
+    }
+    if (o.verb->path.empty()) return r; // local verb: no node, no token
+
+    if (url.empty()) url = env_or("TWINSMS_ADMIN_URL", default_url);
+    std::string why;
+    auto parsed = parse_node_url(url, why);
+    if (!parsed) {
+        r.error = "invalid node URL '" + url + "': " + why;
+        return r;
+    }
+    o.url = std::move(*parsed);
+    if (token_file_given) {
+        std::ifstream in{token_file};
+        std::stringstream s;
+        if (in) s << in.rdbuf();
+        if (!in) {
+            r.error = "cannot read the token file '" + token_file + "'";
+            return r;
+        }
+        o.token = trimmed(s.str()); // a trailing newline is never part of the token
+    } else {
+        o.token = token_given ? token : env_or("TWINSMS_ADMIN_TOKEN", "");
+    }
+    return r;
+}
+
+std::string global_help() {
+    std::string out =
+        "usage: twinsmsctl [OPTIONS] VERB [ARGS]\n"
+        "Controls a twinsms node through its admin API (node.yaml admin.listen).\n\nverbs:\n";
+    for (const auto& v : verbs) {
+        std::string head = "  " + std::string{v.name} + (v.takes_arg() ? " " + std::string{v.arg_name} : "");
+        if (v.name == "status") head += " [--json]";
+        head.resize(std::max<std::size_t>(head.size() + 1, 24), ' ');
+        out += head + std::string{v.summary} + "\n";
+    }
+    out += "\noptions:\n"
+           "  --node URL          the node's admin API (default $TWINSMS_ADMIN_URL, else http://127.0.0.1:8081)\n"
+           "  --token TOKEN       admin token (default $TWINSMS_ADMIN_TOKEN)\n"
+           "  --token-file FILE   read the admin token from FILE (keeps it out of ps and shell history)\n"
+           "  --timeout DURATION  limit for the request, e.g. 500ms, 10s (default 10s)\n"
+           "  -h, --help          this help; twinsmsctl VERB --help for one verb\n"
+           "\nexit codes: 0 ok, 1 the node refused, 2 usage, 3 invalid profiles (check),\n"
+           "            4 node unreachable or no answer in time, 5 bad or missing admin token\n";
+    return out;
+}
+
+std::string verb_help(const verb_info& v) {
+    std::string out = "usage: twinsmsctl [OPTIONS] " + std::string{v.name};
+    if (v.takes_arg()) out += " " + std::string{v.arg_name};
+    if (v.name == "status") out += " [--json]";
+    out += "\n" + std::string{v.details};
+    if (!v.path.empty()) {
+        std::string path{v.path};
+        if (const auto at = path.find("{name}"); at != std::string::npos) path.replace(at, 6, v.arg_name);
+        out += "Request: " + std::string{v.name == "status" ? "GET " : "POST "} + path +
+               " (twinsmsctl --help for the options)\n";
+    }
+    return out;
+}
+
+std::string url_encode(std::string_view s) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (std::isalnum(u) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += c;
+        } else {
+            out += '%';
+            out += hex[u >> 4];
+            out += hex[u & 15];
+        }
+    }
+    return out;
+}
+
+} // namespace twinsms::ctl
