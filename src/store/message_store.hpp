@@ -139,6 +139,9 @@ public:
     std::optional<epoch_ms> next_due() const;
     std::optional<message_id> find_receipt(std::string_view carrier, std::string_view carrier_id, epoch_ms now) const;
     std::vector<delivery> deliveries_for(std::string_view account, std::size_t max) const;
+    // A meta value (written with write_batch::put(table::meta, ...)), e.g.
+    // the cluster epoch.
+    std::optional<std::string> get_meta(std::string_view key) const;
     std::vector<event> history(message_id id) const;
     // Messages still marked in_flight (startup recovery), at most `max`.
     std::vector<message> in_flight(std::size_t max) const;

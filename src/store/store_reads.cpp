@@ -110,6 +110,13 @@ std::optional<message_id> message_store::find_receipt(std::string_view carrier, 
     return target->id;
 }
 
+std::optional<std::string> message_store::get_meta(std::string_view key) const {
+    read_txn r{impl_->env, impl_->map_mutex};
+    std::string_view v;
+    if (!r.ok() || r.txn().get(impl_->of(table::meta), key, v)) return std::nullopt;
+    return std::string{v};
+}
+
 std::vector<delivery> message_store::deliveries_for(std::string_view account, std::size_t max) const {
     std::vector<delivery> out;
     read_txn r{impl_->env, impl_->map_mutex};

@@ -33,6 +33,12 @@ enum class command_id : std::uint32_t {
     alert_notification = 0x00000102,
     data_sm = 0x00000103,
     data_sm_resp = 0x80000103,
+    // twinsms peer link, in the range SMPP 3.4 table 5-1 reserves for SMSC
+    // vendors (0x00010200-0x000102FF): the two nodes of a pair exchange
+    // their cluster state (epoch, mode, queue depth) as TLVs. Only a twinsms
+    // peer ever sends it; anyone else gets ESME_RINVCMDID as before.
+    peer_status = 0x00010201,
+    peer_status_resp = 0x80010201,
 };
 
 constexpr bool is_response(command_id id) noexcept {

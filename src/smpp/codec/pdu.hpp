@@ -352,12 +352,22 @@ struct alert_notification {
     }
 };
 
+// twinsms vendor PDUs for the peer link (command.hpp): TLVs only.
+template <command_id Id>
+struct basic_tlv_only {
+    static constexpr command_id id = Id;
+    tlv_list tlvs;
+    template <class S, class V> static void visit(S& s, V& v) { v.tlvs(s.tlvs); }
+};
+using peer_status = basic_tlv_only<command_id::peer_status>;
+using peer_status_resp = basic_tlv_only<command_id::peer_status_resp>;
+
 using body = std::variant<generic_nack, bind_receiver, bind_receiver_resp, bind_transmitter,
                           bind_transmitter_resp, query_sm, query_sm_resp, submit_sm, submit_sm_resp,
                           deliver_sm, deliver_sm_resp, unbind, unbind_resp, replace_sm, replace_sm_resp,
                           cancel_sm, cancel_sm_resp, bind_transceiver, bind_transceiver_resp, outbind,
                           enquire_link, enquire_link_resp, submit_multi, submit_multi_resp,
-                          alert_notification, data_sm, data_sm_resp>;
+                          alert_notification, data_sm, data_sm_resp, peer_status, peer_status_resp>;
 
 struct pdu {
     command_status status = status::ok;

@@ -1,0 +1,48 @@
+#include "cluster/peer_report.hpp"
+
+namespace twinsms::cluster {
+
+std::string_view to_string(node_mode m) noexcept {
+    switch (m) {
+    case node_mode::joining: return "joining";
+    case node_mode::normal: return "normal";
+    case node_mode::took_over: return "took_over";
+    case node_mode::handing_back: return "handing_back";
+    case node_mode::fenced: return "fenced";
+    case node_mode::standby: return "standby";
+    }
+    return "unknown";
+}
+
+namespace {
+constexpr std::uint8_t flag_handover = 1, flag_reclaim = 2;
+}
+
+smpp::tlv_list encode(const peer_report& r) {
+    smpp::tlv_list l;
+    l.push_back(smpp::tlv::cstring(peer_tag::node_id, r.node_id));
+    l.push_back(smpp::tlv::u8(peer_tag::mode, static_cast<std::uint8_t>(r.mode)));
+    l.push_back(smpp::tlv::u32(peer_tag::epoch, r.epoch));
+    l.push_back(smpp::tlv::u32(peer_tag::carrier_queue, r.carrier_queue));
+    const std::uint8_t flags = (r.handover ? flag_handover : 0) | (r.reclaim ? flag_reclaim : 0);
+    l.push_back(smpp::tlv::u8(peer_tag::flags, flags));
+    return l;
+}
+
+std::optional<peer_report> decode(const smpp::tlv_list& tlvs) {
+    const auto id = smpp::get_cstring(tlvs, peer_tag::node_id);
+    const auto mode = smpp::get_u8(tlvs, peer_tag::mode);
+    const auto epoch = smpp::get_u32(tlvs, peer_tag::epoch);
+    if (!id || !mode || !epoch || *mode > static_cast<std::uint8_t>(node_mode::standby)) return std::nullopt;
+    peer_report r;
+    r.node_id = std::string{*id};
+    r.mode = static_cast<node_mode>(*mode);
+    r.epoch = *epoch;
+    r.carrier_queue = smpp::get_u32(tlvs, peer_tag::carrier_queue).value_or(0);
+    const auto flags = smpp::get_u8(tlvs, peer_tag::flags).value_or(0);
+    r.handover = flags & flag_handover;
+    r.reclaim = flags & flag_reclaim;
+    return r;
+}
+
+} // namespace twinsms::cluster

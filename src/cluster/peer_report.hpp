@@ -1,0 +1,47 @@
+#pragma once
+// What each node of the pair tells the other about itself, every keepalive
+// interval, in the peer_status vendor PDU (smpp/codec/command.hpp): its
+// mode, its fencing epoch, and the depth of its carrier queue (overflow).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "smpp/codec/tlv.hpp"
+
+namespace twinsms::cluster {
+
+enum class node_mode : std::uint8_t {
+    joining,      // just started: serves nothing until it has heard the peer or the peer is dead
+    normal,       // serves its own (configured active) profiles
+    took_over,    // serves its own and the peer's (passive) profiles
+    handing_back, // releasing the peer's profiles (failback), then normal
+    fenced,       // returned while the peer had taken over: serves nothing until the peer hands back
+    standby,      // planned switchover: drained and handed its profiles to the peer
+};
+std::string_view to_string(node_mode m) noexcept;
+
+struct peer_report {
+    std::string node_id;
+    node_mode mode = node_mode::joining;
+    std::uint32_t epoch = 0;
+    std::uint32_t carrier_queue = 0; // messages waiting for a carrier
+    bool handover = false;           // standby and drained: take over my profiles
+    bool reclaim = false;            // I want my profiles back: fail back
+};
+
+// Vendor TLV tags (0x1400-0x3FFF is the vendor range in SMPP 3.4 5.3.2).
+namespace peer_tag {
+inline constexpr std::uint16_t node_id = 0x1501;
+inline constexpr std::uint16_t mode = 0x1502;
+inline constexpr std::uint16_t epoch = 0x1503;
+inline constexpr std::uint16_t carrier_queue = 0x1504;
+inline constexpr std::uint16_t flags = 0x1505;
+} // namespace peer_tag
+
+// The TLVs view r.node_id: keep `r` alive until the PDU is encoded.
+smpp::tlv_list encode(const peer_report& r);
+// nullopt when a field is missing or malformed (not a twinsms peer).
+std::optional<peer_report> decode(const smpp::tlv_list& tlvs);
+
+} // namespace twinsms::cluster
