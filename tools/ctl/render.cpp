@@ -106,9 +106,10 @@ std::string render_status(const json::value& status) {
             const auto* o = p.if_object();
             const auto kind = has(o, "kind") ? text(o, "kind") : text(o, "type");
             std::string line = "  " + padded(text(o, "name"), 20) + " " + padded(kind, 8) + " " + padded(text(o, "state"), 10);
-            if (has(o, "configured") && text(o, "configured") != text(o, "state"))
-                line += " (configured " + text(o, "configured") + ")";
             if (has(o, "sessions")) line += " sessions " + text(o, "sessions");
+            // Runtime state differs from the profile file after activate/deactivate or a takeover.
+            if (has(o, "configured") && text(o, "configured") != text(o, "state"))
+                line += "  (configured " + text(o, "configured") + ")";
             out += line + "\n";
         }
     }
