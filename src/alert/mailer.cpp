@@ -30,27 +30,37 @@ void curl_global() {
 struct mailer::curl_state {
     CURLM* multi = nullptr;
     // The sockets curl has open for the transfer, tracked through its
-    // open/close callbacks so that an abort never touches a descriptor
-    // number curl has already closed (and someone else may have reused).
+    // open/close callbacks (close happens under the lock) so that a cut
+    // never touches a descriptor number curl has already closed and someone
+    // else may have reused.
+    std::mutex mu;
     std::vector<curl_socket_t> sockets;
+    bool cut_all = false;
     curl_state() : multi{curl_multi_init()} {}
     ~curl_state() { curl_multi_cleanup(multi); }
 
     static int opened(void* self, curl_socket_t fd, curlsocktype) {
-        static_cast<curl_state*>(self)->sockets.push_back(fd);
+        auto& c = *static_cast<curl_state*>(self);
+        std::lock_guard lk{c.mu};
+        c.sockets.push_back(fd);
+        if (c.cut_all) ::shutdown(fd, SHUT_RDWR);
         return CURL_SOCKOPT_OK;
     }
     static int closed(void* self, curl_socket_t fd) {
-        auto& v = static_cast<curl_state*>(self)->sockets;
-        v.erase(std::remove(v.begin(), v.end(), fd), v.end());
+        auto& c = *static_cast<curl_state*>(self);
+        std::lock_guard lk{c.mu};
+        c.sockets.erase(std::remove(c.sockets.begin(), c.sockets.end(), fd), c.sockets.end());
         return ::close(fd);
     }
     // curl 7.88 cannot simply drop an SMTP transfer in progress:
     // curl_multi_remove_handle() on it ends the DATA phase as if the message
-    // were complete and waits for the reply, up to the whole timeout. Cutting
-    // the connection under it instead makes the transfer fail at once with a
-    // read/write error, and the handle then comes off without a wait.
+    // were complete and waits for the reply, up to the whole timeout, and
+    // the QUIT after a transfer blocks inside curl_multi_perform() the same
+    // way. Cutting the connection under it (from any thread) makes whatever
+    // curl waits for fail at once with a read/write error.
     void cut() {
+        std::lock_guard lk{mu};
+        cut_all = true;
         for (auto fd : sockets) ::shutdown(fd, SHUT_RDWR);
     }
 };
@@ -121,7 +131,19 @@ void mailer::stop(std::chrono::milliseconds grace) {
     }
     cv_.notify_one();
     curl_multi_wakeup(curl_->multi);
-    if (worker_.joinable()) worker_.join();
+    if (!worker_.joinable()) return;
+    {
+        // The worker cuts its own transfer at the deadline; this covers it
+        // being stuck inside a blocking curl call past that.
+        std::unique_lock lk{mu_};
+        if (!exited_cv_.wait_until(lk, deadline_ + std::chrono::milliseconds{100}, [&] { return exited_; })) {
+            lk.unlock();
+            log::warn(comp, "stop_cut").kv("server", settings_.host);
+            curl_->cut();
+            curl_multi_wakeup(curl_->multi);
+        }
+    }
+    worker_.join();
 }
 
 bool mailer::past_deadline() {
@@ -130,6 +152,14 @@ bool mailer::past_deadline() {
 }
 
 void mailer::run() {
+    struct exit_mark {
+        mailer& m;
+        ~exit_mark() {
+            std::lock_guard lk{m.mu_};
+            m.exited_ = true;
+            m.exited_cv_.notify_all();
+        }
+    } mark{*this};
     for (;;) {
         job j;
         {

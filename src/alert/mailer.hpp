@@ -64,9 +64,10 @@ public:
     void send(email m, completion done = {});
 
     // Lets the worker finish what is queued for at most `grace`, then aborts
-    // the transfer in progress and abandons the rest (their completions get
-    // an error) and joins the thread. Bounded: grace plus the time curl needs
-    // to notice an abort (it is woken at once). Idempotent.
+    // the transfer in progress (its connection is shut down under curl) and
+    // abandons the rest (their completions get an error), and joins the
+    // thread. Blocks the caller for about `grace` at most (plus ~100 ms; a
+    // DNS lookup in progress can still hold curl up). Idempotent.
     void stop(std::chrono::milliseconds grace = std::chrono::milliseconds{2'000});
 
     std::size_t queued() const; // waiting, not counting the one in progress
@@ -94,6 +95,8 @@ private:
     std::deque<job> queue_;
     bool stopping_ = false;
     std::chrono::steady_clock::time_point deadline_{}; // with stopping_: end of the grace
+    std::condition_variable exited_cv_;
+    bool exited_ = false; // the worker has left run()
     std::atomic<std::uint64_t> dropped_{0};
     std::atomic<std::uint64_t> sequence_{0}; // Message-ID uniqueness
     std::thread worker_;

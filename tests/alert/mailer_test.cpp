@@ -8,6 +8,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <optional>
+#include <thread>
 
 #include "alert/mailer.hpp"
 #include "alert/smtp_fixture.hpp"
@@ -236,6 +237,40 @@ BOOST_AUTO_TEST_CASE(full_queue_drops_the_oldest_and_stop_abandons_the_rest_in_b
     }
     BOOST_TEST(dropped >= 3u);
     BOOST_TEST(dropped + abandoned == outs.size());
+}
+
+namespace {
+
+// curl waits for these replies inside one blocking call (the end of DATA,
+// QUIT), deaf to its wakeup: stop() must still return in about its grace.
+void stop_is_bounded_while_curl_blocks(const char* mode, const char* stalled_line) {
+    boost::asio::io_context io;
+    smtp_sink sink{{mode}};
+    auto s = sink.settings();
+    s.timeout = 60s;
+    outcome o;
+    std::optional<mailer> ml;
+    ml.emplace(io.get_executor(), s);
+    ml->send(sample(), o.callback());
+    BOOST_REQUIRE_MESSAGE(sink.saw_line(stalled_line, 15s), sink.describe());
+    std::this_thread::sleep_for(100ms); // let curl settle into its wait
+    const auto t0 = steady::now();
+    ml->stop(200ms);
+    const auto took = steady::now() - t0;
+    BOOST_TEST((took < 1500ms));
+    ml.reset();
+    BOOST_REQUIRE(run_until(io, [&] { return o.result.has_value(); }, 5s));
+    BOOST_TEST_MESSAGE(mode << ": ok=" << o.result->ok << " " << o.result->error);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(stop_is_bounded_when_the_server_never_answers_the_message) {
+    stop_is_bounded_while_curl_blocks("--stall-data", "stalled data");
+}
+
+BOOST_AUTO_TEST_CASE(stop_is_bounded_when_the_server_never_answers_quit) {
+    stop_is_bounded_while_curl_blocks("--stall-quit", "stalled quit");
 }
 
 BOOST_AUTO_TEST_CASE(stop_lets_queued_mail_finish_within_the_grace) {

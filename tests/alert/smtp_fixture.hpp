@@ -52,6 +52,10 @@ public:
             if (l.starts_with("message ")) out.push_back(boost::json::parse(l.substr(8)).as_object());
         return out;
     }
+    // Waits (without pumping anything else) for an exact stdout line.
+    bool saw_line(std::string_view line, std::chrono::milliseconds limit) {
+        return proc_->wait_for_line([&](std::string_view l) { return l == line; }, limit).has_value();
+    }
     std::string describe() const { return proc_->describe(); }
 
     config::smtp_settings settings() const {

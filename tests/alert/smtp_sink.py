@@ -10,6 +10,8 @@ defects, the raw text, and whether TLS and AUTH were used.
 
   --auth USER:PASSWORD   require AUTH (PLAIN/LOGIN) with these credentials
   --tls CERT KEY         offer STARTTLS with this certificate and require it
+  --stall-data           take the message, print "stalled data", never answer it
+  --stall-quit           answer the message, then never answer QUIT
 
 Exits when its stdin closes (the test ends or dies).
 """
@@ -30,7 +32,20 @@ from aiosmtpd.smtp import SMTP, AuthResult
 
 
 class Sink:
+    def __init__(self, stall_data=False, stall_quit=False):
+        self.stall_data = stall_data
+        self.stall_quit = stall_quit
+
+    async def handle_QUIT(self, server, session, envelope):
+        if self.stall_quit:
+            print("stalled quit", flush=True)
+            await asyncio.sleep(3600)
+        return "221 Bye"
+
     async def handle_DATA(self, server, session, envelope):
+        if self.stall_data:
+            print("stalled data", flush=True)
+            await asyncio.sleep(3600)
         raw = envelope.original_content or envelope.content
         msg = email.message_from_bytes(raw, policy=email.policy.default)
         body = msg.get_content() if not msg.is_multipart() else None
@@ -69,6 +84,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--auth")
     ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+    ap.add_argument("--stall-data", action="store_true")
+    ap.add_argument("--stall-quit", action="store_true")
     args = ap.parse_args()
 
     ctx = None
@@ -84,7 +101,7 @@ def main():
     asyncio.set_event_loop(loop)
 
     def factory():
-        return SMTP(Sink(), hostname="localhost", loop=loop, tls_context=ctx, require_starttls=ctx is not None,
+        return SMTP(Sink(args.stall_data, args.stall_quit), hostname="localhost", loop=loop, tls_context=ctx, require_starttls=ctx is not None,
                     authenticator=auth, auth_required=auth is not None,
                     auth_require_tls=ctx is not None)
 
