@@ -271,3 +271,31 @@ BOOST_AUTO_TEST_CASE(stop_closes_idle_keep_alive_connections) {
     BOOST_TEST(!raw_client::can_connect(port));
     s.reset(); // a second stop() (in the destructor) is harmless
 }
+
+BOOST_AUTO_TEST_CASE(destroying_without_stop_closes_connections_and_calls_no_handler) {
+    io_thread io;
+    bool called_after = false;
+    std::unique_ptr<http::server> srv;
+    std::uint16_t port = 0;
+    io.run([&] {
+        srv = std::make_unique<http::server>(io.executor(), http::server_config{});
+        srv->routes() = sample_router();
+        srv->routes().add("GET", "/late", [&](const request&, const path_params&) {
+            called_after = true;
+            return http::json_response(200, "{}");
+        });
+        srv->start();
+        port = srv->local_endpoint().port();
+    });
+    raw_client c{port};
+    BOOST_TEST(c.request("GET", "/hello").status == 200u);
+    // The request and the destruction land in the same io turn or close to
+    // it; the server must not dispatch once destroyed.
+    io.run([&] {
+        c.send("GET /late HTTP/1.1\r\nHost: t\r\n\r\n");
+        srv.reset();
+    });
+    BOOST_TEST(c.wait_closed());
+    BOOST_TEST(!called_after);
+    BOOST_TEST(!raw_client::can_connect(port));
+}
