@@ -37,7 +37,8 @@ void controller::enter(node_mode m, clock::time_point) {
 }
 
 void controller::take_over(std::string why, clock::time_point now) {
-    ++epoch_;
+    // Above anything the peer reported, so it is fenced when it returns.
+    epoch_ = std::max(epoch_, peer_ ? peer_->epoch : 0) + 1;
     ++stats_.takeovers;
     planned_ = false;
     reclaim_ = false;
@@ -87,12 +88,15 @@ void controller::on_peer_report(const peer_report& r, clock::time_point now) {
             ++stats_.brain_splits;
             emit(event_kind::brain_split, "peer " + r.node_id + " took over while we were serving");
             yield_to(r, now);
-        } else if (r.mode == node_mode::standby && r.handover) {
+        } else if (r.mode == node_mode::standby && r.handover && !r.reclaim) {
+            // (A standby that also reclaims wants its profiles back: a late
+            // handover flag from before its failback must not win.)
             take_over("planned switchover from " + r.node_id, now);
             planned_ = true;
             ++stats_.switchovers;
             emit(event_kind::switchover, "took over the profiles " + r.node_id + " handed over");
         } else {
+            epoch_ = std::max(epoch_, r.epoch); // epochs converge, so fencing keeps working
             update_overflow(r);
         }
         break;
@@ -103,6 +107,7 @@ void controller::on_peer_report(const peer_report& r, clock::time_point now) {
             const bool we_win = epoch_ > r.epoch || (epoch_ == r.epoch && cfg_.primary);
             if (r.mode == node_mode::normal) {
                 // It serves only its own profiles: give those back, keep ours.
+                epoch_ = std::max(epoch_, r.epoch);
                 ++stats_.failbacks;
                 enter(node_mode::handing_back, now);
                 emit(event_kind::failback, "handing back to " + r.node_id + " after a brain split");
@@ -126,6 +131,7 @@ void controller::on_peer_report(const peer_report& r, clock::time_point now) {
         }
         break;
     case node_mode::standby:
+        epoch_ = std::max(epoch_, r.epoch);
         if (reclaim_ && r.mode == node_mode::normal) {
             epoch_ = std::max(epoch_, r.epoch);
             reclaim_ = false;
@@ -194,6 +200,10 @@ std::string controller::failback(clock::time_point now) {
 std::string controller::switchover(clock::time_point now) {
     if (mode_ != node_mode::normal) return "switchover needs mode normal, not " + std::string{to_string(mode_)};
     if (verdict_ != verdict::alive) return "the peer is not healthy";
+    // The peer takes over only from normal; two switchovers at once would
+    // leave both standing by with nothing served.
+    if (!peer_ || peer_->mode != node_mode::normal)
+        return "the peer is not in mode normal (" + std::string{peer_ ? to_string(peer_->mode) : "not heard yet"} + ")";
     released_ = false;
     reclaim_ = false;
     enter(node_mode::standby, now);
