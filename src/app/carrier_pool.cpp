@@ -93,11 +93,21 @@ smpp::carrier_client* carrier_pool::best_link(std::string_view carrier) const {
     return best;
 }
 
-bool carrier_pool::up(std::string_view carrier) const { return best_link(carrier) != nullptr; }
+bool carrier_pool::up(std::string_view carrier) const {
+    return !unroutable_.contains(carrier) && best_link(carrier) != nullptr;
+}
+
+void carrier_pool::set_routable(std::string_view carrier, bool routable) {
+    const bool changed = routable ? unroutable_.erase(std::string{carrier}) > 0
+                                  : unroutable_.insert(std::string{carrier}).second;
+    if (changed && on_change_) on_change_();
+}
+
+smpp::carrier_client* carrier_pool::bound_link(std::string_view carrier) const { return best_link(carrier); }
 
 bool carrier_pool::has_room(std::string_view carrier, std::size_t pending) const {
     auto it = carriers_.find(carrier);
-    if (it == carriers_.end()) return false;
+    if (it == carriers_.end() || unroutable_.contains(carrier)) return false;
     // Over all bound links: `pending` is not yet assigned to any one of them.
     std::size_t load = pending, capacity = 0;
     for (const auto& l : it->second.links) {
@@ -109,7 +119,7 @@ bool carrier_pool::has_room(std::string_view carrier, std::size_t pending) const
 }
 
 bool carrier_pool::submit(std::string_view carrier, smpp::owned_pdu req, smpp::carrier_client::done_fn done) {
-    auto* l = best_link(carrier);
+    auto* l = unroutable_.contains(carrier) ? nullptr : best_link(carrier);
     if (!l) return false;
     l->submit(std::move(req), std::move(done));
     return true;

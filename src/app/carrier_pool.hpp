@@ -5,6 +5,7 @@
 // on to the application.
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,6 +38,14 @@ public:
     // `done` not called) when it has none.
     bool submit(std::string_view carrier, smpp::owned_pdu req, smpp::carrier_client::done_fn done);
 
+    // A carrier that stays bound but takes no routed traffic (the cluster's
+    // peer link while this node sends directly): up() and has_room() say no.
+    void set_routable(std::string_view carrier, bool routable);
+    // A bound link of `carrier`, routable or not (peer-link control PDUs).
+    smpp::carrier_client* bound_link(std::string_view carrier) const;
+    // Links of stopped profiles still unbinding (their queues coming back).
+    bool retiring() const noexcept { return !retiring_.empty(); }
+
     struct link_view {
         std::string carrier;
         bool bound;
@@ -63,6 +72,7 @@ private:
     change_fn on_change_;
     std::map<std::string, carrier_links, std::less<>> carriers_;
     std::vector<std::shared_ptr<smpp::carrier_client>> retiring_;
+    std::set<std::string, std::less<>> unroutable_;
 };
 
 } // namespace twinsms::app

@@ -97,6 +97,24 @@ void intake::on_submit(smpp::session& s, const smpp::client_account& a, const sm
                  });
 }
 
+bool intake::submit_internal(const smpp::submit_sm& sm, const std::string& account,
+                             std::function<void(const store::error_code&)> done) {
+    const auto now = now_();
+    smpp::client_account a;
+    a.system_id = account;
+    const smpp::pdu stored{smpp::status::ok, 0, sm};
+    prepared p = prepare(sm, stored, a, account, now);
+    if (p.status != smpp::status::ok) return false;
+    store::write_batch b;
+    b.put_message(p.m);
+    b.add_event(p.m.id, event_no(p.m), {now, p.m.state, 0, "internal (" + account + ") via " + p.m.route});
+    store_.write(std::move(b), executor_, [this, done = std::move(done), m = std::move(p.m)](const store::error_code& ec) mutable {
+        if (!ec) dispatcher_.enqueue(std::move(m));
+        done(ec);
+    });
+    return true;
+}
+
 void intake::on_submit_multi(smpp::session& s, const smpp::client_account& a, const smpp::pdu& req) {
     const auto& sm = *req.as<smpp::submit_multi>();
     const auto now = now_();

@@ -23,6 +23,11 @@ public:
     void set_routes(std::shared_ptr<route::route_table> r) { routes_ = std::move(r); }
     void set_profiles(profile_fn f) { profile_of_ = std::move(f); }
     void on_request(smpp::session& s, const smpp::client_account& a, const smpp::pdu& req);
+    // A message the node itself sends (alert SMS), routed as client profile
+    // `account`, stored and dispatched like a client's. False when no route
+    // takes it; `done` reports the commit.
+    bool submit_internal(const smpp::submit_sm& sm, const std::string& account,
+                         std::function<void(const store::error_code&)> done);
 
     struct counters {
         std::uint64_t accepted = 0, refused = 0, store_full = 0, store_errors = 0;

@@ -17,7 +17,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include "alert/alerter.hpp"
 #include "app/node.hpp"
+#include "app/node_admin.hpp"
 #include "config/reader.hpp"
 #include "util/log.hpp"
 
@@ -45,6 +47,18 @@ int usage(std::FILE* to) {
     return to == stdout ? 0 : exit_usage;
 }
 
+// Re-reads DIR and applies it; the error text when it is refused.
+std::string reload(app::node& n, const std::string& dir) {
+    try {
+        n.apply(load(dir));
+        log::info("twinsmsd", "reloaded").kv("config", dir);
+        return {};
+    } catch (const std::exception& e) {
+        log::error("twinsmsd", "reload_refused").kv("config", dir).kv("error", e.what());
+        return e.what();
+    }
+}
+
 // The signal sets live as long as the process runs: a second SIGTERM during
 // the graceful stop (systemd, a kill to the process group) must not fall back
 // to the default action and kill the daemon mid-flush.
@@ -53,8 +67,9 @@ struct signals {
     bool stopping = false;
     signals(asio::io_context& io) : stop{io, SIGINT, SIGTERM}, hup{io, SIGHUP} {}
 
-    void on_stop(asio::io_context& io, app::node& n) {
-        stop.async_wait([this, &io, &n](const boost::system::error_code& ec, int sig) {
+    using shutdown_fn = std::function<asio::awaitable<void>()>;
+    void on_stop(asio::io_context& io, shutdown_fn shutdown) {
+        stop.async_wait([this, &io, shutdown](const boost::system::error_code& ec, int sig) {
             if (ec) return;
             if (stopping) {
                 log::warn("twinsmsd", "signal_ignored").kv("signal", sig == SIGTERM ? "SIGTERM" : "SIGINT")
@@ -62,29 +77,36 @@ struct signals {
             } else {
                 stopping = true;
                 log::info("twinsmsd", "signal").kv("signal", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-                asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-                    co_await n.stop();
+                asio::co_spawn(io, [&io, shutdown]() -> asio::awaitable<void> {
+                    co_await shutdown();
                     io.stop();
                 }, asio::detached);
             }
-            on_stop(io, n);
+            on_stop(io, shutdown);
         });
     }
     void on_hup(app::node& n, const std::string& dir) {
         hup.async_wait([this, &n, dir](const boost::system::error_code& ec, int) {
             if (ec) return;
-            if (!stopping) {
-                try {
-                    n.apply(load(dir));
-                    log::info("twinsmsd", "reloaded").kv("config", dir);
-                } catch (const std::exception& e) {
-                    log::error("twinsmsd", "reload_refused").kv("config", dir).kv("error", e.what());
-                }
-            }
+            if (!stopping) reload(n, dir);
             on_hup(n, dir);
         });
     }
 };
+
+std::optional<alert::alert_kind> alert_of(cluster::event_kind k) {
+    using e = cluster::event_kind;
+    switch (k) {
+    case e::peer_lost: return alert::alert_kind::peer_lost;
+    case e::takeover: return alert::alert_kind::takeover;
+    case e::failback: return alert::alert_kind::failback;
+    case e::link_trouble: return alert::alert_kind::link_trouble;
+    case e::brain_split: return alert::alert_kind::brain_split;
+    case e::overflow_on: return alert::alert_kind::overflow_on;
+    case e::overflow_off: return alert::alert_kind::overflow_off;
+    default: return std::nullopt; // fencing, link restored, switchover steps: logged, not paged
+    }
+}
 
 } // namespace
 
@@ -112,18 +134,43 @@ int main(int argc, char** argv) {
 
     asio::io_context io{1};
     std::unique_ptr<app::node> n;
+    std::unique_ptr<alert::alerter> alerts;
+    std::unique_ptr<app::node_admin> admin_backend;
+    std::unique_ptr<http::admin_http> admin;
     try {
         n = std::make_unique<app::node>(io, std::move(profiles));
+        const auto& node_cfg = n->profiles().node;
+        if (node_cfg.alerts.enabled()) {
+            alerts = std::make_unique<alert::alerter>(
+                io.get_executor(), node_cfg.alerts, node_cfg.id,
+                [&n](const std::string& to, const std::string& from, const std::string& text) {
+                    n->send_internal_sms(to, from, text);
+                });
+        }
+        const std::string peer = node_cfg.cluster.peer_id;
+        n->on_cluster_event([&alerts, peer](const cluster::cluster_event& e) {
+            if (!alerts) return;
+            if (auto k = alert_of(e.kind)) alerts->raise(*k, "peer " + peer, e.detail);
+        });
+        admin_backend = std::make_unique<app::node_admin>(*n, [&n, dir] { return reload(*n, dir); });
+        admin = std::make_unique<http::admin_http>(io.get_executor(), node_cfg.admin, *admin_backend);
         n->start();
+        if (admin->enabled()) admin->start();
     } catch (const std::exception& e) {
         log::error("twinsmsd", "start_failed").kv("error", e.what());
         std::fprintf(stderr, "twinsmsd: cannot start: %s\n", e.what());
         return exit_start;
     }
     signals sig{io};
-    sig.on_stop(io, *n);
+    sig.on_stop(io, [&]() -> asio::awaitable<void> {
+        co_await admin->stop();
+        co_await n->stop();
+        if (alerts) alerts->stop();
+    });
     sig.on_hup(*n, dir);
     io.run();
+    admin.reset();
+    alerts.reset();
     n.reset(); // closes the store after its last commit
     return 0;
 }

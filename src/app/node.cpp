@@ -60,7 +60,10 @@ node::~node() = default;
 
 std::shared_ptr<const smpp::account_table> node::accounts() const {
     std::vector<smpp::client_account> v;
-    for (const auto& c : profiles_.clients) v.push_back(c.account);
+    for (const auto& c : profiles_.clients) {
+        v.push_back(c.account);
+        v.back().active = serves(c);
+    }
     return std::make_shared<smpp::account_table>(std::move(v));
 }
 
@@ -76,13 +79,27 @@ std::vector<std::shared_ptr<smpp::session>> node::receivers_of(std::string_view 
         auto r = l->receivers_of(system_id);
         out.insert(out.end(), r.begin(), r.end());
     }
+    // The secondary's clients are served over the peer link while they are
+    // not served here: their MO and receipts go to the secondary, which
+    // passes them on (the primary side of the pair).
+    const auto* peer = profiles_.peer_client();
+    if (out.empty() && peer && peer->account.system_id != system_id) {
+        for (const auto& c : profiles_.clients)
+            if (c.account.system_id == system_id && c.state == config::profile_state::passive && !serves(c))
+                return receivers_of(peer->account.system_id);
+    }
     return out;
 }
 
 void node::start() {
     const auto ex = io_.get_executor();
     auto table = accounts();
-    for (const auto& ep : profiles_.node.listen) {
+    auto endpoints = profiles_.node.listen;
+    // The primary takes the secondary's second-path heartbeat on an extra
+    // address (another interface).
+    if (profiles_.node.cluster.second_path && profiles_.node.role == config::node_role::primary)
+        endpoints.push_back(*profiles_.node.cluster.second_path);
+    for (const auto& ep : endpoints) {
         smpp::listener_config lc;
         lc.endpoint = ep;
         lc.session = profiles_.node.client_session;
@@ -91,11 +108,15 @@ void node::start() {
         lc.max_connections = profiles_.node.max_connections;
         auto l = std::make_unique<smpp::client_listener>(
             ex, lc, table, [this](smpp::session& s, const smpp::client_account& a, const smpp::pdu& req) {
-                intake_->on_request(s, a, req);
+                on_client_request(s, a, req);
             });
         l->on_bound_session([this](smpp::session& s, const smpp::client_account& a) {
-            if (s.state() == smpp::bind_state::bound_rx || s.state() == smpp::bind_state::bound_trx)
-                deliveries_->on_bound(a.system_id);
+            if (s.state() != smpp::bind_state::bound_rx && s.state() != smpp::bind_state::bound_trx) return;
+            deliveries_->on_bound(a.system_id);
+            // The peer link carries what waits for the secondary's clients.
+            if (const auto* peer = profiles_.peer_client(); peer && peer->account.system_id == a.system_id)
+                for (const auto& c : profiles_.clients)
+                    if (c.state == config::profile_state::passive) deliveries_->on_bound(c.account.system_id);
         });
         try {
             l->start();
@@ -108,7 +129,8 @@ void node::start() {
             .kv("port", l->local_endpoint().port());
         listeners_.push_back(std::move(l));
     }
-    carriers_->apply(profiles_.carriers);
+    if (profiles_.node.cluster.enabled) start_cluster(); // serves nothing until the pair decides
+    else refresh_profiles();
     dispatcher_->start();
     deliveries_->start();
     boost::asio::co_spawn(io_, housekeeping(), boost::asio::detached);
@@ -161,6 +183,7 @@ boost::asio::awaitable<void> node::stop() {
     log::info("node", "stopping").kv("node", profiles_.node.id);
     stopping_ = true;
     housekeeping_timer_.cancel();
+    if (cluster_) co_await cluster_->stop();
     for (auto& l : listeners_) co_await l->stop();
     dispatcher_->stop();
     deliveries_->stop();
@@ -173,16 +196,20 @@ boost::asio::awaitable<void> node::stop() {
 void node::apply(config::profile_set p) {
     if (p.node.listen != profiles_.node.listen || p.node.store.path != profiles_.node.store.path)
         log::warn("node", "reload_needs_restart").kv("what", "listen addresses or store path; kept as they were");
+    if (p.node.cluster.enabled != profiles_.node.cluster.enabled || p.node.role != profiles_.node.role)
+        log::warn("node", "reload_needs_restart").kv("what", "role or cluster section; kept as they were");
     p.node.listen = profiles_.node.listen;
     p.node.store = profiles_.node.store;
+    // The pair's settings (the detector's budget, peer identity) are the
+    // running cluster member's; they change with a restart.
+    p.node.cluster = profiles_.node.cluster;
+    p.node.role = profiles_.node.role;
     profiles_ = std::move(p);
     routes_ = std::make_shared<route::route_table>(profiles_.routes);
     mo_router_ = route::mo_router{profiles_.mo_routes};
     dispatcher_->set_routes(routes_);
     intake_->set_routes(routes_);
-    auto table = accounts();
-    for (auto& l : listeners_) l->set_accounts(table);
-    carriers_->apply(profiles_.carriers);
+    refresh_profiles();
     log_summary();
 }
 

@@ -3,13 +3,17 @@
 // dispatcher and the deliveries, wired from a profile set. All on one
 // io_context thread; the store's writer is the only other thread.
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "app/carrier_pool.hpp"
+#include "app/cluster_member.hpp"
 #include "app/deliveries.hpp"
 #include "app/dispatcher.hpp"
 #include "app/intake.hpp"
@@ -57,6 +61,24 @@ public:
     const intake& intake_stats() const noexcept { return *intake_; }
     store::message_store& message_store() noexcept { return *store_; }
     carrier_pool& carriers() noexcept { return *carriers_; }
+    // nullptr without a cluster section.
+    cluster_member* cluster() noexcept { return cluster_.get(); }
+    const cluster_member* cluster() const noexcept { return cluster_.get(); }
+
+    // Whether a profile is served now: its configured state, what the
+    // cluster decided (takeover, fencing, overflow), and an operator's
+    // activate/deactivate until the next cluster transition.
+    bool serves(const config::client_profile& c) const;
+    bool serves(const config::carrier_profile& c) const;
+    // Operator activate/deactivate; false when there is no such profile.
+    bool set_override(std::string_view profile, bool active);
+    // Bound sessions of a client account, over all listeners.
+    std::vector<std::shared_ptr<smpp::session>> sessions_of(std::string_view system_id) const;
+    // Alerts (cluster events) as SMS: stored and routed like a client's
+    // submit, so it goes out through whatever carrier works now.
+    void send_internal_sms(const std::string& to, const std::string& from, const std::string& text);
+    using event_fn = std::function<void(const cluster::cluster_event&)>;
+    void on_cluster_event(event_fn f) { on_cluster_event_ = std::move(f); }
 
     struct counters {
         std::uint64_t mo_received = 0, mo_unrouted = 0, receipts_received = 0;
@@ -72,6 +94,13 @@ private:
     void log_summary() const;
     boost::asio::awaitable<void> housekeeping();
     void log_stats() const;
+    // node_cluster.cpp
+    void start_cluster();
+    void apply_serving(const cluster::serving& s);
+    void refresh_profiles();
+    bool released();
+    std::uint32_t carrier_queue() const;
+    void on_client_request(smpp::session& s, const smpp::client_account& a, const smpp::pdu& req);
 
     boost::asio::io_context& io_;
     config::profile_set profiles_;
@@ -88,6 +117,10 @@ private:
     boost::asio::steady_timer housekeeping_timer_;
     bool stopping_ = false;
     counters stats_;
+    std::unique_ptr<cluster_member> cluster_;
+    std::optional<cluster::serving> serving_; // the cluster's decision; none without a cluster
+    std::map<std::string, bool, std::less<>> overrides_;
+    event_fn on_cluster_event_;
 };
 
 } // namespace twinsms::app

@@ -20,6 +20,12 @@ std::string mo_text(std::string_view sm, std::uint8_t data_coding) {
 } // namespace
 
 void node::on_carrier_deliver(const std::string& carrier, const smpp::pdu& req, smpp::responder r) {
+    if (req.id() == smpp::command_id::peer_status) {
+        const auto* peer = profiles_.peer_carrier();
+        if (cluster_ && peer && peer->name == carrier) cluster_->on_peer_status(req, std::move(r));
+        else r.respond(smpp::status::invcmdid);
+        return;
+    }
     std::optional<route::receipt_info> info;
     if (auto* d = req.as<smpp::deliver_sm>(); d && route::is_receipt(*d)) info = route::read_receipt(*d);
     else if (auto* ds = req.as<smpp::data_sm>(); ds && route::is_receipt(*ds)) info = route::read_receipt(*ds);

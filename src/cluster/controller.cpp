@@ -60,14 +60,25 @@ void controller::on_verdict(verdict v, clock::time_point now) {
     if (v == prev) return;
     if (v != verdict::alive) hold_until_.reset();
     if (v == verdict::link_trouble) {
-        ++stats_.link_troubles;
-        emit(event_kind::link_trouble, "peer link down, peer still answers on the second path: no takeover");
+        trouble_since_ = now;
+        report_trouble(now);
+    } else {
+        if (v == verdict::alive && trouble_reported_) emit(event_kind::link_restored, "heartbeat paths restored");
+        trouble_since_.reset();
+        trouble_reported_ = false;
     }
-    if (v == verdict::alive && prev == verdict::link_trouble) emit(event_kind::link_restored, "peer link restored");
+    (void)prev;
     if (v == verdict::dead && mode_ != node_mode::took_over) {
         emit(event_kind::peer_lost, mode_ == node_mode::joining ? "peer not reachable since start" : "peer stopped answering");
         take_over("peer dead", now);
     }
+}
+
+void controller::report_trouble(clock::time_point now) {
+    if (!trouble_since_ || trouble_reported_ || now - *trouble_since_ < cfg_.trouble_grace) return;
+    trouble_reported_ = true;
+    ++stats_.link_troubles;
+    emit(event_kind::link_trouble, "a heartbeat path is down, the peer still answers on the other: no takeover");
 }
 
 void controller::on_peer_report(const peer_report& r, clock::time_point now) {
@@ -163,6 +174,7 @@ void controller::on_released(clock::time_point now) {
 }
 
 void controller::tick(clock::time_point now) {
+    report_trouble(now);
     if (mode_ == node_mode::took_over && hold_until_ && now >= *hold_until_ && verdict_ == verdict::alive) {
         ++stats_.failbacks;
         enter(node_mode::handing_back, now);
@@ -170,7 +182,11 @@ void controller::tick(clock::time_point now) {
     }
 }
 
-clock::time_point controller::next_deadline() const noexcept { return hold_until_.value_or(clock::time_point::max()); }
+clock::time_point controller::next_deadline() const noexcept {
+    auto t = hold_until_.value_or(clock::time_point::max());
+    if (trouble_since_ && !trouble_reported_) t = std::min(t, *trouble_since_ + cfg_.trouble_grace);
+    return t;
+}
 
 std::string controller::takeover(clock::time_point now) {
     if (mode_ == node_mode::took_over) return "already took over";

@@ -26,6 +26,10 @@ struct controller_config {
     bool primary = true;
     bool auto_failback = true;
     std::chrono::milliseconds failback_hold{30'000};
+    // Link trouble is reported once it lasted this long: when the peer dies,
+    // its paths fall silent up to an interval apart, and the death itself
+    // should be the one alert.
+    std::chrono::milliseconds trouble_grace{0};
     // Secondary only: overflow carriers while the primary's queue is above high.
     std::optional<std::uint64_t> overflow_high, overflow_low;
 };
@@ -92,6 +96,7 @@ private:
     void yield_to(const peer_report& r, clock::time_point now);
     void update_overflow(const peer_report& r);
     void emit(event_kind k, std::string detail);
+    void report_trouble(clock::time_point now);
 
     controller_config cfg_;
     node_mode mode_ = node_mode::joining;
@@ -103,6 +108,8 @@ private:
     bool reclaim_ = false;   // asking the peer to hand back
     bool overflow_ = false;
     std::optional<clock::time_point> hold_until_;
+    std::optional<clock::time_point> trouble_since_; // link trouble not reported yet
+    bool trouble_reported_ = false;
     std::vector<cluster_event> events_;
     counters stats_;
 };

@@ -62,6 +62,8 @@ public:
     path_monitor& peer_link() noexcept { return paths_[0]; }
     // nullptr unless the config has a second path.
     path_monitor* second_path() noexcept { return paths_.size() > 1 ? &paths_[1] : nullptr; }
+    const path_monitor& peer_link() const noexcept { return paths_[0]; }
+    const path_monitor* second_path() const noexcept { return paths_.size() > 1 ? &paths_[1] : nullptr; }
 
     // The verdict now, and whether it changed since the last poll (the
     // cluster acts on changes only: one alert, one takeover).

@@ -231,7 +231,7 @@ namespace {
 
 // The peer link is what makes the pair: exactly one peer profile on the side
 // that role implies, none without a cluster section.
-void check_cluster(const profile_set& set, const fs::path& dir) {
+void check_cluster(profile_set& set, const fs::path& dir) {
     const auto node_file = (dir / "node.yaml").string();
     std::size_t peer_clients = 0, peer_carriers = 0;
     for (const auto& c : set.clients) peer_clients += c.peer;
@@ -246,6 +246,16 @@ void check_cluster(const profile_set& set, const fs::path& dir) {
         if (peer_carriers != 1 || peer_clients)
             throw config_error(node_file + ": node.cluster: a secondary needs exactly one carrier profile of kind peer "
                                "(its link to the primary) and no client of kind peer");
+        // The peer link is the heartbeat: it probes at the cluster's pace and
+        // reconnects within the detection budget (a restarted primary must
+        // hear from us before it gives up on us).
+        for (auto& c : set.carriers) {
+            if (!c.peer) continue;
+            c.link.session.keepalive.interval = cl.keepalive_interval;
+            c.link.session.keepalive.misses = cl.keepalive_misses;
+            c.link.reconnect.initial = std::min<std::chrono::milliseconds>(c.link.reconnect.initial, std::chrono::milliseconds{100});
+            c.link.reconnect.max = cl.keepalive_interval;
+        }
         if (cl.overflow) {
             bool any = false;
             for (const auto& c : set.carriers) any |= c.overflow;

@@ -1488,3 +1488,29 @@ BOOST_AUTO_TEST_CASE(two_switchovers_do_not_leave_the_pair_serving_nothing) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// A dying peer's paths fall silent up to an interval apart: with a grace,
+// link trouble that turns into death within it is never reported, and
+// trouble that lasts is reported once, from tick().
+BOOST_AUTO_TEST_CASE(link_trouble_waits_out_its_grace) {
+    auto cfg = secondary();
+    cfg.trouble_grace = 1s;
+    auto c = in_normal(cfg, 0);
+    c.on_verdict(verdict::link_trouble, t0 + 1s);
+    c.tick(t0 + 1500ms);
+    BOOST_TEST(events(c).empty());
+    BOOST_TEST((c.next_deadline() == t0 + 2s));
+    c.on_verdict(verdict::dead, t0 + 1800ms);
+    BOOST_TEST(events(c) == (kinds{event_kind::peer_lost, event_kind::takeover}));
+    check_stats(c.stats(), {.takeovers = 1});
+
+    auto d = in_normal(cfg, 0);
+    d.on_verdict(verdict::link_trouble, t0 + 1s);
+    d.tick(t0 + 2s);
+    BOOST_TEST(events(d) == kinds{event_kind::link_trouble});
+    d.tick(t0 + 3s);
+    BOOST_TEST(events(d).empty());
+    d.on_verdict(verdict::alive, t0 + 4s);
+    BOOST_TEST(events(d) == kinds{event_kind::link_restored});
+    check_stats(d.stats(), {.link_troubles = 1});
+}

@@ -73,6 +73,18 @@ public:
 
     bool bound() const noexcept { return session_ && is_bound(session_->state()); }
     std::size_t queued() const noexcept { return queue_.size(); }
+    // When the bound SMSC last sent anything; nullopt while not bound.
+    std::optional<std::chrono::steady_clock::time_point> last_heard() const noexcept {
+        if (!bound()) return std::nullopt;
+        return session_->last_receive();
+    }
+    // Sends a control request (peer_status) on the bound session, outside
+    // the submission queue; false (and `h` not called) when not bound.
+    bool request(const pdu& req, session::response_handler h) {
+        if (!bound()) return false;
+        session_->send_request(req, std::move(h));
+        return true;
+    }
     std::size_t in_flight() const noexcept { return session_ ? session_->in_flight() : 0; }
     const carrier_config& config() const noexcept { return cfg_; }
     struct counters {

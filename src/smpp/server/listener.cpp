@@ -127,6 +127,7 @@ void client_listener::on_request(session& s, const pdu& req) {
 
 void client_listener::on_closed(session& s, const error_code&) {
     clients_.erase(&s);
+    unbinding_.erase(&s);
     if (stopping_ && clients_.empty()) stopped_.cancel();
 }
 
@@ -138,6 +139,30 @@ std::vector<std::shared_ptr<session>> client_listener::receivers_of(std::string_
         if (st == bind_state::bound_rx || st == bind_state::bound_trx) out.push_back(c.s);
     }
     return out;
+}
+
+std::vector<std::shared_ptr<session>> client_listener::sessions_of(std::string_view system_id) const {
+    std::vector<std::shared_ptr<session>> out;
+    for (const auto& [p, c] : clients_)
+        if (c.account && c.account->system_id == system_id && is_bound(c.s->state())) out.push_back(c.s);
+    return out;
+}
+
+std::size_t client_listener::unbind_inactive() {
+    std::vector<std::shared_ptr<session>> gone;
+    for (const auto& [p, c] : clients_) {
+        if (!c.account) continue;
+        const auto* now = accounts_->find(c.account->system_id);
+        if (!now || !now->active) gone.push_back(c.s);
+    }
+    // unbind() of a session already unbinding returns at once; a snapshot
+    // because a session that closes inline erases itself from clients_.
+    for (auto& s : gone)
+        if (!unbinding_.contains(s.get())) {
+            unbinding_.insert(s.get());
+            asio::co_spawn(executor_, s->unbind(), asio::detached);
+        }
+    return gone.size();
 }
 
 asio::awaitable<void> client_listener::stop() {

@@ -4,6 +4,7 @@
 // throughput limits, and hands allowed requests to the application.
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <vector>
 
@@ -52,6 +53,12 @@ public:
 
     // Bound sessions of an account that may receive deliver_sm (rx or trx).
     std::vector<std::shared_ptr<session>> receivers_of(std::string_view system_id) const;
+    // Every bound session of an account, with its bind state.
+    std::vector<std::shared_ptr<session>> sessions_of(std::string_view system_id) const;
+    // Unbinds (gracefully: their in-progress requests are answered first)
+    // the sessions whose account the current table no longer has active,
+    // e.g. a profile the cluster deactivated; returns how many are left.
+    std::size_t unbind_inactive();
     std::size_t session_count() const noexcept { return clients_.size(); }
     std::uint64_t throttled_count() const noexcept { return throttled_; }
 
@@ -78,6 +85,7 @@ private:
     asio::steady_timer stopped_; // cancelled when the last client is gone during stop()
     authenticator auth_;
     std::map<session*, client> clients_;
+    std::set<session*> unbinding_; // unbind_inactive() started these
     // One throughput allowance per account, shared by all of its binds: the
     // limit is the account's, and a client must not multiply it by opening
     // more binds. Kept after the last unbind (one entry per account that

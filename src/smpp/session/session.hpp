@@ -129,6 +129,8 @@ public:
     const std::string& remote() const noexcept { return remote_; }
     const tcp::endpoint& remote_endpoint() const noexcept { return remote_ep_; }
     std::size_t in_flight() const noexcept { return window_.size(); }
+    // When the peer last sent anything (the cluster's liveness evidence).
+    clock::time_point last_receive() const noexcept { return keepalive_.last_receive(); }
     std::size_t backlog() const noexcept { return backlog_.size(); }
     bool window_full() const noexcept { return window_.full() || !backlog_.empty(); }
     std::size_t incoming_pending() const noexcept { return incoming_pending_; }

@@ -1,0 +1,27 @@
+#pragma once
+// The node's answers to the admin API (src/http/admin_api.hpp): the status
+// document twinsmsctl renders, and the cluster and profile commands.
+#include <functional>
+#include <string>
+
+#include "app/node.hpp"
+#include "http/admin_api.hpp"
+
+namespace twinsms::app {
+
+class node_admin final : public http::admin_backend {
+public:
+    // `reload` re-reads the profile folder and applies it; it returns an
+    // error text, empty on success (main owns the folder path).
+    using reload_fn = std::function<std::string()>;
+    node_admin(node& n, reload_fn reload) : node_{n}, reload_{std::move(reload)} {}
+
+    boost::json::object status() override;
+    http::admin_reply command(std::string_view verb, std::string_view profile) override;
+
+private:
+    node& node_;
+    reload_fn reload_;
+};
+
+} // namespace twinsms::app

@@ -1,0 +1,120 @@
+// The node's side of the pair: which profiles it serves (configured state,
+// the cluster's decision, operator overrides), applying that to listeners
+// and carrier links, and the peer_status PDUs of the peer link.
+#include "app/node.hpp"
+#include "util/log.hpp"
+
+namespace twinsms::app {
+
+bool node::serves(const config::client_profile& c) const {
+    if (c.peer) return true; // the peer link is needed in every mode
+    if (auto o = overrides_.find(c.name); o != overrides_.end()) return o->second;
+    const bool configured = c.state == config::profile_state::active;
+    if (!serving_) return configured;
+    return configured ? serving_->home_clients : serving_->peer_profiles;
+}
+
+bool node::serves(const config::carrier_profile& c) const {
+    if (c.peer) return true;
+    if (auto o = overrides_.find(c.name); o != overrides_.end()) return o->second;
+    const bool configured = c.state == config::profile_state::active;
+    if (!serving_) return configured;
+    if (configured) return serving_->home_carriers;
+    return serving_->peer_profiles || (c.overflow && serving_->overflow);
+}
+
+bool node::set_override(std::string_view profile, bool active) {
+    if (!profiles_.client(profile) && !profiles_.carrier(profile)) return false;
+    overrides_[std::string{profile}] = active;
+    log::info("node", active ? "profile_activated" : "profile_deactivated").kv("profile", profile)
+        .kv("until", profiles_.node.cluster.enabled ? "the next cluster transition" : "restart");
+    refresh_profiles();
+    return true;
+}
+
+std::vector<std::shared_ptr<smpp::session>> node::sessions_of(std::string_view system_id) const {
+    std::vector<std::shared_ptr<smpp::session>> out;
+    for (const auto& l : listeners_) {
+        auto r = l->sessions_of(system_id);
+        out.insert(out.end(), r.begin(), r.end());
+    }
+    return out;
+}
+
+void node::refresh_profiles() {
+    auto table = accounts();
+    for (auto& l : listeners_) {
+        l->set_accounts(table);
+        l->unbind_inactive(); // gracefully: their in-progress submits are answered first
+    }
+    auto carriers = profiles_.carriers;
+    for (auto& c : carriers) c.state = serves(c) ? config::profile_state::active : config::profile_state::passive;
+    carriers_->apply(carriers);
+    dispatcher_->links_changed();
+}
+
+void node::apply_serving(const cluster::serving& s) {
+    serving_ = s;
+    overrides_.clear(); // an operator's activate/deactivate lasts until the pair changes its mind
+    refresh_profiles();
+}
+
+bool node::released() {
+    for (const auto& l : listeners_)
+        if (l->unbind_inactive() > 0) return false;
+    if (carriers_->retiring()) return false;
+    // Switchover drains what this node holds for carriers before handing over.
+    if (cluster_ && cluster_->state().mode() == cluster::node_mode::standby) {
+        if (dispatcher_->in_memory() > 0) return false;
+        for (const auto& l : carriers_->links())
+            if (l.queued + l.in_flight > 0) return false;
+    }
+    return true;
+}
+
+std::uint32_t node::carrier_queue() const {
+    const auto q = store_->get_stats().queued;
+    return static_cast<std::uint32_t>(std::min<std::uint64_t>(q, 0xFFFFFFFFu));
+}
+
+void node::start_cluster() {
+    cluster_member::host h;
+    h.apply = [this](const cluster::serving& s) { apply_serving(s); };
+    h.released = [this] { return released(); };
+    h.carrier_queue = [this] { return carrier_queue(); };
+    h.peer_sessions = [this] {
+        const auto* p = profiles_.peer_client();
+        return p ? sessions_of(p->account.system_id) : std::vector<std::shared_ptr<smpp::session>>{};
+    };
+    h.on_event = [this](const cluster::cluster_event& e) {
+        if (on_cluster_event_) on_cluster_event_(e);
+    };
+    cluster_ = std::make_unique<cluster_member>(io_.get_executor(), profiles_, *store_, *carriers_, std::move(h));
+    cluster_->start();
+}
+
+void node::on_client_request(smpp::session& s, const smpp::client_account& a, const smpp::pdu& req) {
+    if (req.id() != smpp::command_id::peer_status) return intake_->on_request(s, a, req);
+    const auto* peer = profiles_.peer_client();
+    if (!cluster_ || !peer || peer->account.system_id != a.system_id) {
+        s.respond_status(req, smpp::status::invcmdid); // only our peer speaks it
+        return;
+    }
+    cluster_->on_peer_status(s, req);
+}
+
+void node::send_internal_sms(const std::string& to, const std::string& from, const std::string& text) {
+    smpp::submit_sm sm;
+    sm.source_addr_ton = 5; // alphanumeric
+    sm.source_addr = from;
+    sm.dest_addr_ton = 1;
+    sm.destination_addr = to;
+    sm.short_message = text;
+    const bool routed = intake_->submit_internal(sm, "twinsms-alerts", [to](const store::error_code& ec) {
+        if (ec) log::warn("node", "alert_sms_not_stored").kv("to", to).kv("error", ec.message());
+        else log::info("node", "alert_sms_queued").kv("to", to);
+    });
+    if (!routed) log::warn("node", "alert_sms_unrouted").kv("to", to).kv("why", "no route matches client twinsms-alerts");
+}
+
+} // namespace twinsms::app
