@@ -235,7 +235,10 @@ serving controller::serve() const noexcept {
     case node_mode::normal:
         s.home_clients = s.home_carriers = true;
         s.overflow = overflow_;
-        s.peer_link_route = !overflow_;
+        // A peer in standby is draining its carrier queue to hand over: what
+        // we would send it now waits here instead, durably, until we take
+        // over its carriers.
+        s.peer_link_route = !overflow_ && !(!cfg_.primary && peer_ && peer_->mode == node_mode::standby);
         break;
     case node_mode::took_over:
         s.home_clients = s.home_carriers = s.peer_profiles = true;

@@ -1514,3 +1514,15 @@ BOOST_AUTO_TEST_CASE(link_trouble_waits_out_its_grace) {
     BOOST_TEST(events(d) == kinds{event_kind::link_restored});
     check_stats(d.stats(), {.link_troubles = 1});
 }
+
+// A switchover drains the peer's carrier queue: traffic we would route
+// through it waits here (parked, durable) until we take over its carriers.
+BOOST_AUTO_TEST_CASE(no_routing_through_a_draining_peer) {
+    auto c = in_normal(secondary(), 0);
+    BOOST_TEST(c.serve().peer_link_route);
+    c.on_peer_report(from_peer(node_mode::standby, 0), t0 + 1s);
+    BOOST_TEST(!c.serve().peer_link_route);
+    BOOST_TEST(c.mode() == node_mode::normal);
+    c.on_peer_report(from_peer(node_mode::normal, 0), t0 + 2s);
+    BOOST_TEST(c.serve().peer_link_route);
+}
