@@ -111,10 +111,16 @@ void node::start() {
                 on_client_request(s, a, req);
             });
         l->on_bound_session([this](smpp::session& s, const smpp::client_account& a) {
+            const auto* peer = profiles_.peer_client();
+            const bool is_peer = peer && peer->account.system_id == a.system_id;
+            // Both sides of the peer link (and its second path) probe at the
+            // cluster's pace, not at the client sessions' 30 s.
+            if (is_peer)
+                s.set_keepalive({profiles_.node.cluster.keepalive_interval, profiles_.node.cluster.keepalive_misses, {}});
             if (s.state() != smpp::bind_state::bound_rx && s.state() != smpp::bind_state::bound_trx) return;
             deliveries_->on_bound(a.system_id);
             // The peer link carries what waits for the secondary's clients.
-            if (const auto* peer = profiles_.peer_client(); peer && peer->account.system_id == a.system_id)
+            if (is_peer)
                 for (const auto& c : profiles_.clients)
                     if (c.state == config::profile_state::passive) deliveries_->on_bound(c.account.system_id);
         });

@@ -129,6 +129,14 @@ public:
     const std::string& remote() const noexcept { return remote_; }
     const tcp::endpoint& remote_endpoint() const noexcept { return remote_ep_; }
     std::size_t in_flight() const noexcept { return window_.size(); }
+    // Changes the probe pace of a running session (the listener's sessions
+    // share one config; the cluster's peer link probes faster). Counts from
+    // now, as if the peer had just been heard.
+    void set_keepalive(const keepalive_config& k) {
+        cfg_.keepalive = k;
+        keepalive_ = keepalive{k, clock::now()};
+        tick_.cancel(); // the timer loop re-reads next_wake()
+    }
     // When the peer last sent anything (the cluster's liveness evidence).
     clock::time_point last_receive() const noexcept { return keepalive_.last_receive(); }
     std::size_t backlog() const noexcept { return backlog_.size(); }
