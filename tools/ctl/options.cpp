@@ -17,13 +17,25 @@ constexpr std::array<verb_info, 8> verbs{{
      "Shows the node's role, mode and epoch, the peer's verdict and last keepalive, the state of each\n"
      "profile, each carrier link, and the queue depths.\n"
      "  --json   print the node's status document as JSON (pretty) instead\n"},
-    {"switchover", "/api/v1/cluster/switchover", "", "planned hand-over of the live role to the peer",
-     "Asks the node to hand its live role to the peer in an orderly way (both nodes up).\n"
-     "Refused (exit 1, conflict) while another transition is running.\n"},
-    {"takeover", "/api/v1/cluster/takeover", "", "make this node live now, without the peer",
-     "Makes this node take over the pair's live role at once, for when the peer is gone.\n"},
-    {"failback", "/api/v1/cluster/failback", "", "return the live role to the primary",
-     "Returns the pair to its normal roles after a takeover (for failback mode manual).\n"},
+    {"switchover", "/api/v1/cluster/switchover", "", "planned: drain, hand our profiles to the peer, stand by",
+     "Planned hand-over with both nodes up: this node unbinds its clients (gracefully) and drains\n"
+     "its queue to its carriers, then hands its profiles to the peer, which takes over (serves both\n"
+     "sites' clients and carriers); this node stands by, serving nothing. No automatic failback\n"
+     "follows: run `failback` on this node to get its profiles back.\n"
+     "Refused (exit 1, conflict) unless this node and the peer are both in mode normal and the peer\n"
+     "is healthy.\n"},
+    {"takeover", "/api/v1/cluster/takeover", "", "serve the peer's profiles now, without waiting",
+     "Makes this node serve the peer's profiles (its passive clients and carriers) now, besides its\n"
+     "own, as after the peer's death; the epoch goes above the peer's, so a peer still running or\n"
+     "coming back is fenced (serves nothing) until this node hands back. No automatic failback\n"
+     "follows a commanded takeover: run `failback` here when the peer should have its profiles again.\n"
+     "Refused (exit 1, conflict) when this node already took over or is handing back.\n"},
+    {"failback", "/api/v1/cluster/failback", "", "hand the peer's profiles back / ask the peer for ours",
+     "On a node that took over: hands the peer's profiles back (their client sessions drain and\n"
+     "unbind, their carriers unbind) and returns to mode normal; refused while the peer is dead.\n"
+     "On a fenced or standing-by node: asks the peer to hand this node's profiles back now (after a\n"
+     "switchover, or sooner than the automatic failback hold); refused while the peer is not reachable.\n"
+     "Refused (exit 1, conflict) in mode normal: nothing to fail back.\n"},
     {"activate", "/api/v1/profiles/{name}/activate", "PROFILE", "make a client or carrier profile active",
      "Makes the named client or carrier profile active on this node (a carrier binds).\n"
      "Unknown profiles are refused (exit 1, unknown_profile).\n"},
