@@ -1,11 +1,27 @@
 #!/usr/bin/env bash
-# Runs the README's demo once on free ports and checks that traffic flowed
-# end to end: 5 submits accepted by the carrier, 5 receipts and 1 MO back.
+# Runs the README's demo once on free ports: the two-node pair (site1 and
+# site2) and the carrier simulator. Checks that both nodes reached mode
+# normal and that the client of each site (alpha on site1, bravo on site2,
+# which goes through the peer link) got its 5 messages accepted and
+# receipted, and an MO.
 set -euo pipefail
 root="$1"
 build="$2"
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-out=$(TWINSMS_BUILD_DIR="$build" TWINSMS_DEMO_PORT=$(free_port) TWINSMS_DEMO_CARRIER_PORT=$(free_port) \
-      timeout 120 "$root/tools/demo" --once --no-install 2>&1)
+set +e
+out=$(TWINSMS_BUILD_DIR="$build" TWINSMS_DEMO_PORT=$(free_port) TWINSMS_DEMO_SITE2_PORT=$(free_port) \
+      TWINSMS_DEMO_CARRIER_PORT=$(free_port) TWINSMS_DEMO_ADMIN1_PORT=$(free_port) \
+      TWINSMS_DEMO_ADMIN2_PORT=$(free_port) TWINSMS_DEMO_HB_PORT=$(free_port) \
+      timeout 150 "$root/tools/demo" --once --no-install 2>&1)
+rc=$?
+set -e
 echo "$out"
-grep -q '^done     accepted=5 rejected=0 receipts=5 mo=1$' <<<"$out"
+[ "$rc" = 0 ] || { echo "demo_test: tools/demo exited $rc" >&2; exit 1; }
+for c in alpha@site1 bravo@site2; do
+  grep -Eq "^$c +done +accepted=5 rejected=0 receipts=5 mo=[1-9][0-9]*\$" <<<"$out" \
+    || { echo "demo_test: $c: not 5 accepted, 5 receipts and an MO" >&2; exit 1; }
+done
+grep -q '^demo: site1 mode normal, site2 mode normal$' <<<"$out" || { echo "demo_test: nodes not both normal" >&2; exit 1; }
+# Both nodes' status was shown, and site2's traffic went over the peer link.
+grep -Eq '^node +site1 +role primary +mode normal' <<<"$out"
+grep -Eq '^node +site2 +role secondary +mode normal' <<<"$out"
