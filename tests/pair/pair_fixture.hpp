@@ -1,0 +1,590 @@
+#pragma once
+// Two real twinsmsd processes as a pair (site1 primary, site2 secondary),
+// generated from profiles/pair with free loopback ports, a carrier simulator
+// in the test process (it outlives a node killed with SIGKILL and sees what
+// either node sends), SMPP clients of ours, twinsmsctl, and the nodes'
+// admin API.
+//
+// Everything runs on one io_context that wait() pumps in short slices while
+// it drains both daemons' stderr (their logfmt log) and checks a condition;
+// nothing synchronises by sleeping. Every daemon (and child) is SIGKILLed
+// and reaped by the destructor whatever happened, and on a failed test the
+// tail of each node's log is printed.
+#include <boost/test/unit_test.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json.hpp>
+
+#include "control.hpp" // the simulator's stdin command interpreter (run_command)
+#include "daemon/daemon_process.hpp"
+#include "interop/http_loopback.hpp"
+#include "interop/interop_support.hpp"
+#include "sim/sim_harness.hpp"
+
+#ifndef TWINSMSCTL_EXE
+#error "TWINSMSCTL_EXE must name the twinsmsctl executable"
+#endif
+
+namespace twinsms::test {
+
+using namespace std::chrono_literals;
+using steady = std::chrono::steady_clock;
+
+inline constexpr const char* admin_token = "demo-admin-token-0123456789";
+
+// A port on `addr` that was free a moment ago (bound to 0, read, closed).
+inline std::uint16_t free_port(const char* addr = "127.0.0.1") {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = ::inet_addr(addr);
+    socklen_t len = sizeof a;
+    std::uint16_t port = 0;
+    if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
+        port = ntohs(a.sin_port);
+    if (fd >= 0) ::close(fd);
+    if (!port) throw std::runtime_error{std::string{"no free port on "} + addr};
+    return port;
+}
+
+inline void edit_file(const fs::path& p, const std::string& from, const std::string& to) {
+    auto text = read_text(p);
+    const auto at = text.find(from);
+    if (at == std::string::npos) throw std::runtime_error(p.string() + ": '" + from + "' not found");
+    text.replace(at, from.size(), to);
+    std::ofstream{p} << text;
+}
+inline void write_file(const fs::path& p, const std::string& text) {
+    fs::create_directories(p.parent_path());
+    std::ofstream{p} << text;
+}
+
+// A daemon's stderr split into lines incrementally (a log grows to MBs under
+// load; re-splitting it every poll would cost more than the test).
+struct log_view {
+    std::size_t offset = 0;
+    std::vector<std::string> lines;
+    void update(const std::string& err) {
+        for (std::size_t nl; (nl = err.find('\n', offset)) != std::string::npos; offset = nl + 1)
+            lines.emplace_back(err.substr(offset, nl - offset));
+    }
+};
+
+// One node of the pair: its profile folder, ports and process.
+struct site {
+    std::string name;
+    fs::path dir;
+    std::uint16_t smpp_port = 0, admin_port = 0;
+    std::unique_ptr<daemon_process> proc;
+    log_view log;
+    std::vector<std::string> earlier; // tails of earlier runs' logs, for failure dumps
+    bool running() const { return proc && proc->running(); }
+
+    // Lines of this run matching comp/event (and every key=value in `kv`), from line `from` on.
+    std::vector<std::string> events(std::string_view comp, std::string_view event,
+                                    std::vector<std::pair<std::string, std::string>> kv = {}, std::size_t from = 0) const {
+        std::vector<std::string> out;
+        for (std::size_t i = from; i < log.lines.size(); ++i) {
+            const auto& l = log.lines[i];
+            if (!is_event(l, comp, event)) continue;
+            bool ok = true;
+            for (const auto& [k, v] : kv) ok = ok && logfmt_value(l, k) == v;
+            if (ok) out.push_back(l);
+        }
+        return out;
+    }
+    bool has(std::string_view comp, std::string_view event, std::vector<std::pair<std::string, std::string>> kv = {},
+             std::size_t from = 0) const {
+        return !events(comp, event, std::move(kv), from).empty();
+    }
+    std::size_t mark() const { return log.lines.size(); }
+    std::string tail(std::size_t n = 60) const {
+        std::string s;
+        for (std::size_t i = log.lines.size() > n ? log.lines.size() - n : 0; i < log.lines.size(); ++i)
+            s += "\n  " + log.lines[i];
+        return s;
+    }
+};
+
+struct pair_options {
+    std::string interval = "250ms"; // cluster keepalive
+    unsigned misses = 3;
+    std::string hold = "2s"; // failback hold
+    bool link_proxy = false; // site2's peer carrier goes through a proxy of ours
+    std::string site2_alerts; // replaces site2's alerts: section ("" keeps the demo's)
+    std::optional<std::pair<int, int>> overflow; // site2 cluster.overflow {high, low}, with an overflow carrier
+    std::string retry = "{initial: 200ms, max: 1s}"; // delivery.retry on both
+};
+
+// A TCP relay on 127.0.0.1 (for site2's peer link): cut() closes the
+// listener and every relayed connection (new connects are refused),
+// restore() listens on the same port again.
+class tcp_proxy {
+public:
+    tcp_proxy(asio::io_context& io, std::uint16_t target) : io_{io}, target_{target} { listen(0); }
+    ~tcp_proxy() { cut(); }
+    std::uint16_t port() const noexcept { return port_; }
+    std::size_t accepted() const noexcept { return accepted_; }
+    void cut() {
+        boost::system::error_code ec;
+        if (acceptor_) acceptor_->close(ec);
+        acceptor_.reset();
+        for (auto& w : conns_)
+            if (auto c = w.lock()) {
+                c->a.close(ec);
+                c->b.close(ec);
+            }
+        conns_.clear();
+    }
+    void restore() { listen(port_); }
+
+private:
+    struct conn {
+        tcp::socket a, b;
+        explicit conn(asio::io_context& io) : a{io}, b{io} {}
+    };
+    void listen(std::uint16_t port) {
+        acceptor_ = std::make_shared<tcp::acceptor>(io_);
+        tcp::endpoint ep{asio::ip::make_address("127.0.0.1"), port};
+        acceptor_->open(ep.protocol());
+        acceptor_->set_option(tcp::acceptor::reuse_address(true));
+        acceptor_->bind(ep);
+        acceptor_->listen();
+        port_ = acceptor_->local_endpoint().port();
+        asio::co_spawn(io_, accept_loop(acceptor_), asio::detached);
+    }
+    asio::awaitable<void> accept_loop(std::shared_ptr<tcp::acceptor> acc) {
+        constexpr auto t = asio::as_tuple(asio::use_awaitable);
+        for (;;) {
+            auto c = std::make_shared<conn>(io_);
+            auto [ec] = co_await acc->async_accept(c->a, t);
+            if (ec) co_return;
+            auto [cec] = co_await c->b.async_connect({asio::ip::make_address("127.0.0.1"), target_}, t);
+            if (cec || !acc->is_open()) continue;
+            ++accepted_;
+            conns_.push_back(c);
+            asio::co_spawn(io_, pipe(c, c->a, c->b), asio::detached);
+            asio::co_spawn(io_, pipe(c, c->b, c->a), asio::detached);
+        }
+    }
+    static asio::awaitable<void> pipe(std::shared_ptr<conn> c, tcp::socket& from, tcp::socket& to) {
+        constexpr auto t = asio::as_tuple(asio::use_awaitable);
+        std::array<char, 16384> buf;
+        for (;;) {
+            auto [ec, n] = co_await from.async_read_some(asio::buffer(buf), t);
+            if (ec) break;
+            auto [wec, wn] = co_await asio::async_write(to, asio::buffer(buf.data(), n), t);
+            (void)wn;
+            if (wec) break;
+        }
+        boost::system::error_code ig;
+        c->a.close(ig);
+        c->b.close(ig);
+    }
+    asio::io_context& io_;
+    std::uint16_t target_, port_ = 0;
+    std::shared_ptr<tcp::acceptor> acceptor_;
+    std::vector<std::weak_ptr<conn>> conns_;
+    std::size_t accepted_ = 0;
+};
+
+// A client that keeps submitting (window `window`, one new submit every
+// `gap`), counting every submit_sm_resp; when its session ends or a bind is
+// refused it reconnects, trying its ports in turn.
+struct load_client {
+    asio::io_context& io;
+    std::vector<std::uint16_t> ports;
+    std::string system_id, password, prefix, destination;
+    std::size_t window = 4;
+    ms gap{10};
+    std::uint8_t registered_delivery = 0;
+
+    bool running = false, bound = false, done = false;
+    std::uint16_t bound_port = 0;
+    std::vector<std::uint16_t> binds; // port of each successful bind, in order
+    std::size_t sent = 0, ok = 0, error_status = 0, transport_lost = 0, outstanding = 0;
+    std::map<command_status, std::size_t> statuses;
+    std::map<std::string, std::string> accepted;             // text -> message id
+    std::map<std::uint16_t, std::size_t> accepted_per_port;   // port -> OK answers
+    std::unique_ptr<esme> e;
+
+    load_client(asio::io_context& io_, std::vector<std::uint16_t> p, std::string sys, std::string pw, std::string pre,
+                std::string dst = "4670111")
+        : io{io_}, ports{std::move(p)}, system_id{std::move(sys)}, password{std::move(pw)}, prefix{std::move(pre)},
+          destination{std::move(dst)} {}
+
+    void start() {
+        running = true;
+        asio::co_spawn(io, run(), [this](std::exception_ptr) { done = true; });
+    }
+    void stop() { running = false; }
+    std::size_t answered() const { return ok + error_status; }
+
+    asio::awaitable<void> pause(ms d) {
+        asio::steady_timer t{io};
+        t.expires_after(d);
+        co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    asio::awaitable<void> run() {
+        std::size_t next_port = 0;
+        int n = 0;
+        while (running) {
+            const auto port = ports[next_port % ports.size()];
+            e = std::make_unique<esme>();
+            tcp::socket sock{io};
+            boost::system::error_code ec;
+            sock.connect({asio::ip::make_address("127.0.0.1"), port}, ec);
+            if (ec) {
+                ++next_port;
+                co_await pause(50ms);
+                continue;
+            }
+            smpp::session_config cfg;
+            cfg.window = window + 2;
+            e->s = session::create(std::move(sock), role::esme, cfg);
+            e->s->set_handler(e.get());
+            e->s->start();
+            bind_params bp;
+            bp.system_id = system_id;
+            bp.password = password;
+            auto r = co_await e->s->bind(bind_type::transceiver, bp);
+            if (r.ec || r.status != status::ok) {
+                e.reset();
+                ++next_port;
+                co_await pause(50ms);
+                continue;
+            }
+            bound = true;
+            bound_port = port;
+            binds.push_back(port);
+            while (running && !e->closed) {
+                if (outstanding < window) {
+                    const auto text = prefix + "-" + std::to_string(n++);
+                    ++sent;
+                    ++outstanding;
+                    e->s->send_request(make_submit(destination + std::to_string(n % 1000), text, registered_delivery),
+                                       [this, text, port](const error_code& ec, const pdu* resp) {
+                                           --outstanding;
+                                           if (ec || !resp) {
+                                               ++transport_lost;
+                                               return;
+                                           }
+                                           ++statuses[resp->status];
+                                           if (resp->status != status::ok) {
+                                               ++error_status;
+                                               return;
+                                           }
+                                           ++ok;
+                                           ++accepted_per_port[port];
+                                           if (const auto* b = resp->as<submit_sm_resp>())
+                                               accepted[text] = std::string{b->message_id};
+                                       });
+                }
+                co_await pause(gap);
+            }
+            bound = false;
+            if (running) ++next_port; // unbound by the node: try the other site
+            else {
+                // Stop: wait for what is in flight, then unbind.
+                for (int i = 0; i < 500 && outstanding > 0 && !e->closed; ++i) co_await pause(10ms);
+                if (!e->closed) co_await e->s->unbind();
+            }
+        }
+    }
+};
+
+struct pair_fixture {
+    asio::io_context io;
+    scratch_dir scratch;
+    pair_options opt;
+    std::unique_ptr<smsc_simulator> sim;      // the carrier
+    std::unique_ptr<smsc_simulator> overflow_sim; // opt.overflow: site2's overflow carrier
+    std::unique_ptr<tcp_proxy> proxy;          // opt.link_proxy
+    site s1, s2;
+    std::uint16_t second_path_port = 0;
+    std::vector<std::unique_ptr<child_process>> children; // killed at teardown
+
+    explicit pair_fixture(pair_options o = {}) : opt{std::move(o)} {
+        sim = make_sim();
+        if (opt.overflow) overflow_sim = make_sim();
+        s1.name = "site1";
+        s2.name = "site2";
+        s1.smpp_port = free_port();
+        s2.smpp_port = free_port();
+        s1.admin_port = free_port();
+        s2.admin_port = free_port();
+        second_path_port = free_port("127.0.0.2");
+        if (opt.link_proxy) proxy = std::make_unique<tcp_proxy>(io, s1.smpp_port);
+        write_profiles();
+    }
+    ~pair_fixture() {
+        namespace ut = boost::unit_test;
+        const bool failed = !ut::results_collector.results(ut::framework::current_test_case().p_id).passed();
+        for (auto* s : {&s1, &s2}) {
+            if (s->proc) {
+                s->proc->kill();
+                s->log.update(s->proc->proc().err());
+            }
+            if (failed) {
+                for (const auto& e : s->earlier) BOOST_TEST_MESSAGE(s->name << " (earlier run):" << e);
+                BOOST_TEST_MESSAGE(s->name << " log tail:" << s->tail());
+            }
+        }
+        for (auto& c : children) c->kill();
+    }
+
+    std::unique_ptr<smsc_simulator> make_sim() {
+        sim::smsc_config c;
+        c.accounts = {{"carrier", "carrier1"}};
+        c.link_faults = false;
+        auto s = std::make_unique<smsc_simulator>(io, c);
+        s->start();
+        return s;
+    }
+
+    void write_profiles() {
+        const fs::path src = fs::path{TWINSMS_SOURCE_DIR} / "profiles" / "pair";
+        for (auto* s : {&s1, &s2}) {
+            s->dir = scratch.path / s->name;
+            fs::copy(src / s->name, s->dir, fs::copy_options::recursive);
+            const auto node = s->dir / "node.yaml";
+            edit_file(node, "keepalive: {interval: 1s, misses: 3}",
+                      "keepalive: {interval: " + opt.interval + ", misses: " + std::to_string(opt.misses) + "}");
+            edit_file(node, "second_path: 127.0.0.2:2785", "second_path: 127.0.0.2:" + std::to_string(second_path_port));
+            edit_file(node, "hold: 30s", "hold: " + opt.hold);
+            edit_file(node, "  log_level: info", "  log_level: info\n  delivery:\n    retry: " + opt.retry);
+            edit_file(s->dir / "carriers" / "sim.yaml", "port: 2776", "port: " + std::to_string(sim->port()));
+        }
+        edit_file(s1.dir / "node.yaml", "127.0.0.1:2775", "127.0.0.1:" + std::to_string(s1.smpp_port));
+        edit_file(s1.dir / "node.yaml", "127.0.0.1:8081", "127.0.0.1:" + std::to_string(s1.admin_port));
+        edit_file(s2.dir / "node.yaml", "127.0.0.1:2875", "127.0.0.1:" + std::to_string(s2.smpp_port));
+        edit_file(s2.dir / "node.yaml", "127.0.0.1:8082", "127.0.0.1:" + std::to_string(s2.admin_port));
+        edit_file(s2.dir / "carriers" / "site1.yaml", "port: 2775",
+                  "port: " + std::to_string(proxy ? proxy->port() : s1.smpp_port));
+        if (!opt.site2_alerts.empty())
+            edit_file(s2.dir / "node.yaml", "  alerts:\n    sms: {to: [\"6590000001\"], from: twinsms}\n", opt.site2_alerts);
+        if (opt.overflow) {
+            edit_file(s2.dir / "node.yaml", "    failback:",
+                      "    overflow: {high: " + std::to_string(opt.overflow->first) + ", low: " +
+                          std::to_string(opt.overflow->second) + "}\n    failback:");
+            write_file(s2.dir / "carriers" / "ovf.yaml",
+                       "carrier:\n  state: passive\n  overflow: true\n  host: 127.0.0.1\n  port: " +
+                           std::to_string(overflow_sim->port()) +
+                           "\n  system_id: carrier\n  password: carrier1\n  window: 100\n"
+                           "  enquire_link_interval: 5s\n  reconnect: {initial: 200ms, max: 2s}\n");
+            edit_file(s2.dir / "routes.yaml", "carriers: [site1, sim]", "carriers: [site1, sim, ovf]");
+        }
+    }
+
+    // Pumps the io_context and both daemons until `done()` or `limit`.
+    bool wait(const std::function<bool()>& done, ms limit = 10s) {
+        return pump_until(io, [&] {
+            poll();
+            return done();
+        }, limit);
+    }
+    void require(const std::function<bool()>& done, const std::string& what, ms limit = 10s) {
+        BOOST_REQUIRE_MESSAGE(wait(done, limit), "timed out (" << limit.count() << " ms) waiting for: " << what);
+    }
+    void poll() {
+        for (auto* s : {&s1, &s2})
+            if (s->proc) {
+                s->proc->poll();
+                s->log.update(s->proc->proc().err());
+            }
+    }
+
+    // Starts a node (killing a previous run of it) and waits until it listens.
+    void start(site& s) {
+        if (s.proc) {
+            s.proc->kill();
+            s.log.update(s.proc->proc().err());
+            s.earlier.push_back(s.tail(40));
+        }
+        s.log = {};
+        s.proc = std::make_unique<daemon_process>(std::vector<std::string>{"--config", s.dir.string()});
+        require([&] { return s.has("node", "listening") || !s.running(); }, s.name + " listening");
+        BOOST_REQUIRE_MESSAGE(s.running(), s.name << " exited: " << s.proc->describe());
+    }
+    void kill9(site& s) {
+        s.proc->kill(); // SIGKILL to the group, reaped at once
+        s.log.update(s.proc->proc().err());
+    }
+    // Both nodes, until each reports mode normal with the link up.
+    void start_pair() {
+        start(s1);
+        start(s2);
+        await_mode(s1, "normal", 15s);
+        await_mode(s2, "normal", 15s);
+        require([&] { return s1.has("carrier", "bound", {{"carrier", "sim"}}); }, "site1 bound the carrier");
+        require([&] { return s2.has("carrier", "bound", {{"carrier", "site1"}}); }, "site2's peer link bound");
+    }
+    // The latest transition of `s` (this run) went to `mode`.
+    std::string mode_of(const site& s) const {
+        auto t = s.events("cluster", "transition");
+        return t.empty() ? "joining" : logfmt_value(t.back(), "to").value_or("");
+    }
+    void await_mode(site& s, const std::string& mode, ms limit = 10s) {
+        require([&] { return mode_of(s) == mode; }, s.name + " in mode " + mode, limit);
+    }
+
+    // ---- admin API ----
+    std::optional<http_reply> admin(site& s, const std::string& method, const std::string& target, ms limit = 5s) {
+        auto done = std::make_shared<std::optional<http_reply>>();
+        asio::co_spawn(io, [this, port = s.admin_port, method, target, done]() -> asio::awaitable<void> {
+            constexpr auto t = asio::as_tuple(asio::use_awaitable);
+            http_reply r;
+            tcp::socket sock{io};
+            auto [cec] = co_await sock.async_connect({asio::ip::make_address("127.0.0.1"), port}, t);
+            if (cec) {
+                r.error = cec.message();
+                *done = r;
+                co_return;
+            }
+            const std::string req = method + " " + target + " HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                                    admin_token + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+            auto [wec, wn] = co_await asio::async_write(sock, asio::buffer(req), t);
+            std::string in;
+            auto [rec, rn] = co_await asio::async_read(sock, asio::dynamic_buffer(in), t);
+            (void)wn, (void)rn;
+            if (!wec && in.rfind("HTTP/", 0) == 0) {
+                r.ok = true;
+                r.status = std::atoi(in.c_str() + in.find(' ') + 1);
+                const auto body = in.find("\r\n\r\n");
+                r.body = body == std::string::npos ? std::string{} : in.substr(body + 4);
+            } else {
+                r.error = "bad exchange";
+            }
+            *done = r;
+        }, asio::detached);
+        wait([&] { return done->has_value(); }, limit);
+        return *done;
+    }
+    // The node's status document (the test stops if there is none).
+    json::object status(site& s) {
+        auto r = admin(s, "GET", "/api/v1/status");
+        BOOST_REQUIRE_MESSAGE(r && r->ok && r->status == 200, s.name << ": no status (" << (r ? r->error : "timeout") << ")");
+        return json::parse(r->body).as_object();
+    }
+    std::optional<json::object> try_status(site& s) {
+        auto r = admin(s, "GET", "/api/v1/status", 2s);
+        if (!r || !r->ok || r->status != 200) return std::nullopt;
+        return json::parse(r->body).as_object();
+    }
+    static std::string at(const json::object& o, std::string_view a, std::string_view b) {
+        const auto* x = o.if_contains(a);
+        if (!x || !x->is_object()) return {};
+        const auto* y = x->as_object().if_contains(b);
+        if (!y) return {};
+        return y->is_string() ? std::string{y->as_string()} : json::serialize(*y);
+    }
+    // Whether the status says carrier link `carrier` is bound.
+    static bool link_bound(const json::object& st, std::string_view carrier) {
+        for (const auto& l : st.at("links").as_array())
+            if (l.as_object().at("carrier").as_string() == carrier && l.as_object().at("bound").as_bool()) return true;
+        return false;
+    }
+    bool await_status(site& s, const std::function<bool(const json::object&)>& pred, ms limit = 10s) {
+        const auto end = steady::now() + limit;
+        while (steady::now() < end) {
+            if (auto st = try_status(s); st && pred(*st)) return true;
+            wait([] { return false; }, 50ms);
+        }
+        return false;
+    }
+
+    // ---- twinsmsctl ----
+    struct ctl_result {
+        int code = -1;
+        std::string out, err;
+    };
+    ctl_result ctl(site& s, std::vector<std::string> args, const std::string& token = admin_token) {
+        std::vector<std::string> argv{TWINSMSCTL_EXE, "--node", "http://127.0.0.1:" + std::to_string(s.admin_port),
+                                      "--token", token};
+        argv.insert(argv.end(), args.begin(), args.end());
+        close_on_exec_all();
+        child_process p{argv};
+        require([&] { return p.poll(); }, "twinsmsctl finished", 15s);
+        return {p.status().code, p.out(), p.err()};
+    }
+
+    // ---- SMPP clients ----
+    std::unique_ptr<esme> connect(std::uint16_t port) {
+        return connect_esme(io, tcp::endpoint{asio::ip::make_address("127.0.0.1"), port});
+    }
+    // The bind's status, or nullopt on a transport error.
+    std::optional<command_status> try_bind(esme& e, std::string_view sys, std::string_view pw,
+                                           bind_type t = bind_type::transceiver) {
+        std::optional<session::bind_result> r;
+        bind_params bp;
+        bp.system_id = sys;
+        bp.password = pw;
+        asio::co_spawn(io, e.s->bind(t, bp), [&r](std::exception_ptr, session::bind_result b) { r = b; });
+        require([&] { return r.has_value(); }, "bind_resp");
+        if (r->ec) return std::nullopt;
+        return r->status;
+    }
+    std::unique_ptr<esme> client(site& s, std::string_view sys, std::string_view pw) {
+        auto e = connect(s.smpp_port);
+        auto st = try_bind(*e, sys, pw);
+        BOOST_REQUIRE_MESSAGE(st && *st == status::ok, std::string{sys} << " could not bind to " << s.name);
+        return e;
+    }
+    answer request(esme& e, const pdu& p) {
+        std::optional<answer> a;
+        e.s->send_request(p, [&a](const error_code& ec, const pdu* resp) {
+            a = answer{ec, resp ? owned_pdu{*resp} : owned_pdu{}};
+        });
+        require([&] { return a.has_value(); }, "response");
+        return std::move(*a);
+    }
+
+    // A simulator stdin command (the same interpreter twinsms-smsc-sim reads its stdin with).
+    std::string sim_command(smsc_simulator& s, std::string_view line) {
+        const auto r = sim::run_command(s, line);
+        BOOST_REQUIRE_MESSAGE(r.ok, "simulator command '" << line << "': " << r.text);
+        return r.text;
+    }
+    // Texts the simulator received.
+    static std::multiset<std::string> texts(const smsc_simulator& s) {
+        std::multiset<std::string> out;
+        for (const auto& m : s.messages()) out.insert(m.text);
+        return out;
+    }
+};
+
+// The receipt deliver_sm a client got naming `id`, if any.
+inline const deliver_sm* receipt_for(const esme& e, std::string_view id) {
+    for (const auto& p : e.delivered)
+        if (auto* d = p->as<deliver_sm>(); d && (d->esm_class & 0x3C) == 0x04 &&
+                                           smpp::receipted_message_id(d->tlvs).value_or("") == id)
+            return d;
+    return nullptr;
+}
+// MO deliver_sm (not receipts) a client got.
+inline std::vector<const deliver_sm*> mo_of(const esme& e) {
+    std::vector<const deliver_sm*> out;
+    for (const auto& p : e.delivered)
+        if (auto* d = p->as<deliver_sm>(); d && (d->esm_class & 0x3C) != 0x04) out.push_back(d);
+    return out;
+}
+
+} // namespace twinsms::test
