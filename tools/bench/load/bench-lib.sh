@@ -103,7 +103,8 @@ start_carrier() {
   carrier_pid=$!
   pids+=("$carrier_pid")
   for _ in $(seq 100); do
-    carrier_port=$(sed -n 's/^listening .* port=\([0-9]*\)$/\1/p' "$logdir/carrier.out")
+    # (carrier.out may not exist yet: the simulator's redirections run in the child)
+    carrier_port=$(sed -n 's/^listening .* port=\([0-9]*\)$/\1/p' "$logdir/carrier.out" 2>/dev/null || true)
     [ -n "$carrier_port" ] && return 0
     kill -0 "$carrier_pid" 2>/dev/null || break
     sleep 0.1
