@@ -116,6 +116,53 @@ BOOST_FIXTURE_TEST_CASE(node_smpp_as_bravo_on_site2, pair_fixture,
     BOOST_TEST(!s2.has("carrier", "bound", {{"carrier", "sim"}}));
 }
 
+// The same chain with the carrier as a process (twinsms-smsc-sim, driven by
+// its stdin commands and read through its `stats` line).
+BOOST_FIXTURE_TEST_CASE(chained_flow_through_the_simulator_process, pair_fixture) {
+    close_on_exec_all();
+    auto& smsc = *children.emplace_back(std::make_unique<child_process>(std::vector<std::string>{
+        TWINSMS_SIM_EXE, "--listen", "127.0.0.1:0", "--account", "carrier:carrier1", "--log-level", "warn"}));
+    auto line = [&](const std::function<bool(std::string_view)>& pred, std::size_t from) -> std::optional<std::string> {
+        smsc.poll();
+        const auto lines = smsc.out_lines();
+        for (std::size_t i = from; i < lines.size(); ++i)
+            if (pred(lines[i])) return lines[i];
+        return std::nullopt;
+    };
+    std::optional<std::string> listening;
+    require([&] { return (listening = line([](std::string_view l) { return l.starts_with("listening "); }, 0)).has_value(); },
+            "twinsms-smsc-sim listening");
+    const auto port = logfmt_value(*listening, "port").value();
+    for (auto* s : {&s1, &s2})
+        edit_file(s->dir / "carriers" / "sim.yaml", "port: " + std::to_string(sim->port()), "port: " + port);
+    start_pair();
+    auto bravo = client(s2, "bravo", "bravo1");
+    std::vector<std::string> ids;
+    for (int i = 0; i < 10; ++i) {
+        auto a = request(*bravo, make_submit("4670666" + std::to_string(1000 + i), "proc-" + std::to_string(i), 1));
+        BOOST_REQUIRE_EQUAL(a.status(), status::ok);
+        ids.push_back(a.message_id());
+    }
+    for (const auto& id : ids) require([&] { return receipt_for(*bravo, id) != nullptr; }, "receipt for " + id);
+    const auto from = smsc.out_lines().size();
+    BOOST_REQUIRE(smsc.write_stdin("mo carrier 46709990009 22229999 hello from the simulator process\n"));
+    require([&] { return line([](std::string_view l) { return l.starts_with("ok mo queued"); }, from).has_value(); },
+            "the simulator took the mo command");
+    require([&] { return !mo_of(*bravo).empty(); }, "MO from the simulator process at bravo on site2");
+    BOOST_TEST(std::string{mo_of(*bravo).front()->short_message} == "hello from the simulator process");
+    std::optional<std::string> stats;
+    require([&] {
+        const auto at = smsc.out_lines().size();
+        BOOST_REQUIRE(smsc.write_stdin("stats\n"));
+        wait([&] { return (stats = line([](std::string_view l) { return l.starts_with("event=stats"); }, at)).has_value(); }, 2s);
+        return stats && logfmt_value(*stats, "receipts_sent") == "10" && logfmt_value(*stats, "mo_sent") == "1";
+    }, "simulator stats: 10 receipts and 1 MO sent", 10s);
+    BOOST_TEST_MESSAGE("simulator: " << *stats);
+    BOOST_TEST(logfmt_value(*stats, "submits").value_or("") == "10");
+    BOOST_TEST(logfmt_value(*stats, "accepted").value_or("") == "10");
+    BOOST_TEST(logfmt_value(*stats, "sessions").value_or("") == "1"); // site1 only
+}
+
 BOOST_FIXTURE_TEST_CASE(twinsmsctl_against_the_real_nodes, pair_fixture) {
     start_pair();
     // The secondary can turn normal on the primary's first peer_status, up to a
