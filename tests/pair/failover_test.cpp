@@ -211,4 +211,21 @@ BOOST_FIXTURE_TEST_CASE(kill9_secondary_site1_serves_bravo_with_its_waiting_mo, 
     BOOST_TEST(std::string{mo_of(*bravo).front()->short_message} == "waiting for bravo");
     BOOST_TEST(std::string{mo_of(*bravo).front()->destination_addr} == "22227777");
     BOOST_TEST(mo_of(*bravo).size() == 1u);
+
+    // site2 returns: fenced, then site1 hands bravo back after the hold (bravo unbound
+    // gracefully from site1) and both are normal at the epoch of the takeover.
+    const auto epoch = at(status(s1), "node", "epoch");
+    start(s2);
+    await_mode(s2, "fenced", 10s);
+    BOOST_TEST(!s2.has("carrier", "bound", {{"carrier", "sim"}}));
+    await_mode(s1, "normal", 20s);
+    await_mode(s2, "normal", 20s);
+    require([&] { return bravo->closed; }, "bravo unbound from site1 at the failback");
+    auto home = client(s2, "bravo", "bravo1");
+    auto h = request(*home, make_submit("46705552223", "bravo-home-again", 1));
+    BOOST_TEST(h.status() == status::ok);
+    require([&] { return texts(*sim).count("bravo-home-again") == 1; }, "bravo's message via site2 and site1 again");
+    require([&] { return receipt_for(*home, h.message_id()) != nullptr; }, "its receipt back at bravo on site2");
+    BOOST_TEST(at(status(s2), "node", "epoch") == epoch);
+    BOOST_TEST(epoch != "0");
 }
