@@ -61,8 +61,11 @@ public:
     // A receipt from `carrier` for its message id `carrier_id`. `state` is
     // the SMPP message_state (5.2.28), `err` the carrier's error code.
     // `done` gets the status to answer the carrier with, after the commit.
+    // `unknown`, when given, takes over a receipt no message of ours maps
+    // (the pair hands it to the peer, which may have sent that message);
+    // without it such a receipt is acknowledged and logged.
     void on_receipt(const std::string& carrier, std::string_view carrier_id, std::uint8_t state,
-                    std::uint32_t err, status_fn done);
+                    std::uint32_t err, status_fn done, std::function<void(status_fn)> unknown = {});
 
     // query_sm / cancel_sm / replace_sm support. A message is found only by
     // the account that submitted it.

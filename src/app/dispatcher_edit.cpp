@@ -8,7 +8,7 @@
 namespace twinsms::app {
 
 void dispatcher::on_receipt(const std::string& carrier, std::string_view carrier_id, std::uint8_t state,
-                            std::uint32_t err, status_fn done) {
+                            std::uint32_t err, status_fn done, std::function<void(status_fn)> unknown) {
     ++stats_.receipts;
     const auto now = now_();
     // Carriers may print the id of the receipt in another base than in
@@ -23,8 +23,10 @@ void dispatcher::on_receipt(const std::string& carrier, std::string_view carrier
         // Not ours (or its mapping expired): acknowledge so the carrier
         // stops resending, and say so.
         ++stats_.unknown_receipts;
-        log::warn("dispatcher", "unknown_receipt").kv("carrier", carrier).kv("carrier_id", carrier_id);
-        done(smpp::status::ok);
+        log::warn("dispatcher", "unknown_receipt").kv("carrier", carrier).kv("carrier_id", carrier_id)
+            .kv("then", unknown ? "hand to the peer" : "acknowledge");
+        if (unknown) unknown(std::move(done));
+        else done(smpp::status::ok);
         return;
     }
     auto t = tracked_.find(*id);

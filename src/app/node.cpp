@@ -11,8 +11,11 @@
 namespace twinsms::app {
 namespace {
 
-store::store_options store_options_of(const config::store_settings& s) {
+store::store_options store_options_of(const config::store_settings& s, config::node_role role) {
     store::store_options o;
+    // Ids of the pair's secondary start at 1 << 60 (16 hex digits starting
+    // with 1): a client that moves with a takeover never sees an id twice.
+    if (role == config::node_role::secondary) o.message_id_base = std::uint64_t{1} << 60;
     o.path = s.path;
     o.map_size = s.map_size_mb * 1024 * 1024;
     o.sync = s.mode == config::durability::sync;
@@ -35,13 +38,16 @@ node::node(boost::asio::io_context& io, config::profile_set profiles, node_tunin
     : io_{io}, profiles_{std::move(profiles)}, now_{std::move(now)}, housekeeping_every_{tuning.housekeeping}, release_every_{tuning.release_pages},
       housekeeping_timer_{io} {
     const auto ex = io_.get_executor();
-    store_ = std::make_unique<store::message_store>(store_options_of(profiles_.node.store));
+    store_ = std::make_unique<store::message_store>(store_options_of(profiles_.node.store, profiles_.node.role));
     routes_ = std::make_shared<route::route_table>(profiles_.routes);
     mo_router_ = route::mo_router{profiles_.mo_routes};
     carriers_ = std::make_unique<carrier_pool>(
         ex, [this](const std::string& c, const smpp::pdu& p, smpp::responder r) { on_carrier_deliver(c, p, std::move(r)); },
         [this] {
             if (dispatcher_) dispatcher_->links_changed();
+            // The peer link came up: receipts waiting for the peer go out.
+            if (const auto* p = profiles_.peer_carrier(); p && deliveries_ && carriers_ && carriers_->bound_link(p->name))
+                deliveries_->on_bound(std::string{peer_forward_account});
         });
     deliveries_ = std::make_unique<delivery_manager>(
         ex, *store_, [this](std::string_view a) { return receivers_of(a); }, tuning.deliveries, now_);
@@ -75,6 +81,15 @@ std::string node::profile_of(std::string_view system_id) const {
 
 std::vector<std::shared_ptr<smpp::session>> node::receivers_of(std::string_view system_id) const {
     std::vector<std::shared_ptr<smpp::session>> out;
+    if (system_id == peer_forward_account) {
+        if (const auto* pc = profiles_.peer_carrier()) {
+            if (auto* link = carriers_->bound_link(pc->name))
+                if (auto s = link->bound_session()) out.push_back(std::move(s));
+            return out;
+        }
+        if (const auto* p = profiles_.peer_client()) return receivers_of(p->account.system_id);
+        return out;
+    }
     for (const auto& l : listeners_) {
         auto r = l->receivers_of(system_id);
         out.insert(out.end(), r.begin(), r.end());
@@ -120,9 +135,11 @@ void node::start() {
             if (s.state() != smpp::bind_state::bound_rx && s.state() != smpp::bind_state::bound_trx) return;
             deliveries_->on_bound(a.system_id);
             // The peer link carries what waits for the secondary's clients.
-            if (is_peer)
+            if (is_peer) {
+                deliveries_->on_bound(std::string{peer_forward_account});
                 for (const auto& c : profiles_.clients)
                     if (c.state == config::profile_state::passive) deliveries_->on_bound(c.account.system_id);
+            }
         });
         try {
             l->start();

@@ -82,12 +82,18 @@ public:
 
     struct counters {
         std::uint64_t mo_received = 0, mo_unrouted = 0, receipts_received = 0;
+        std::uint64_t receipts_forwarded = 0, receipts_from_peer = 0; // handed across the pair
     };
     const counters& stats() const noexcept { return stats_; }
 
 private:
     void on_carrier_deliver(const std::string& carrier, const smpp::pdu& req, smpp::responder r);
     void on_mo(const std::string& carrier, const smpp::pdu& req, smpp::responder r);
+    // Receipts for the other node's messages, stored and delivered to it
+    // over the peer link as peer_forward (node_inbound.cpp).
+    static constexpr std::string_view peer_forward_account = "twinsms-peer";
+    void forward_receipt(const std::string& carrier, const std::vector<std::uint8_t>& bytes, dispatcher::status_fn done);
+    void on_peer_forward(const smpp::pdu& req, smpp::responder r);
     std::shared_ptr<const smpp::account_table> accounts() const;
     std::string profile_of(std::string_view system_id) const;
     std::vector<std::shared_ptr<smpp::session>> receivers_of(std::string_view system_id) const;

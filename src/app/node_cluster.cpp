@@ -94,13 +94,14 @@ void node::start_cluster() {
 }
 
 void node::on_client_request(smpp::session& s, const smpp::client_account& a, const smpp::pdu& req) {
-    if (req.id() != smpp::command_id::peer_status) return intake_->on_request(s, a, req);
+    if (!smpp::is_peer_vendor(req.id())) return intake_->on_request(s, a, req);
     const auto* peer = profiles_.peer_client();
     if (!cluster_ || !peer || peer->account.system_id != a.system_id) {
         s.respond_status(req, smpp::status::invcmdid); // only our peer speaks it
         return;
     }
-    cluster_->on_peer_status(s, req);
+    if (req.id() == smpp::command_id::peer_status) cluster_->on_peer_status(s, req);
+    else on_peer_forward(req, smpp::responder{s, req});
 }
 
 void node::send_internal_sms(const std::string& to, const std::string& from, const std::string& text) {

@@ -3,6 +3,8 @@
 // committed, so a carrier never forgets something we have not stored.
 #include "app/message_pdu.hpp"
 #include "app/node.hpp"
+#include "cluster/peer_report.hpp"
+#include "smpp/codec/codec.hpp"
 #include "route/receipt_text.hpp"
 #include "util/log.hpp"
 
@@ -20,10 +22,11 @@ std::string mo_text(std::string_view sm, std::uint8_t data_coding) {
 } // namespace
 
 void node::on_carrier_deliver(const std::string& carrier, const smpp::pdu& req, smpp::responder r) {
-    if (req.id() == smpp::command_id::peer_status) {
+    if (smpp::is_peer_vendor(req.id())) {
         const auto* peer = profiles_.peer_carrier();
-        if (cluster_ && peer && peer->name == carrier) cluster_->on_peer_status(req, std::move(r));
-        else r.respond(smpp::status::invcmdid);
+        if (!cluster_ || !peer || peer->name != carrier) r.respond(smpp::status::invcmdid);
+        else if (req.id() == smpp::command_id::peer_status) cluster_->on_peer_status(req, std::move(r));
+        else on_peer_forward(req, std::move(r));
         return;
     }
     std::optional<route::receipt_info> info;
@@ -37,8 +40,68 @@ void node::on_carrier_deliver(const std::string& carrier, const smpp::pdu& req, 
         r.respond(smpp::status::ok);
         return;
     }
+    // In a pair, a receipt for a message the other node sent (the carrier
+    // moved with a takeover or switchover) is handed to it, not dropped;
+    // never one that came over the peer link itself (no ping-pong).
+    std::function<void(dispatcher::status_fn)> unknown;
+    const auto* peer = profiles_.peer_carrier();
+    if (cluster_ && !(peer && peer->name == carrier))
+        unknown = [this, carrier, bytes = stored_bytes(req)](dispatcher::status_fn done) {
+            forward_receipt(carrier, bytes, std::move(done));
+        };
     dispatcher_->on_receipt(carrier, info->message_id, static_cast<std::uint8_t>(*info->state), info->err.value_or(0),
-                            [r](smpp::command_status st) mutable { r.respond(st); });
+                            [r](smpp::command_status st) mutable { r.respond(st); }, std::move(unknown));
+}
+
+void node::forward_receipt(const std::string& carrier, const std::vector<std::uint8_t>& bytes,
+                           dispatcher::status_fn done) {
+    const cluster::forwarded_receipt f{carrier, std::string{bytes.begin(), bytes.end()}};
+    const smpp::pdu p{smpp::status::ok, 0, smpp::peer_forward{cluster::encode(f)}};
+    const auto now = now_();
+    store::delivery d;
+    d.id = store_->next_delivery_id();
+    d.account = std::string{peer_forward_account};
+    d.created_at = now;
+    d.expires_at = now + profiles_.node.delivery.client_delivery_ttl.count();
+    d.pdu = stored_bytes(p);
+    store::write_batch b;
+    b.put_delivery(d);
+    store_->write(std::move(b), io_.get_executor(), [this, done = std::move(done), d, carrier](const store::error_code& ec) mutable {
+        if (ec) {
+            log::warn("node", "receipt_forward_not_stored").kv("error", ec.message());
+            done(smpp::status::x_t_appn); // the carrier resends it
+            return;
+        }
+        ++stats_.receipts_forwarded;
+        log::info("node", "receipt_to_peer").kv("carrier", carrier);
+        done(smpp::status::ok);
+        deliveries_->added(std::move(d));
+    });
+}
+
+void node::on_peer_forward(const smpp::pdu& req, smpp::responder r) {
+    const auto* body = req.as<smpp::peer_forward>();
+    const auto f = body ? cluster::decode_forward(body->tlvs) : std::nullopt;
+    smpp::pdu inner;
+    const auto* raw = f ? reinterpret_cast<const std::uint8_t*>(f->pdu.data()) : nullptr;
+    if (!f || smpp::decode({raw, f->pdu.size()}, inner)) {
+        // Unreadable: resending it would not make it readable.
+        log::warn("node", "bad_peer_forward").kv("why", f ? "embedded PDU does not decode" : "missing TLVs");
+        r.respond(smpp::status::ok);
+        return;
+    }
+    std::optional<route::receipt_info> info;
+    if (auto* d = inner.as<smpp::deliver_sm>()) info = route::read_receipt(*d);
+    else if (auto* ds = inner.as<smpp::data_sm>()) info = route::read_receipt(*ds);
+    if (!info || info->message_id.empty() || !info->state) {
+        log::warn("node", "bad_peer_forward").kv("why", "not a readable receipt");
+        r.respond(smpp::status::ok);
+        return;
+    }
+    ++stats_.receipts_from_peer;
+    dispatcher_->on_receipt(f->carrier, info->message_id, static_cast<std::uint8_t>(*info->state), info->err.value_or(0),
+                            [r](smpp::command_status st) mutable { r.respond(st); },
+                            [](dispatcher::status_fn done) { done(smpp::status::ok); }); // neither node has it
 }
 
 void node::on_mo(const std::string& carrier, const smpp::pdu& req, smpp::responder r) {

@@ -1,5 +1,7 @@
 #include "cluster/peer_report.hpp"
 
+#include "smpp/codec/pdu.hpp"
+
 namespace twinsms::cluster {
 
 std::string_view to_string(node_mode m) noexcept {
@@ -43,6 +45,20 @@ std::optional<peer_report> decode(const smpp::tlv_list& tlvs) {
     r.handover = flags & flag_handover;
     r.reclaim = flags & flag_reclaim;
     return r;
+}
+
+smpp::tlv_list encode(const forwarded_receipt& f) {
+    smpp::tlv_list l;
+    l.push_back(smpp::tlv::cstring(peer_tag::forward_carrier, f.carrier));
+    l.push_back(smpp::tlv{peer_tag::forward_pdu, f.pdu});
+    return l;
+}
+
+std::optional<forwarded_receipt> decode_forward(const smpp::tlv_list& tlvs) {
+    const auto carrier = smpp::get_cstring(tlvs, peer_tag::forward_carrier);
+    const auto pdu = smpp::get_octets(tlvs, peer_tag::forward_pdu);
+    if (!carrier || carrier->empty() || !pdu || pdu->size() < smpp::header_size) return std::nullopt;
+    return forwarded_receipt{std::string{*carrier}, std::string{*pdu}};
 }
 
 } // namespace twinsms::cluster

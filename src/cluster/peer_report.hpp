@@ -37,11 +37,23 @@ inline constexpr std::uint16_t mode = 0x1502;
 inline constexpr std::uint16_t epoch = 0x1503;
 inline constexpr std::uint16_t carrier_queue = 0x1504;
 inline constexpr std::uint16_t flags = 0x1505;
+inline constexpr std::uint16_t forward_carrier = 0x1506; // peer_forward: the carrier it came from
+inline constexpr std::uint16_t forward_pdu = 0x1507;     // peer_forward: the carrier's PDU, encoded
 } // namespace peer_tag
 
 // The TLVs view r.node_id: keep `r` alive until the PDU is encoded.
 smpp::tlv_list encode(const peer_report& r);
 // nullopt when a field is missing or malformed (not a twinsms peer).
 std::optional<peer_report> decode(const smpp::tlv_list& tlvs);
+
+// A receipt handed to the peer: the carrier it came from and its PDU as the
+// carrier sent it (so the peer reads it exactly as it would have).
+struct forwarded_receipt {
+    std::string carrier;
+    std::string pdu; // encoded
+};
+// The TLVs view `f`: keep it alive until the PDU is encoded.
+smpp::tlv_list encode(const forwarded_receipt& f);
+std::optional<forwarded_receipt> decode_forward(const smpp::tlv_list& tlvs);
 
 } // namespace twinsms::cluster

@@ -83,6 +83,7 @@ message_store::impl::impl(store_options o) : opt{std::move(o)} {
                                             std::to_string(schema_version));
             // Start at the persisted bound: ids below it may have been
             // handed out before a crash.
+            next_msg = std::max(next_msg, opt.message_id_base);
             message_ids.next = next_msg;
             message_ids.reserved = next_msg;
             delivery_ids.next = next_dlv;

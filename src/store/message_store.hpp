@@ -59,6 +59,9 @@ struct store_options {
     std::uint64_t max_map_size = 0;        // growth limit (0: 16x map_size)
     bool sync = true;                      // false: no fsync per commit (async durability)
     std::size_t max_batch_ops = 20'000;    // per transaction, across batches
+    // The first message id of a fresh store (the secondary of a pair starts
+    // high so the two nodes never hand a client the same id).
+    std::uint64_t message_id_base = 1;
 };
 
 // A write: physical operations plus the typed helpers that keep the

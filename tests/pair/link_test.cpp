@@ -132,14 +132,10 @@ BOOST_FIXTURE_TEST_CASE(planned_switchover_and_failback_under_load, pair_fixture
 // Receipts come from the carrier seconds (in real networks up to hours)
 // after the submit, on whichever bind of the account the carrier picks: once
 // the carrier has moved to site2, the receipts for what site1 sent before
-// the switchover arrive at site2. KNOWN BUG (not in this suite's reach):
-// site2's dispatcher (src/app/dispatcher_edit.cpp, dispatcher::on_receipt)
-// finds no carrier-id mapping for them (site1's store holds it), logs
-// event=unknown_receipt, acknowledges and drops them: alpha never gets those
-// receipts, neither from site2 nor from site1 after the failback. The same
-// happens after a takeover (kill -9) for everything the dead node sent.
-BOOST_FIXTURE_TEST_CASE(receipts_for_messages_sent_before_a_switchover_reach_their_client, pair_fixture,
-                        *boost::unit_test::expected_failures(1)) {
+// the switchover arrive at site2, which has no mapping for them (site1's
+// store holds it). site2 hands them to site1 over the peer link
+// (peer_forward), and site1 delivers them to alpha: nothing is dropped.
+BOOST_FIXTURE_TEST_CASE(receipts_for_messages_sent_before_a_switchover_reach_their_client, pair_fixture) {
     start_pair();
     sim_command(*sim, "receipt-delay 4000");
     std::vector<std::unique_ptr<esme>> alphas;

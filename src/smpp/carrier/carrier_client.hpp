@@ -78,6 +78,8 @@ public:
         if (!bound()) return std::nullopt;
         return session_->last_receive();
     }
+    // The bound session (the pair delivers peer_forward PDUs on it).
+    std::shared_ptr<session> bound_session() const noexcept { return bound() ? session_ : nullptr; }
     // Sends a control request (peer_status) on the bound session, outside
     // the submission queue; false (and `h` not called) when not bound.
     bool request(const pdu& req, session::response_handler h) {

@@ -34,6 +34,8 @@ std::string_view to_string(command_id id) noexcept {
     case command_id::alert_notification: return "alert_notification";
     case command_id::peer_status: return "peer_status";
     case command_id::peer_status_resp: return "peer_status_resp";
+    case command_id::peer_forward: return "peer_forward";
+    case command_id::peer_forward_resp: return "peer_forward_resp";
     case command_id::data_sm: return "data_sm";
     case command_id::data_sm_resp: return "data_sm_resp";
     }

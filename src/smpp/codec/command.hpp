@@ -39,7 +39,16 @@ enum class command_id : std::uint32_t {
     // peer ever sends it; anyone else gets ESME_RINVCMDID as before.
     peer_status = 0x00010201,
     peer_status_resp = 0x80010201,
+    // A receipt one node of the pair got for a message the other sent,
+    // handed over the peer link (TLVs: the carrier and the original PDU).
+    peer_forward = 0x00010202,
+    peer_forward_resp = 0x80010202,
 };
+
+// The twinsms peer-link requests: allowed both ways once bound.
+constexpr bool is_peer_vendor(command_id id) noexcept {
+    return id == command_id::peer_status || id == command_id::peer_forward;
+}
 
 constexpr bool is_response(command_id id) noexcept {
     return (static_cast<std::uint32_t>(id) & 0x80000000u) != 0;

@@ -361,13 +361,16 @@ struct basic_tlv_only {
 };
 using peer_status = basic_tlv_only<command_id::peer_status>;
 using peer_status_resp = basic_tlv_only<command_id::peer_status_resp>;
+using peer_forward = basic_tlv_only<command_id::peer_forward>;
+using peer_forward_resp = basic_tlv_only<command_id::peer_forward_resp>;
 
 using body = std::variant<generic_nack, bind_receiver, bind_receiver_resp, bind_transmitter,
                           bind_transmitter_resp, query_sm, query_sm_resp, submit_sm, submit_sm_resp,
                           deliver_sm, deliver_sm_resp, unbind, unbind_resp, replace_sm, replace_sm_resp,
                           cancel_sm, cancel_sm_resp, bind_transceiver, bind_transceiver_resp, outbind,
                           enquire_link, enquire_link_resp, submit_multi, submit_multi_resp,
-                          alert_notification, data_sm, data_sm_resp, peer_status, peer_status_resp>;
+                          alert_notification, data_sm, data_sm_resp, peer_status, peer_status_resp,
+                          peer_forward, peer_forward_resp>;
 
 struct pdu {
     command_status status = status::ok;

@@ -79,7 +79,7 @@ command_status check_incoming(role local, bind_state s, command_id id) noexcept 
     if (id == command_id::enquire_link) return status::ok;
     // Peer-link state travels both ways once bound; whether the bound
     // account is a peer is the application's check.
-    if (id == command_id::peer_status) return is_bound(s) ? status::ok : status::invbndsts;
+    if (is_peer_vendor(id)) return is_bound(s) ? status::ok : status::invbndsts;
     if (local == role::smsc) {
         if (is_bind(id)) return s == bind_state::open ? status::ok : status::alybnd;
         if (id == command_id::unbind) return is_bound(s) ? status::ok : status::invbndsts;
@@ -97,7 +97,7 @@ command_status check_incoming(role local, bind_state s, command_id id) noexcept 
 bool may_send(role local, bind_state s, command_id id) noexcept {
     if (s == bind_state::closed) return false;
     if (is_response(id) || id == command_id::enquire_link) return true;
-    if (id == command_id::unbind || id == command_id::peer_status) return is_bound(s);
+    if (id == command_id::unbind || is_peer_vendor(id)) return is_bound(s);
     if (local == role::esme) {
         if (is_bind(id)) return s == bind_state::open;
         return is_esme_submit(id) && can_transmit(s);
