@@ -268,3 +268,39 @@ BOOST_AUTO_TEST_CASE(mode_names) {
     BOOST_TEST(to_string(node_mode::standby) == "standby");
     BOOST_TEST(to_string(static_cast<node_mode>(99)) == "unknown");
 }
+
+// A receipt handed across the pair: the carrier name and the carrier's PDU
+// byte for byte, through the codec as a peer_forward PDU; a forward without
+// either part is not one.
+BOOST_AUTO_TEST_CASE(forwarded_receipt_round_trips_through_the_codec) {
+    smpp::deliver_sm d;
+    d.source_addr = "447700900001";
+    d.destination_addr = "TWINSMS";
+    d.esm_class = 0x04;
+    d.short_message = "id:ABC123 sub:001 dlvrd:001 submit date:2612010000 done date:2612010000 stat:DELIVRD err:000 text:";
+    std::vector<std::uint8_t> inner;
+    BOOST_REQUIRE(!smpp::encode(smpp::pdu{smpp::status::ok, 7, d}, inner));
+
+    const forwarded_receipt f{"uk-mno", std::string{inner.begin(), inner.end()}};
+    std::vector<std::uint8_t> outer;
+    BOOST_REQUIRE(!smpp::encode(smpp::pdu{smpp::status::ok, 9, smpp::peer_forward{encode(f)}}, outer));
+
+    smpp::pdu got;
+    BOOST_REQUIRE(!smpp::decode(outer, got));
+    BOOST_REQUIRE(got.id() == smpp::command_id::peer_forward);
+    const auto back = decode_forward(got.as<smpp::peer_forward>()->tlvs);
+    BOOST_REQUIRE(back.has_value());
+    BOOST_TEST(back->carrier == "uk-mno");
+    BOOST_TEST(back->pdu == f.pdu);
+
+    smpp::pdu again;
+    BOOST_REQUIRE(!smpp::decode({reinterpret_cast<const std::uint8_t*>(back->pdu.data()), back->pdu.size()}, again));
+    BOOST_TEST(again.as<smpp::deliver_sm>()->short_message == d.short_message);
+
+    smpp::tlv_list no_pdu{smpp::tlv::cstring(peer_tag::forward_carrier, f.carrier)};
+    BOOST_TEST(!decode_forward(no_pdu).has_value());
+    smpp::tlv_list no_carrier{smpp::tlv{peer_tag::forward_pdu, f.pdu}};
+    BOOST_TEST(!decode_forward(no_carrier).has_value());
+    smpp::tlv_list short_pdu{smpp::tlv::cstring(peer_tag::forward_carrier, f.carrier), smpp::tlv{peer_tag::forward_pdu, "short"}};
+    BOOST_TEST(!decode_forward(short_pdu).has_value());
+}
