@@ -352,9 +352,7 @@ struct alert_notification {
     }
 };
 
-// twinsms vendor PDUs for the peer link (command.hpp): TLVs only.
-template <command_id Id>
-struct basic_tlv_only {
+template <command_id Id> struct basic_tlv_only { // twinsms peer-link vendor PDUs (command.hpp)
     static constexpr command_id id = Id;
     tlv_list tlvs;
     template <class S, class V> static void visit(S& s, V& v) { v.tlvs(s.tlvs); }
