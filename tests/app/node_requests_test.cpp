@@ -174,3 +174,13 @@ BOOST_FIXTURE_TEST_CASE(throughput_limit_counts_parts, node_fixture) {
     BOOST_TEST(request(*c, p).status() == status::throttled); // needs 4, 1 left
     BOOST_TEST(request(*c, make_submit("447700900042", "one part", 0)).status() == status::ok);
 }
+
+// The pair's vendor PDUs belong to the peer link: from an ordinary client
+// (or a node without a cluster) they are an unknown command, and the session
+// goes on.
+BOOST_FIXTURE_TEST_CASE(peer_link_pdus_from_a_client_are_refused, node_44) {
+    auto c = client();
+    BOOST_TEST(request(*c, pdu{status::ok, 0, peer_status{}}).status() == status::invcmdid);
+    BOOST_TEST(request(*c, pdu{status::ok, 0, peer_forward{}}).status() == status::invcmdid);
+    BOOST_TEST(request(*c, make_submit("447700900001", "still served", 0)).status() == status::ok);
+}
