@@ -20,6 +20,7 @@
 #include "alert/alerter.hpp"
 #include "app/node.hpp"
 #include "app/node_admin.hpp"
+#include "app/node_metrics.hpp"
 #include "config/reader.hpp"
 #include "util/log.hpp"
 
@@ -154,6 +155,10 @@ int main(int argc, char** argv) {
         });
         admin_backend = std::make_unique<app::node_admin>(*n, [&n, dir] { return reload(*n, dir); });
         admin = std::make_unique<http::admin_http>(io.get_executor(), node_cfg.admin, *admin_backend);
+        // GET /metrics (Prometheus) on the admin listener, behind the admin
+        // token like the rest of the admin API (no public variant on purpose).
+        if (admin->enabled())
+            admin->routes().add("GET", "/metrics", app::metrics_handler(*n, alerts.get(), node_cfg.admin.token));
         n->start();
         if (admin->enabled()) admin->start();
     } catch (const std::exception& e) {

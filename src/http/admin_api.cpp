@@ -22,10 +22,12 @@ response to_response(admin_reply&& reply) {
     return json_response(reply.status, json::serialize(reply.body));
 }
 
+} // namespace
+
 // Bearer token, or why not: 401 for no usable credentials (the client
 // should send some), 403 for credentials that are wrong (sending them
 // again will not help).
-std::optional<response> check_token(const request& req, std::string_view token) {
+std::optional<response> check_admin_token(const request& req, std::string_view token) {
     const auto h = req.header("authorization");
     constexpr std::string_view scheme = "bearer ";
     const bool bearer = h.size() > scheme.size() && std::equal(scheme.begin(), scheme.end(), h.begin(), [](char s, char c) {
@@ -47,8 +49,6 @@ std::optional<response> check_token(const request& req, std::string_view token) 
     }
     return std::nullopt;
 }
-
-} // namespace
 
 bool constant_time_equal(std::string_view given, std::string_view expected) noexcept {
     // Every byte of `expected` is compared whatever the given length; the
@@ -76,7 +76,7 @@ void add_admin_routes(router& r, std::string token, admin_backend& backend) {
     // Every other route: token first, then the backend.
     auto guarded = [token = std::move(token)](auto fn) {
         return [token, fn](const request& req, const path_params& p) -> response {
-            if (auto refused = check_token(req, token)) return *refused;
+            if (auto refused = check_admin_token(req, token)) return *refused;
             return fn(req, p);
         };
     };

@@ -7,11 +7,13 @@
 //   POST /api/v1/cluster/{switchover,takeover,failback}
 //   POST /api/v1/reload
 //   POST /api/v1/profiles/{name}/{activate,deactivate}
+//   GET  /metrics                                Prometheus text (app/node_metrics.hpp; twinsmsd adds it)
 //
 // Commands answer what the backend says: 200 {"result":"ok","message":...}
 // or an error such as 404 unknown_profile, 409 conflict. A missing token is
 // 401 unauthorized, a wrong one 403 forbidden. twinsmsctl is the client.
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -49,6 +51,11 @@ admin_reply admin_error(unsigned status, std::string_view code, std::string_view
 // Adds the endpoints above to `r`. `token` is copied; `backend` is used by
 // reference and must outlive the router.
 void add_admin_routes(router& r, std::string token, admin_backend& backend);
+
+// The admin endpoints' Bearer token check, for more endpoints on the same
+// listener (/metrics): nullopt when `req` carries `token`, else the refusal
+// to send (401 unauthorized with WWW-Authenticate, or 403 forbidden).
+std::optional<response> check_admin_token(const request& req, std::string_view token);
 
 // Equal contents in a time that depends only on `expected`'s length, so a
 // caller cannot find the token byte by byte by timing 403s.

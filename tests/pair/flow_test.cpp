@@ -230,3 +230,54 @@ BOOST_FIXTURE_TEST_CASE(twinsmsctl_against_the_real_nodes, pair_fixture) {
     BOOST_TEST(mode_of(s1) == "normal");
     BOOST_TEST(mode_of(s2) == "normal");
 }
+
+// GET /metrics on both nodes' admin listener after traffic through the
+// chain: Prometheus text, behind the admin token.
+BOOST_FIXTURE_TEST_CASE(metrics_on_both_nodes_after_traffic, pair_fixture) {
+    start_pair();
+    auto bravo = client(s2, "bravo", "bravo1");
+    for (int i = 0; i < 3; ++i) {
+        auto a = request(*bravo, make_submit("4670555" + std::to_string(2000 + i), "metrics-" + std::to_string(i), 0));
+        BOOST_REQUIRE_EQUAL(a.status(), status::ok);
+    }
+    require([&] { return sim->messages().size() >= 3u; }, "all at the simulator");
+    // A sample line's value by its exact name{labels} text, if present.
+    const auto value_of = [](const std::string& body, const std::string& series) -> std::optional<double> {
+        for (std::size_t at = 0; (at = body.find(series + " ", at)) != std::string::npos; at += series.size()) {
+            if (at != 0 && body[at - 1] != '\n') continue;
+            return std::strtod(body.c_str() + at + series.size() + 1, nullptr);
+        }
+        return std::nullopt;
+    };
+    std::map<std::string, std::string> body;
+    for (auto* s : {&s1, &s2}) {
+        BOOST_TEST_CONTEXT(s->name) {
+            const auto r = admin(*s, "GET", "/metrics");
+            BOOST_REQUIRE(r && r->ok);
+            BOOST_TEST(r->status == 200);
+            BOOST_TEST(r->body.find("# TYPE twinsms_carrier_submitted_total counter\n") != std::string::npos);
+            BOOST_TEST(value_of(r->body, R"(twinsms_cluster_mode{mode="normal"})").value_or(-1) == 1.0);
+            BOOST_TEST(value_of(r->body, R"(twinsms_cluster_peer_alive)").value_or(-1) == 1.0);
+            body[s->name] = r->body;
+        }
+    }
+    const auto sent = value_of(body["site1"], R"(twinsms_carrier_submitted_total{carrier="sim"})");
+    BOOST_REQUIRE(sent.has_value());
+    BOOST_TEST(*sent >= 3.0);
+    // site2 sends through site1 (its peer link), never to the simulator itself.
+    const auto via_peer = value_of(body["site2"], R"(twinsms_carrier_submitted_total{carrier="site1"})");
+    BOOST_REQUIRE(via_peer.has_value());
+    BOOST_TEST(*via_peer >= 3.0);
+    BOOST_TEST(value_of(body["site2"], R"(twinsms_carrier_submitted_total{carrier="sim"})").value_or(0) == 0.0);
+    BOOST_TEST(value_of(body["site2"], "twinsms_submits_accepted_total").value_or(0) >= 3.0);
+
+    // Without the token: 401, for both nodes.
+    for (auto* s : {&s1, &s2}) {
+        auto done = std::make_shared<std::optional<http_reply>>();
+        http_get(io, s->admin_port, "/metrics", done);
+        wait([&] { return done->has_value(); }, 5s);
+        BOOST_REQUIRE_MESSAGE(done->has_value() && (*done)->ok, s->name << ": no answer without a token");
+        BOOST_TEST((*done)->status == 401, s->name);
+        BOOST_TEST((*done)->body.find("twinsms_") == std::string::npos);
+    }
+}

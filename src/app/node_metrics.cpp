@@ -1,0 +1,308 @@
+// GET /metrics in the Prometheus text exposition format 0.0.4.
+//
+// The names below are an interface (dashboards and alert rules use them):
+// add new ones freely, but do not rename or drop one. Counters end in
+// _total and only grow while the process runs (they restart from 0 with it).
+//
+// node
+//   twinsms_node_info{node,role}                     gauge 1
+// carrier links, summed over the links of one carrier profile (label carrier)
+//   twinsms_carrier_submitted_total                  counter submit_sm sent
+//   twinsms_carrier_accepted_total                   counter answered OK
+//   twinsms_carrier_rejected_total                   counter answered with an error
+//   twinsms_carrier_throttled_total                  counter answered ESME_RTHROTTLED
+//   twinsms_carrier_transport_errors_total           counter lost with the connection / timed out
+//   twinsms_carrier_binds_total                      counter successful binds
+//   twinsms_carrier_bind_failures_total              counter failed binds
+//   twinsms_carrier_delivers_total                   counter deliver_sm received (MO, receipts)
+//   twinsms_carrier_bound                            gauge   1 when at least one link is bound
+//   twinsms_carrier_links_bound                      gauge   bound links
+//   twinsms_carrier_queued                           gauge   waiting for window room
+//   twinsms_carrier_in_flight                        gauge   sent, not answered yet
+// intake (client submits)
+//   twinsms_submits_accepted_total, twinsms_submits_refused_total,
+//   twinsms_store_full_total, twinsms_store_errors_total          counters
+// dispatcher
+//   twinsms_dispatch_submitted_total, _retries_total, _failovers_total,
+//   _finished_total, _expired_total, _undeliverable_total, _receipts_total,
+//   _unknown_receipts_total, _duplicate_receipts_total                counters
+//   twinsms_dispatch_in_memory, twinsms_dispatch_parked               gauges
+// deliveries to clients (receipts, MO)
+//   twinsms_deliveries_sent_total, _acknowledged_total, _client_errors_total,
+//   _expired_total                                                    counters
+//   twinsms_deliveries_pending                                        gauge
+// node inbound
+//   twinsms_mo_received_total, twinsms_mo_unrouted_total,
+//   twinsms_receipts_received_total, twinsms_receipts_forwarded_total,
+//   twinsms_receipts_from_peer_total                                  counters
+// store
+//   twinsms_store_messages, _queued, _deliveries, _map_size_bytes,
+//   _map_used_bytes                                                   gauges
+//   twinsms_store_commits_total, _batches_total, _commit_failures_total,
+//   _map_growths_total                                                counters
+// cluster (only with a cluster section)
+//   twinsms_cluster_mode{mode}                       gauge 1 for the current mode, 0 for the others
+//   twinsms_cluster_epoch                            gauge
+//   twinsms_cluster_peer_alive                       gauge 1 when the peer's verdict is alive
+//   twinsms_cluster_peer_link_up                     gauge 1 when the peer link is connected
+//   twinsms_cluster_peer_keepalive_age_seconds       gauge since the peer was last heard (absent before)
+//   twinsms_cluster_takeovers_total, _failbacks_total, _brain_splits_total,
+//   _link_troubles_total, _fenced_total, _switchovers_total, _overflows_total counters
+//   twinsms_cluster_overflow                         gauge 1 while overflow carriers are used
+// alerts (only when alerting is configured; label channel="sms"|"email")
+//   twinsms_alerts_raised_total                      counter
+//   twinsms_alerts_sent_total{channel}               counter
+//   twinsms_alerts_suppressed_total{channel}         counter de-dup or rate limit
+//   twinsms_alerts_failures_total{channel}           counter
+#include "app/node_metrics.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <map>
+
+#include "alert/alerter.hpp"
+#include "app/node.hpp"
+#include "http/admin_api.hpp"
+
+namespace twinsms::app {
+
+std::string escape_label_value(std::string_view v) {
+    std::string out;
+    out.reserve(v.size());
+    for (char c : v) {
+        if (c == '\\') out += "\\\\";
+        else if (c == '"') out += "\\\"";
+        else if (c == '\n') out += "\\n";
+        else out += c;
+    }
+    return out;
+}
+
+namespace {
+// HELP text escapes backslash and newline only.
+std::string escape_help(std::string_view v) {
+    std::string out;
+    for (char c : v) {
+        if (c == '\\') out += "\\\\";
+        else if (c == '\n') out += "\\n";
+        else out += c;
+    }
+    return out;
+}
+} // namespace
+
+void metrics_writer::family(std::string_view name, std::string_view type, std::string_view help) {
+    name_ = name;
+    out_ += "# HELP ";
+    out_ += name;
+    out_ += ' ';
+    out_ += escape_help(help);
+    out_ += "\n# TYPE ";
+    out_ += name;
+    out_ += ' ';
+    out_ += type;
+    out_ += '\n';
+}
+
+void metrics_writer::sample_prefix(labels l) {
+    out_ += name_;
+    if (l.size() == 0) {
+        out_ += ' ';
+        return;
+    }
+    out_ += '{';
+    bool first = true;
+    for (const auto& [k, v] : l) {
+        if (!first) out_ += ',';
+        first = false;
+        out_ += k;
+        out_ += "=\"";
+        out_ += escape_label_value(v);
+        out_ += '"';
+    }
+    out_ += "} ";
+}
+
+void metrics_writer::sample(labels l, std::uint64_t value) {
+    sample_prefix(l);
+    out_ += std::to_string(value);
+    out_ += '\n';
+}
+
+void metrics_writer::sample(labels l, double value) {
+    sample_prefix(l);
+    if (std::isnan(value)) out_ += "NaN";
+    else if (std::isinf(value)) out_ += value > 0 ? "+Inf" : "-Inf";
+    else {
+        char buf[64];
+        auto r = std::to_chars(buf, buf + sizeof buf, value);
+        out_.append(buf, r.ptr);
+    }
+    out_ += '\n';
+}
+
+namespace {
+
+using u64 = std::uint64_t;
+
+void one(metrics_writer& w, std::string_view name, std::string_view type, std::string_view help, u64 v) {
+    w.family(name, type, help);
+    w.sample(v);
+}
+void counter(metrics_writer& w, std::string_view name, std::string_view help, u64 v) {
+    one(w, name, "counter", help, v);
+}
+void gauge(metrics_writer& w, std::string_view name, std::string_view help, u64 v) {
+    one(w, name, "gauge", help, v);
+}
+
+void carriers(metrics_writer& w, node& n) {
+    struct agg {
+        u64 links_bound = 0, queued = 0, in_flight = 0;
+        smpp::carrier_client::counters c;
+    };
+    std::map<std::string, agg> by; // one sample per carrier (several links share a name)
+    for (const auto& l : n.carriers().links()) {
+        auto& a = by[l.carrier];
+        a.links_bound += l.bound;
+        a.queued += l.queued;
+        a.in_flight += l.in_flight;
+        a.c.submitted += l.stats.submitted;
+        a.c.accepted += l.stats.accepted;
+        a.c.rejected += l.stats.rejected;
+        a.c.throttled += l.stats.throttled;
+        a.c.transport_errors += l.stats.transport_errors;
+        a.c.binds += l.stats.binds;
+        a.c.bind_failures += l.stats.bind_failures;
+        a.c.delivers += l.stats.delivers;
+    }
+    const auto per = [&](std::string_view name, std::string_view type, std::string_view help, auto get) {
+        w.family(name, type, help);
+        for (const auto& [carrier, a] : by) w.sample({{"carrier", carrier}}, static_cast<u64>(get(a)));
+    };
+    per("twinsms_carrier_submitted_total", "counter", "submit_sm sent to the carrier", [](const agg& a) { return a.c.submitted; });
+    per("twinsms_carrier_accepted_total", "counter", "submit_sm the carrier answered OK", [](const agg& a) { return a.c.accepted; });
+    per("twinsms_carrier_rejected_total", "counter", "submit_sm the carrier answered with an error", [](const agg& a) { return a.c.rejected; });
+    per("twinsms_carrier_throttled_total", "counter", "submit_sm the carrier answered ESME_RTHROTTLED", [](const agg& a) { return a.c.throttled; });
+    per("twinsms_carrier_transport_errors_total", "counter", "submit_sm lost with the connection or timed out", [](const agg& a) { return a.c.transport_errors; });
+    per("twinsms_carrier_binds_total", "counter", "successful binds to the carrier", [](const agg& a) { return a.c.binds; });
+    per("twinsms_carrier_bind_failures_total", "counter", "failed binds to the carrier", [](const agg& a) { return a.c.bind_failures; });
+    per("twinsms_carrier_delivers_total", "counter", "deliver_sm received from the carrier", [](const agg& a) { return a.c.delivers; });
+    per("twinsms_carrier_bound", "gauge", "1 when at least one link to the carrier is bound", [](const agg& a) { return a.links_bound ? 1 : 0; });
+    per("twinsms_carrier_links_bound", "gauge", "links to the carrier that are bound", [](const agg& a) { return a.links_bound; });
+    per("twinsms_carrier_queued", "gauge", "messages waiting for window room on the carrier's links", [](const agg& a) { return a.queued; });
+    per("twinsms_carrier_in_flight", "gauge", "submit_sm sent to the carrier and not answered yet", [](const agg& a) { return a.in_flight; });
+}
+
+void cluster_metrics(metrics_writer& w, const cluster_member& c) {
+    const auto& st = c.state();
+    w.family("twinsms_cluster_mode", "gauge", "1 for the node's current cluster mode, 0 for the others");
+    const auto mode = st.mode();
+    for (auto m : {cluster::node_mode::joining, cluster::node_mode::normal, cluster::node_mode::took_over,
+                   cluster::node_mode::handing_back, cluster::node_mode::fenced, cluster::node_mode::standby})
+        w.sample({{"mode", cluster::to_string(m)}}, static_cast<u64>(m == mode));
+    gauge(w, "twinsms_cluster_epoch", "cluster epoch (grows with every takeover)", st.epoch());
+    gauge(w, "twinsms_cluster_peer_alive", "1 when the peer's verdict is alive (every path up)",
+          st.peer_verdict() == cluster::verdict::alive);
+    const auto link = c.link();
+    gauge(w, "twinsms_cluster_peer_link_up", "1 when the peer link is connected", link.connected);
+    w.family("twinsms_cluster_peer_keepalive_age_seconds", "gauge", "seconds since the peer was last heard");
+    if (link.heard_ago) w.sample({}, static_cast<double>(link.heard_ago->count()) / 1000.0);
+    const auto& s = st.stats();
+    counter(w, "twinsms_cluster_takeovers_total", "takeovers of the peer's profiles", s.takeovers);
+    counter(w, "twinsms_cluster_failbacks_total", "failbacks (peer's profiles handed back)", s.failbacks);
+    counter(w, "twinsms_cluster_brain_splits_total", "both nodes found serving the same profiles", s.brain_splits);
+    counter(w, "twinsms_cluster_link_troubles_total", "peer paths down while another was up", s.link_troubles);
+    counter(w, "twinsms_cluster_fenced_total", "times this node was fenced", s.fenced);
+    counter(w, "twinsms_cluster_switchovers_total", "planned switchovers", s.switchovers);
+    counter(w, "twinsms_cluster_overflows_total", "times overflow carriers were switched on", s.overflows);
+    gauge(w, "twinsms_cluster_overflow", "1 while overflow carriers are used", st.serve().overflow);
+}
+
+void alert_metrics(metrics_writer& w, const alert::alerter& a) {
+    const auto c = a.counters();
+    counter(w, "twinsms_alerts_raised_total", "alerts raised (cluster events)", c.raised);
+    const auto per_channel = [&](std::string_view name, std::string_view help, u64 sms, u64 email) {
+        w.family(name, "counter", help);
+        w.sample({{"channel", "sms"}}, sms);
+        w.sample({{"channel", "email"}}, email);
+    };
+    per_channel("twinsms_alerts_sent_total", "alerts sent", c.sms_sent, c.email_sent);
+    per_channel("twinsms_alerts_suppressed_total", "alerts not sent: duplicate or rate limit", c.sms_suppressed,
+                c.email_suppressed);
+    per_channel("twinsms_alerts_failures_total", "alerts that failed to go out", c.sms_failures, c.email_failures);
+}
+
+} // namespace
+
+std::string render_metrics(node& n, const alert::alerter* alerts) {
+    metrics_writer w;
+    const auto& p = n.profiles();
+    w.family("twinsms_node_info", "gauge", "the node's id and configured role");
+    w.sample({{"node", p.node.id}, {"role", p.node.role == config::node_role::primary ? "primary" : "secondary"}},
+             u64{1});
+
+    carriers(w, n);
+
+    const auto& in = n.intake_stats().stats();
+    counter(w, "twinsms_submits_accepted_total", "client submits accepted (stored)", in.accepted);
+    counter(w, "twinsms_submits_refused_total", "client submits refused", in.refused);
+    counter(w, "twinsms_store_full_total", "client submits refused because the store is full", in.store_full);
+    counter(w, "twinsms_store_errors_total", "client submits refused because the store failed", in.store_errors);
+
+    const auto& d = n.dispatch();
+    const auto& ds = d.stats();
+    counter(w, "twinsms_dispatch_submitted_total", "messages handed to a carrier link", ds.submitted);
+    counter(w, "twinsms_dispatch_retries_total", "messages scheduled for another attempt", ds.retries);
+    counter(w, "twinsms_dispatch_failovers_total", "attempts moved to another carrier", ds.failovers);
+    counter(w, "twinsms_dispatch_finished_total", "messages in a final state", ds.finished);
+    counter(w, "twinsms_dispatch_expired_total", "messages whose validity ran out", ds.expired);
+    counter(w, "twinsms_dispatch_undeliverable_total", "messages given up as undeliverable", ds.undeliverable);
+    counter(w, "twinsms_dispatch_receipts_total", "carrier receipts matched to a message", ds.receipts);
+    counter(w, "twinsms_dispatch_unknown_receipts_total", "carrier receipts for no known message", ds.unknown_receipts);
+    counter(w, "twinsms_dispatch_duplicate_receipts_total", "carrier receipts seen before", ds.duplicate_receipts);
+    gauge(w, "twinsms_dispatch_in_memory", "messages in the dispatcher's working set", d.in_memory());
+    gauge(w, "twinsms_dispatch_parked", "messages waiting for a usable carrier", d.parked());
+
+    const auto& dl = n.deliveries();
+    const auto& dls = dl.stats();
+    counter(w, "twinsms_deliveries_sent_total", "deliver_sm sent to clients (receipts, MO)", dls.sent);
+    counter(w, "twinsms_deliveries_acknowledged_total", "deliver_sm clients answered OK", dls.acknowledged);
+    counter(w, "twinsms_deliveries_client_errors_total", "deliver_sm clients answered with an error", dls.client_errors);
+    counter(w, "twinsms_deliveries_expired_total", "deliveries given up", dls.expired);
+    gauge(w, "twinsms_deliveries_pending", "deliveries waiting for a client", dl.pending());
+
+    const auto& ns = n.stats();
+    counter(w, "twinsms_mo_received_total", "MO messages received from carriers", ns.mo_received);
+    counter(w, "twinsms_mo_unrouted_total", "MO messages no MO route matched", ns.mo_unrouted);
+    counter(w, "twinsms_receipts_received_total", "receipts received from carriers", ns.receipts_received);
+    counter(w, "twinsms_receipts_forwarded_total", "receipts handed to the peer node", ns.receipts_forwarded);
+    counter(w, "twinsms_receipts_from_peer_total", "receipts the peer node handed to this one", ns.receipts_from_peer);
+
+    const auto st = n.message_store().get_stats();
+    gauge(w, "twinsms_store_messages", "messages in the store", st.messages);
+    gauge(w, "twinsms_store_queued", "messages queued for a carrier", st.queued);
+    gauge(w, "twinsms_store_deliveries", "deliveries to clients in the store", st.deliveries);
+    gauge(w, "twinsms_store_map_size_bytes", "size of the store's memory map", st.map_size);
+    gauge(w, "twinsms_store_map_used_bytes", "bytes of the store's memory map in use", st.map_used);
+    counter(w, "twinsms_store_commits_total", "store transactions committed", st.commits);
+    counter(w, "twinsms_store_batches_total", "write batches applied", st.batches);
+    counter(w, "twinsms_store_commit_failures_total", "store transactions that failed", st.commit_failures);
+    counter(w, "twinsms_store_map_growths_total", "times the store's map was grown", st.map_growths);
+
+    if (const auto* c = n.cluster()) cluster_metrics(w, *c);
+    if (alerts) alert_metrics(w, *alerts);
+    return w.take();
+}
+
+http::handler metrics_handler(node& n, const alert::alerter* alerts, std::string token) {
+    return [&n, alerts, token = std::move(token)](const http::request& req, const http::path_params&) {
+        if (auto refused = http::check_admin_token(req, token)) return *refused;
+        http::response r;
+        r.content_type = std::string{metrics_content_type};
+        r.body = render_metrics(n, alerts);
+        return r;
+    };
+}
+
+} // namespace twinsms::app
