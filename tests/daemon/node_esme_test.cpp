@@ -15,14 +15,6 @@ using namespace twinsms::test;
 
 namespace {
 
-struct require_node {
-    boost::test_tools::assertion_result operator()(boost::unit_test::test_unit_id) const {
-        boost::test_tools::assertion_result r{node_smpp_installed()};
-        r.message() << "node-smpp not installed in tools/interop/node_modules (run tools/install-deps)";
-        return r;
-    }
-};
-
 bool is_hex16(std::string_view id) {
     return id.size() == 16 && id.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }

@@ -12,14 +12,6 @@ using namespace twinsms::test;
 
 namespace {
 
-struct require_node {
-    boost::test_tools::assertion_result operator()(boost::unit_test::test_unit_id) const {
-        boost::test_tools::assertion_result r{node_smpp_installed()};
-        r.message() << "node-smpp not installed in tools/interop/node_modules (run tools/install-deps)";
-        return r;
-    }
-};
-
 // The node SMSC process with the demo carrier's credentials; its JSON log
 // lines, parsed as they come (poll() must keep draining its stdout).
 class node_smsc {

@@ -14,6 +14,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 #include <boost/test/results_collector.hpp>
+#include <boost/test/tools/assertion_result.hpp>
 #include <boost/test/unit_test_log.hpp>
 #include <boost/test/unit_test_suite.hpp>
 
@@ -34,6 +35,14 @@ inline std::string interop_script(std::string_view name) { return (interop_dir()
 inline bool node_smpp_installed() {
     return std::filesystem::exists(interop_dir() / "node_modules" / "smpp" / "lib" / "smpp.js");
 }
+// Test precondition for the node-smpp cases: reported, not silently passed.
+struct require_node {
+    boost::test_tools::assertion_result operator()(boost::unit_test::test_unit_id) const {
+        boost::test_tools::assertion_result r{node_smpp_installed()};
+        r.message() << "node-smpp not installed in tools/interop/node_modules (run tools/install-deps)";
+        return r;
+    }
+};
 
 // Runs `io` in short slices until `done()` holds or `limit` passes; returns
 // done(). Single-threaded: the predicate may poll a child_process and read

@@ -34,14 +34,6 @@ std::string payload_text() {
     return s;
 }
 
-struct require_node {
-    boost::test_tools::assertion_result operator()(boost::unit_test::test_unit_id) const {
-        boost::test_tools::assertion_result r{node_smpp_installed()};
-        r.message() << "node-smpp not installed in tools/interop/node_modules (run tools/install-deps)";
-        return r;
-    }
-};
-
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(node_smpp_esme, *boost::unit_test::precondition(require_node{}))

@@ -170,14 +170,6 @@ bool stop_client(asio::io_context& io, const std::shared_ptr<carrier_client>& c)
     return pump_until(io, [&] { return stopped && !c->bound(); }, 10s);
 }
 
-struct require_node {
-    boost::test_tools::assertion_result operator()(boost::unit_test::test_unit_id) const {
-        boost::test_tools::assertion_result r{node_smpp_installed()};
-        r.message() << "node-smpp not installed in tools/interop/node_modules (run tools/install-deps)";
-        return r;
-    }
-};
-
 // One carrier_client on its own io_context. Members are declared so that
 // the io_context (and with it any coroutine still holding the client) goes
 // before the handler and the outcome slots the client's callbacks write to;

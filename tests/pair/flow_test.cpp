@@ -11,14 +11,6 @@ using namespace twinsms::test;
 
 namespace {
 
-struct require_node {
-    boost::test_tools::assertion_result operator()(boost::unit_test::test_unit_id) const {
-        boost::test_tools::assertion_result r{node_smpp_installed()};
-        r.message() << "node-smpp not installed in tools/interop/node_modules (run tools/install-deps)";
-        return r;
-    }
-};
-
 bool printed(const child_process& p, std::string_view what) {
     for (const auto& l : p.out_lines())
         if (l.find(what) != std::string::npos) return true;
