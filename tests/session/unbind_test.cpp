@@ -236,3 +236,54 @@ BOOST_AUTO_TEST_CASE(smsc_initiated_unbind_fails_the_esmes_requests_once) {
     BOOST_TEST(p.client->close_reason() == session_error::unbound);
     BOOST_TEST(p.server->close_reason() == session_error::unbound);
 }
+
+namespace {
+// The server unbinds while the client's submit is on the wire: the submit
+// crosses the unbind, so neither side has seen it when the unbind goes out.
+struct crossing {
+    asio::io_context io;
+    recording_handler h;
+    session_pair p;
+    results r;
+    bool unbound = false;
+
+    explicit crossing(ms unbind_timeout) : p{make_pair(io, &h, timeouts(unbind_timeout), timeouts(unbind_timeout))} {
+        h.hold = true;
+        BOOST_REQUIRE(bind_now(io, *p.client).status == st::ok);
+        asio::co_spawn(io, [this]() -> asio::awaitable<void> {
+            asio::co_spawn(io, [this]() -> asio::awaitable<void> {
+                co_await p.server->unbind();
+                unbound = true;
+            }, asio::detached);
+            p.client->send_request(submit(), r.make()); // queued behind nothing: it crosses the unbind
+            co_return;
+        }, asio::detached);
+        BOOST_REQUIRE(run_until(io, [this] { return h.held.size() == 1; }));
+        // The unbind exchange is done; both sides wait for the crossing submit's answer.
+        BOOST_REQUIRE(run_until(io, [this] { return p.server->state() == smpp::bind_state::unbound; }));
+    }
+};
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_request_crossing_the_unbind_is_answered_before_the_close) {
+    crossing c{ms(5'000)};
+    BOOST_TEST(!c.p.client->closed());
+    BOOST_TEST(!c.p.server->closed());
+    BOOST_TEST(c.r.ec.empty());
+    c.h.answer_held(*c.p.server);
+    BOOST_REQUIRE(run_until(c.io, [&] { return c.unbound && c.p.client->closed() && c.p.server->closed(); }));
+    BOOST_REQUIRE(c.r.ec.size() == 1u);
+    BOOST_TEST(!c.r.ec[0]); // answered, not cut off
+    BOOST_TEST(c.p.client->close_reason() == session_error::unbound);
+    BOOST_TEST(c.p.server->close_reason() == session_error::unbound);
+}
+
+BOOST_AUTO_TEST_CASE(waiting_for_crossing_answers_is_bounded_by_unbind_timeout) {
+    crossing c{ms(300)};
+    const auto start = std::chrono::steady_clock::now();
+    BOOST_REQUIRE(run_until(c.io, [&] { return c.unbound && c.p.client->closed() && c.p.server->closed(); }));
+    BOOST_TEST(elapsed_ms(start) < ms(2'000)); // not the 30 s response_timeout
+    BOOST_REQUIRE(c.r.ec.size() == 1u);
+    BOOST_TEST(c.r.ec[0] == session_error::unbound);
+    BOOST_TEST(c.p.server->close_reason() == session_error::unbound);
+}

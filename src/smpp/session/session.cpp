@@ -124,6 +124,7 @@ void session::respond(const pdu& resp) {
     if (incoming_pending_ > 0 && --incoming_pending_ == 0 && draining_) wake(window_signal_); // unbind drain
     if (resp.id() != command_id::enquire_link_resp) keepalive_.on_activity(clock::now());
     enqueue(resp);
+    linger_check();
 }
 
 void session::respond_status(const pdu& req, command_status st) { respond(make_response(req, st)); }
@@ -214,10 +215,8 @@ asio::awaitable<void> session::unbind() {
     auto answer = std::make_shared<std::optional<error_code>>();
     send_request(pdu{status::ok, 0, smpp::unbind{}}, [this, self, answer](const error_code& ec, const pdu*) {
         *answer = ec;
-        // Close right here, while the response is handled: the reader then
-        // stops after this PDU, so the peer's FIN that follows cannot turn
-        // the close reason into peer_closed.
-        close_after_flush(session_error::unbound);
+        if (ec) close_after_flush(session_error::unbound);
+        else linger_then_close();
         wake(window_signal_);
     });
     asio::steady_timer resp_deadline{executor_, clock::now() + cfg_.unbind_timeout};
@@ -229,12 +228,40 @@ asio::awaitable<void> session::unbind() {
     resp_deadline.cancel();
     log::info("session", "unbound").kv("peer", cfg_.name).kv("remote", remote_)
         .kv("resp", !*answer ? std::string{"timeout"} : **answer ? (*answer)->message() : std::string{"ok"});
-    close_after_flush(session_error::unbound);
+    if (!lingering_) close_after_flush(session_error::unbound);
+    // Callers treat a finished unbind() as a finished session.
+    while (!closed() && !flush_then_close_) co_await window_signal_.async_wait(use_tuple);
+}
+
+// SMPP 3.4 2.3 says nothing of requests crossing the unbind on the wire,
+// but they exist: a submit the peer sent just before it saw our unbind,
+// or one of ours it read just before its own. Closing at unbind_resp loses
+// their answers (a client then resubmits a message we accepted), so the
+// socket stays open, refusing new requests, until both windows are empty.
+void session::linger_then_close() {
+    if (closed() || flush_then_close_) return;
+    draining_ = true;
+    if (is_bound(state_)) state_ = bind_state::unbound;
+    // Not yet sent: the peer never saw these, so they fail here, unsent.
+    auto backlog = std::move(backlog_);
+    backlog_.clear();
+    for (auto& q : backlog) q.handler(session_error::not_bound, nullptr);
+    if (!lingering_) {
+        lingering_ = true;
+        linger_deadline_ = clock::now() + cfg_.unbind_timeout;
+        wake(tick_);
+    }
+    linger_check();
+}
+
+void session::linger_check() {
+    if (lingering_ && window_.empty() && incoming_pending_ == 0) close_after_flush(session_error::unbound);
 }
 
 void session::close_after_flush(const error_code& why) {
     if (closed()) return;
     draining_ = true;
+    lingering_ = false; // done (or given up): the timer loop must not spin on its deadline
     if (is_bound(state_) || state_ == bind_state::open) state_ = bind_state::unbound;
     close_reason_ = why;
     flush_then_close_ = true;

@@ -173,6 +173,8 @@ private:
     void send_nack(std::uint32_t seq, command_status st);
     void send_probe();
     void close_after_flush(const error_code& why);
+    void linger_then_close();
+    void linger_check();
     void wake(asio::steady_timer& t) noexcept;
     std::uint32_t next_sequence() noexcept;
 
@@ -204,6 +206,10 @@ private:
     std::size_t incoming_pending_ = 0;
     bool draining_ = false;        // unbind in progress: no new requests
     bool flush_then_close_ = false;
+    // Unbind exchanged, socket kept open until both sides' requests sent
+    // before it are answered (bounded by linger_deadline_).
+    bool lingering_ = false;
+    clock::time_point linger_deadline_;
     error_code close_reason_;
     counters stats_;
 };

@@ -38,8 +38,10 @@ asio::awaitable<void> session::read_loop() {
         auto [ec, n] = co_await socket_.async_read_some(asio::buffer(buf.data(), buf.size()), use_tuple);
         if (closed()) co_return;
         if (ec) {
-            close(ec == asio::error::eof || ec == asio::error::connection_reset ? error_code{session_error::peer_closed}
-                                                                                : ec);
+            // After an unbind exchange the peer's close is the normal end.
+            close(lingering_                                                           ? error_code{session_error::unbound}
+                  : ec == asio::error::eof || ec == asio::error::connection_reset ? error_code{session_error::peer_closed}
+                                                                                  : ec);
             co_return;
         }
         framer_.commit(n);
@@ -93,6 +95,7 @@ asio::awaitable<void> session::timer_loop() {
         auto wake_at = keepalive_.next_wake();
         if (auto d = window_.next_deadline()) wake_at = std::min(wake_at, *d);
         if (role_ == role::smsc && state_ == bind_state::open) wake_at = std::min(wake_at, bind_deadline_);
+        if (lingering_) wake_at = std::min(wake_at, linger_deadline_);
         tick_.expires_at(wake_at);
         co_await tick_.async_wait(use_tuple);
         if (closed()) co_return;
@@ -104,6 +107,8 @@ asio::awaitable<void> session::timer_loop() {
         });
         if (expired) pump_backlog();
         if (closed()) co_return;
+        if (lingering_ && now >= linger_deadline_) close_after_flush(session_error::unbound);
+        linger_check();
         if (role_ == role::smsc && state_ == bind_state::open && now >= bind_deadline_) {
             close(session_error::bind_timeout);
             co_return;
@@ -140,6 +145,7 @@ void session::on_frame(std::span<const std::uint8_t> frame, const header& h) {
             // A malformed answer still ends its request, with the reason.
             if (auto pending = window_.take(h.sequence_number)) (*pending)(make_error_code(f.code), nullptr);
             pump_backlog();
+            linger_check();
         } else if (const auto st = suggested_status(f); answers_in_own_response(f, cmd, st)) {
             // SMPP 3.4 4.3: generic_nack is for a bad command_length or an
             // unknown command_id. A bad field of a known request belongs in
@@ -165,7 +171,7 @@ void session::on_frame(std::span<const std::uint8_t> frame, const header& h) {
     case command_id::enquire_link: enqueue(make_response(p, status::ok)); return;
     case command_id::unbind:
         enqueue(make_response(p, status::ok));
-        close_after_flush(session_error::unbound);
+        linger_then_close();
         return;
     case command_id::bind_transmitter:
     case command_id::bind_receiver:
@@ -196,6 +202,7 @@ void session::on_response(const pdu& p) {
     if (p.id() != command_id::enquire_link_resp) keepalive_.on_activity(clock::now());
     (*pending)({}, &p);
     pump_backlog();
+    linger_check();
 }
 
 void session::on_bind_request(const pdu& p) {
