@@ -98,6 +98,10 @@ json::object node_admin::status() {
     }
     counters["accepted"] = node_.intake_stats().stats().accepted;
     counters["submitted"] = node_.dispatch().stats().submitted;
+    // For rates on the status page (it differentiates them between polls).
+    counters["receipts"] = node_.dispatch().stats().receipts;
+    counters["mo"] = node_.stats().mo_received;
+    counters["delivered"] = node_.deliveries().stats().acknowledged;
     doc["counters"] = std::move(counters);
     return doc;
 }
