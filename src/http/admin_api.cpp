@@ -6,6 +6,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "http/status_page.hpp"
 #include "util/log.hpp"
 
 namespace twinsms::http {
@@ -110,6 +111,7 @@ admin_http::admin_http(asio::any_io_executor ex, const config::admin_settings& s
     cfg.max_body_bytes = 16 * 1024;
     server_ = std::make_unique<server>(ex, cfg);
     add_admin_routes(server_->routes(), settings.token, backend);
+    add_status_page(server_->routes()); // public page; its data comes from the routes above
 }
 
 admin_http::~admin_http() = default;
