@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <charconv>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -116,6 +117,38 @@ node_profile read_node(const fs::path& file) {
     return n;
 }
 
+// client.http: the account's tokens for the HTTP API and the sendsms form.
+client_http read_client_http(const reader& r) {
+    client_http h;
+    if (auto ts = r.find("tokens")) {
+        for (const auto& t : ts->items()) {
+            http_token tok;
+            const auto v = t.at("token");
+            tok.token = v.secret();
+            if (tok.token.size() < 16) v.fail("a token of at least 16 characters is required");
+            for (unsigned char ch : tok.token)
+                if (ch <= 0x20 || ch >= 0x7F) v.fail("a token is printable ASCII without spaces");
+            for (const auto& role : t.at("roles").items()) {
+                switch (role.choice({"send", "read", "admin"})) {
+                case 0: tok.send = true; break;
+                case 1: tok.read = true; break;
+                default: tok.admin = tok.send = tok.read = true; break;
+                }
+            }
+            if (!tok.send && !tok.read) t.at("roles").fail("at least one role: send, read or admin");
+            for (const auto& other : h.tokens)
+                if (other.token == tok.token) v.fail("the same token is listed twice");
+            const auto m = v.node().Mark();
+            tok.origin = v.file() + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1) + ": " + v.path();
+            t.finish();
+            h.tokens.push_back(std::move(tok));
+        }
+    }
+    h.sendsms = r.bool_or("sendsms", false);
+    r.finish();
+    return h;
+}
+
 client_profile read_client(const fs::path& file) {
     const auto r = single_root(file, "client");
     client_profile c;
@@ -149,6 +182,10 @@ client_profile read_client(const fs::path& file) {
     a.max_binds = static_cast<unsigned>(r.int_or("max_binds", 0, 0, 10'000));
     if (auto t = r.find("tps")) a.tps = t->number(0, 1e7);
     if (auto b = r.find("burst")) a.burst = b->number(0, 1e7);
+    if (auto h = r.find("http")) {
+        if (c.peer) h->fail("a peer link has no HTTP API");
+        c.http = read_client_http(*h);
+    }
     a.active = c.state == profile_state::active;
     r.finish();
     return c;
@@ -283,6 +320,12 @@ profile_set load_profiles(const fs::path& dir) {
         if (!system_ids.insert(c.account.system_id).second)
             throw config_error(c.file.string() + ": system_id '" + c.account.system_id + "' is used by another client");
     }
+    // A token names its account: one token, one account.
+    std::map<std::string, std::string, std::less<>> token_owner;
+    for (const auto& c : set.clients)
+        for (const auto& t : c.http.tokens)
+            if (auto [it, fresh] = token_owner.emplace(t.token, c.name); !fresh)
+                throw config_error(t.origin + ": the token is also used by client '" + it->second + "'");
     names.clear();
     for (const auto& c : set.carriers)
         if (!names.insert(c.name).second) throw config_error(c.file.string() + ": carrier name '" + c.name + "' is used twice");

@@ -61,10 +61,25 @@ struct node_profile {
     cluster_settings cluster;
 };
 
+// The account's HTTP API on the admin listener (http/send_api.hpp): Bearer
+// tokens with roles, and the Kannel-compatible sendsms form.
+struct http_token {
+    std::string token;  // at least 16 characters, unique across clients
+    bool send = false;  // POST /api/v1/messages, /cgi-bin/sendsms
+    bool read = false;  // GET /api/v1/messages[/{id}]
+    bool admin = false; // implies send and read
+    std::string origin; // file:line:column of the token, for cross-file errors
+};
+struct client_http {
+    std::vector<http_token> tokens;
+    bool sendsms = false; // /cgi-bin/sendsms with system_id and the SMPP password
+};
+
 struct client_profile {
     std::string name;
     profile_state state = profile_state::active;
     smpp::client_account account;
+    client_http http;
     bool peer = false; // kind: peer, the account the other node binds with (primary)
     std::filesystem::path file;
 };

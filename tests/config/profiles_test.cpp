@@ -68,6 +68,12 @@ BOOST_FIXTURE_TEST_CASE(example_profiles_load, example_env) {
     BOOST_REQUIRE(beta);
     BOOST_TEST((beta->state == profile_state::passive));
     BOOST_TEST(!beta->account.active);
+    BOOST_REQUIRE_EQUAL(acme->http.tokens.size(), 2u);
+    BOOST_TEST(acme->http.tokens[0].token == "acme-send-token-0123456789");
+    BOOST_TEST((acme->http.tokens[0].send && !acme->http.tokens[0].read && !acme->http.tokens[0].admin));
+    BOOST_TEST((!acme->http.tokens[1].send && acme->http.tokens[1].read));
+    BOOST_TEST(!acme->http.sendsms);
+    BOOST_TEST(beta->http.tokens.empty());
     BOOST_TEST(!beta->account.allow_transmitter);
     BOOST_TEST(beta->account.allow_transceiver);
     const auto* uk = set.carrier("uk-mno");
@@ -182,4 +188,43 @@ BOOST_FIXTURE_TEST_CASE(mo_errors_name_file_line_and_path, example_env) {
     BOOST_TEST(error_of(p.dir).find(file + ":4:34: mo[0].match.destination_prefix[0]: must not be empty") == 0);
     p.write("routes.yaml", "routes:\n  - carriers: [backup]\nmoo:\n  - client: acme\n");
     BOOST_TEST(error_of(p.dir) == file + ":3:1: moo: unknown key");
+}
+
+BOOST_FIXTURE_TEST_CASE(http_tokens_and_roles, example_env) {
+    temp_profiles p{example};
+    const auto file = (p.dir / "clients/gamma.yaml").string();
+    const std::string head = "client:\n  system_id: gamma\n  password: pw\n  http:\n";
+    p.write("clients/gamma.yaml", head + "    tokens:\n      - {token: gamma-token-0123456789, roles: [admin]}\n"
+                                         "      - {token: gamma-reader-0123456789, roles: read}\n    sendsms: true\n");
+    const auto set = load_profiles(p.dir);
+    const auto* g = set.client("gamma");
+    BOOST_REQUIRE(g);
+    BOOST_REQUIRE_EQUAL(g->http.tokens.size(), 2u);
+    BOOST_TEST((g->http.tokens[0].admin && g->http.tokens[0].send && g->http.tokens[0].read)); // admin implies both
+    BOOST_TEST((g->http.tokens[1].read && !g->http.tokens[1].send && !g->http.tokens[1].admin));
+    BOOST_TEST(g->http.sendsms);
+
+    p.write("clients/gamma.yaml", head + "    tokens:\n      - {token: short, roles: [send]}\n");
+    BOOST_TEST(error_of(p.dir) == file + ":6:17: client.http.tokens[0].token: a token of at least 16 characters is required");
+    p.write("clients/gamma.yaml", head + "    tokens:\n      - {token: \"has a space in it 0123\", roles: [send]}\n");
+    BOOST_TEST(error_of(p.dir) == file + ":6:17: client.http.tokens[0].token: a token is printable ASCII without spaces");
+    p.write("clients/gamma.yaml", head + "    tokens:\n      - {token: gamma-token-0123456789, roles: [write]}\n");
+    BOOST_TEST(error_of(p.dir) ==
+               file + ":6:49: client.http.tokens[0].roles[0]: expected one of send, read, admin, got 'write'");
+    p.write("clients/gamma.yaml", head + "    tokens:\n      - {token: gamma-token-0123456789, roles: []}\n");
+    BOOST_TEST(error_of(p.dir).find("client.http.tokens[0].roles: at least one role") != std::string::npos);
+    p.write("clients/gamma.yaml", head + "    tokens:\n      - {token: gamma-token-0123456789}\n");
+    BOOST_TEST(error_of(p.dir).find("client.http.tokens[0]: missing required key 'roles'") != std::string::npos);
+    p.write("clients/gamma.yaml", head + "    tokens:\n      - {token: gamma-token-0123456789, roles: [send], role: x}\n");
+    BOOST_TEST(error_of(p.dir) == file + ":6:56: client.http.tokens[0].role: unknown key");
+    p.write("clients/gamma.yaml", head + "    tokenz: []\n");
+    BOOST_TEST(error_of(p.dir) == file + ":5:5: client.http.tokenz: unknown key");
+    p.write("clients/gamma.yaml", head + "    sendsms: maybe\n");
+    BOOST_TEST(error_of(p.dir).find(":5:14: client.http.sendsms:") != std::string::npos);
+    p.write("clients/gamma.yaml", head + "    tokens:\n      - {token: gamma-token-0123456789, roles: [send]}\n"
+                                         "      - {token: gamma-token-0123456789, roles: [read]}\n");
+    BOOST_TEST(error_of(p.dir) == file + ":7:17: client.http.tokens[1].token: the same token is listed twice");
+    // The same token on two accounts: the second file names the first client.
+    p.write("clients/gamma.yaml", head + "    tokens:\n      - {token: acme-send-token-0123456789, roles: [read]}\n");
+    BOOST_TEST(error_of(p.dir) == file + ":6:17: client.http.tokens[0].token: the token is also used by client 'acme'");
 }
