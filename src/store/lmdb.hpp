@@ -84,6 +84,8 @@ public:
     }
     int first() noexcept { return mdb_cursor_get(c_, &key_, &value_, MDB_FIRST); }
     int next() noexcept { return mdb_cursor_get(c_, &key_, &value_, MDB_NEXT); }
+    int last() noexcept { return mdb_cursor_get(c_, &key_, &value_, MDB_LAST); }
+    int prev() noexcept { return mdb_cursor_get(c_, &key_, &value_, MDB_PREV); }
 
     std::string_view key() const noexcept { return view(key_); }
     std::string_view value() const noexcept { return view(value_); }

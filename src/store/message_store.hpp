@@ -148,6 +148,13 @@ public:
     std::vector<event> history(message_id id) const;
     // Messages still marked in_flight (startup recovery), at most `max`.
     std::vector<message> in_flight(std::size_t max) const;
+    // The message log, newest first: stored messages by descending id (ids
+    // grow with acceptance), below `before` when given. `visit` sees each
+    // until it returns false; at most `max_scan` records are read. Returns
+    // the id to continue below when it stopped with older records left,
+    // nullopt when it reached the oldest.
+    std::optional<message_id> scan_messages(std::optional<message_id> before, std::size_t max_scan,
+                                            const std::function<bool(const message&)>& visit) const;
 
     // ---- housekeeping (builds batches; the caller writes them) ----
     // Receipt mappings that expired by `now`, and finished messages (with

@@ -160,6 +160,35 @@ std::vector<message> message_store::in_flight(std::size_t max) const {
     return out;
 }
 
+std::optional<message_id> message_store::scan_messages(std::optional<message_id> before, std::size_t max_scan,
+                                                       const std::function<bool(const message&)>& visit) const {
+    read_txn r{impl_->env, impl_->map_mutex};
+    lmdb::cursor c;
+    if (!r.ok() || c.open(r.txn(), impl_->of(table::messages))) return std::nullopt;
+    int rc = MDB_NOTFOUND;
+    if (before) {
+        rc = c.seek(keys::message(*before)); // the first key >= before; the one we want is just below
+        rc = rc == MDB_SUCCESS ? c.prev() : c.last();
+    } else {
+        rc = c.last();
+    }
+    for (std::size_t n = 0; rc == MDB_SUCCESS; rc = c.prev()) {
+        std::uint64_t id = 0;
+        if (!read_be64(c.key(), 0, id)) {
+            log_corrupt(table::messages, c.key());
+            continue;
+        }
+        if (n++ == max_scan) return message_id{id + 1}; // this one is not read yet
+        message m;
+        if (!decode(c.value(), m)) {
+            log_corrupt(table::messages, c.key());
+            continue;
+        }
+        if (!visit(m)) return m.id;
+    }
+    return std::nullopt;
+}
+
 write_batch message_store::sweep(epoch_ms now, epoch_ms finished_before, std::size_t max) const {
     write_batch b;
     read_txn r{impl_->env, impl_->map_mutex};
