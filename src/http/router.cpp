@@ -2,6 +2,13 @@
 // compiles in a second instead of fifteen.
 #include <algorithm>
 #include <exception>
+#include <memory>
+#include <optional>
+#include <utility>
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -84,12 +91,25 @@ response json_error(unsigned status, std::string_view code, std::string_view mes
 }
 
 void router::add(std::string method, std::string_view pattern, handler h) {
-    route r{std::move(method), {}, std::move(h)};
+    route r{std::move(method), {}, std::move(h), {}};
     for (auto seg : split(pattern)) r.segments.emplace_back(seg);
     routes_.push_back(std::move(r));
 }
 
-response router::dispatch(const request& req) const {
+void router::add_async(std::string method, std::string_view pattern, async_handler h) {
+    route r{std::move(method), {}, {}, std::move(h)};
+    for (auto seg : split(pattern)) r.segments.emplace_back(seg);
+    routes_.push_back(std::move(r));
+}
+
+// The route for `req` and its parameters, or the answer when there is none.
+struct router::match_result {
+    const route* r = nullptr;
+    path_params params;
+    response refusal;
+};
+
+router::match_result router::match(const request& req) const {
     const auto segs = split(req.path);
     std::vector<std::string_view> allowed; // methods of the routes whose path matched
     for (const auto& r : routes_) {
@@ -110,21 +130,93 @@ response router::dispatch(const request& req) const {
             if (std::find(allowed.begin(), allowed.end(), r.method) == allowed.end()) allowed.push_back(r.method);
             continue;
         }
-        try {
-            return r.h(req, params);
-        } catch (const std::exception& e) {
-            log::error("http", "handler_failed").kv("method", req.method).kv("path", req.path).kv("error", e.what());
-            return json_error(500, "internal_error", "the request failed inside the node; see its log");
-        }
+        return {&r, std::move(params), {}};
     }
     if (!allowed.empty()) {
         std::string allow;
         for (auto m : allowed) (allow += allow.empty() ? "" : ", ") += m;
         auto r = json_error(405, "method_not_allowed", req.method + " is not allowed on " + req.path);
         r.headers.emplace_back("Allow", allow);
-        return r;
+        return {nullptr, {}, std::move(r)};
     }
-    return json_error(404, "not_found", "no such path: " + req.path);
+    return {nullptr, {}, json_error(404, "not_found", "no such path: " + req.path)};
+}
+
+namespace {
+
+response handler_failed(const request& req, const std::exception& e) {
+    log::error("http", "handler_failed").kv("method", req.method).kv("path", req.path).kv("error", e.what());
+    return json_error(500, "internal_error", "the request failed inside the node; see its log");
+}
+
+response unanswered(std::string_view method, std::string_view path) {
+    log::error("http", "handler_failed").kv("method", method).kv("path", path).kv("error", "no answer");
+    return json_error(500, "internal_error", "the request got no answer inside the node; see its log");
+}
+
+// One answer for an async handler: the first reply wins, and dropping every
+// copy of the reply function unanswered answers 500.
+template <class Complete> class pending_reply {
+public:
+    pending_reply(Complete c, const request& req) : complete_{std::move(c)}, method_{req.method}, path_{req.path} {}
+    ~pending_reply() {
+        if (!done_) complete_(unanswered(method_, path_));
+    }
+    void reply(response r) {
+        if (std::exchange(done_, true)) return;
+        complete_(std::move(r));
+    }
+
+private:
+    Complete complete_;
+    std::string method_, path_;
+    bool done_ = false;
+};
+
+} // namespace
+
+response router::dispatch(const request& req) const {
+    auto m = match(req);
+    if (!m.r) return std::move(m.refusal);
+    try {
+        if (m.r->h) return m.r->h(req, m.params);
+        std::optional<response> got;
+        m.r->ah(req, m.params, [&got](response r) {
+            if (!got) got = std::move(r);
+        });
+        return got ? std::move(*got) : unanswered(req.method, req.path);
+    } catch (const std::exception& e) {
+        return handler_failed(req, e);
+    }
+}
+
+asio::awaitable<response> router::dispatch_async(const request& req) const {
+    auto m = match(req);
+    if (!m.r) co_return std::move(m.refusal);
+    if (m.r->h) {
+        try {
+            co_return m.r->h(req, m.params);
+        } catch (const std::exception& e) {
+            co_return handler_failed(req, e);
+        }
+    }
+    // A copy: routes may be added while this request waits.
+    const async_handler h = m.r->ah;
+    co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(response)>(
+        [&](auto done) {
+            // Resumed through a post, never inside the handler's own call.
+            auto complete = [done = std::make_shared<decltype(done)>(std::move(done))](response r) mutable {
+                auto ex = asio::get_associated_executor(*done);
+                asio::post(ex, [d = std::move(*done), r = std::move(r)]() mutable { std::move(d)(std::move(r)); });
+            };
+            auto p = std::make_shared<pending_reply<decltype(complete)>>(std::move(complete), req);
+            try {
+                h(req, m.params, [p](response r) { p->reply(std::move(r)); });
+            } catch (const std::exception& e) {
+                p->reply(handler_failed(req, e));
+            }
+        },
+        asio::use_awaitable);
 }
 
 } // namespace twinsms::http

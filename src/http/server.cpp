@@ -251,7 +251,11 @@ asio::awaitable<void> server::impl::serve(std::shared_ptr<impl> self, std::share
             version = m.version();
             keep_alive = m.keep_alive();
             const auto req = to_request(std::move(m), c->remote);
-            res = self->routes.dispatch(req);
+            // A handler may answer later (the send API, after the store's
+            // commit): meanwhile stop() gives it the grace of a response.
+            c->writing = true;
+            res = co_await self->routes.dispatch_async(req);
+            c->writing = false;
             log::debug(cfg.log_component, "request").kv("remote", c->remote).kv("method", req.method)
                 .kv("path", req.path).kv("status", res.status);
         }

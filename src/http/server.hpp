@@ -4,8 +4,8 @@
 //
 // Plain structs cross this header, never Beast types: every translation unit
 // that includes Beast costs ~15 s and 800 MB to compile, so Beast stays in
-// server.cpp alone. Handlers are synchronous (the node answers from memory
-// on its own thread); a handler that needs to wait belongs in a later design.
+// server.cpp alone. Handlers run on the node's thread; most answer at once
+// from memory, an async one (router::add_async) replies when it can.
 //
 // Errors are JSON with stable snake_case codes, also those the server makes
 // itself:  {"error":{"code":"not_found","message":"no such path: /x"}}
@@ -52,6 +52,11 @@ struct response {
 // {name} segments of the matched pattern, percent-decoded.
 using path_params = std::map<std::string, std::string, std::less<>>;
 using handler = std::function<response(const request&, const path_params&)>;
+// A handler that answers later (the send API answers after the store's
+// commit): it calls `reply` once, now or later, on the server's executor.
+// If every copy of `reply` is dropped unanswered the client gets a 500.
+using reply_fn = std::function<void(response)>;
+using async_handler = std::function<void(const request&, const path_params&, reply_fn reply)>;
 
 // A JSON error response: {"error":{"code":code,"message":message}}.
 response json_error(unsigned status, std::string_view code, std::string_view message);
@@ -64,18 +69,24 @@ response json_response(unsigned status, std::string body);
 class router {
 public:
     void add(std::string method, std::string_view pattern, handler h);
+    void add_async(std::string method, std::string_view pattern, async_handler h);
 
     // 404 not_found for an unknown path, 405 method_not_allowed (with Allow)
     // for a known path and another method, 500 internal_error if the handler
     // throws (a bug, but one request must not take the node down).
+    // dispatch() answers an async route only if it replies at once (else 500).
     response dispatch(const request& req) const;
+    asio::awaitable<response> dispatch_async(const request& req) const;
 
 private:
     struct route {
         std::string method;
         std::vector<std::string> segments; // "{name}" kept as written
         handler h;
+        async_handler ah; // instead of h
     };
+    struct match_result;
+    match_result match(const request& req) const;
     std::vector<route> routes_;
 };
 
