@@ -112,6 +112,7 @@ node_profile read_node(const fs::path& file) {
     if (auto a = r.find("admin")) n.admin = read_admin(*a);
     if (auto a = r.find("alerts")) n.alerts = read_alerts(*a);
     if (auto c = r.find("cluster")) n.cluster = read_cluster(*c);
+    if (auto s = r.find("smtp")) n.smtp = read_smtp_server(*s);
     if (auto l = r.find("log_level")) n.log_level = std::string{std::array{"debug", "info", "warn", "error"}[l->choice({"debug", "info", "warn", "error"})]};
     r.finish();
     return n;
@@ -185,6 +186,10 @@ client_profile read_client(const fs::path& file) {
     if (auto h = r.find("http")) {
         if (c.peer) h->fail("a peer link has no HTTP API");
         c.http = read_client_http(*h);
+    }
+    if (auto m = r.find("smtp")) {
+        if (c.peer) m->fail("a peer link takes no mail");
+        c.smtp = read_client_mail(*m);
     }
     a.active = c.state == profile_state::active;
     r.finish();
@@ -331,6 +336,7 @@ profile_set load_profiles(const fs::path& dir) {
         if (!names.insert(c.name).second) throw config_error(c.file.string() + ": carrier name '" + c.name + "' is used twice");
     if (fs::exists(dir / "routes.yaml")) read_routes(dir / "routes.yaml", set);
     check_cluster(set, dir);
+    check_smtp(set, dir / "node.yaml");
     return set;
 }
 

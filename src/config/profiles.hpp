@@ -18,6 +18,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "config/cluster.hpp"
+#include "config/smtp.hpp"
 #include "smpp/carrier/carrier_client.hpp"
 #include "smpp/server/account.hpp"
 
@@ -59,6 +60,7 @@ struct node_profile {
     admin_settings admin;
     alert_settings alerts;
     cluster_settings cluster;
+    std::optional<smtp_server_settings> smtp; // email to SMS listener (config/smtp.hpp)
 };
 
 // The account's HTTP API on the admin listener (http/send_api.hpp): Bearer
@@ -80,6 +82,7 @@ struct client_profile {
     profile_state state = profile_state::active;
     smpp::client_account account;
     client_http http;
+    std::optional<client_mail_settings> smtp; // takes mail: email to SMS (config/smtp.hpp)
     bool peer = false; // kind: peer, the account the other node binds with (primary)
     std::filesystem::path file;
 };
