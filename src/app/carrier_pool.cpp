@@ -16,7 +16,7 @@ bool same_links(const config::carrier_profile& a, const config::carrier_profile&
            x.interface_version == y.interface_version && x.address_range == y.address_range &&
            x.session.window == y.session.window && x.tps == y.tps &&
            x.session.response_timeout == y.session.response_timeout &&
-           x.session.keepalive.interval == y.session.keepalive.interval;
+           x.session.keepalive.interval == y.session.keepalive.interval && x.tls == y.tls;
 }
 
 } // namespace

@@ -114,7 +114,13 @@ void node::start() {
     // address (another interface).
     if (profiles_.node.cluster.second_path && profiles_.node.role == config::node_role::primary)
         endpoints.push_back(*profiles_.node.cluster.second_path);
-    for (const auto& ep : endpoints) {
+    // SMPP over TLS on listen_tls, after the plain ones (endpoints() keeps its order).
+    const std::size_t plain = endpoints.size();
+    endpoints.insert(endpoints.end(), profiles_.node.listen_tls.begin(), profiles_.node.listen_tls.end());
+    std::shared_ptr<boost::asio::ssl::context> tls_ctx;
+    if (profiles_.node.tls && plain < endpoints.size()) tls_ctx = tls::server_context(*profiles_.node.tls);
+    for (std::size_t i = 0; i < endpoints.size(); ++i) {
+        const auto& ep = endpoints[i];
         smpp::listener_config lc;
         lc.endpoint = ep;
         lc.session = profiles_.node.client_session;
@@ -124,6 +130,10 @@ void node::start() {
         auto l = std::make_unique<smpp::client_listener>(
             ex, lc, table, [this](smpp::session& s, const smpp::client_account& a, const smpp::pdu& req) {
                 on_client_request(s, a, req);
+        if (i >= plain) {
+            lc.tls = tls_ctx;
+            lc.handshake_timeout = profiles_.node.tls->handshake_timeout;
+        }
             });
         l->on_bound_session([this](smpp::session& s, const smpp::client_account& a) {
             const auto* peer = profiles_.peer_client();
@@ -149,7 +159,7 @@ void node::start() {
                                      ": " + e.code().message());
         }
         log::info("node", "listening").kv("node", profiles_.node.id).kv("address", l->local_endpoint().address().to_string())
-            .kv("port", l->local_endpoint().port());
+            .kv("port", l->local_endpoint().port()).kv("tls", l->secure() ? "on" : "off");
         listeners_.push_back(std::move(l));
     }
     if (profiles_.node.cluster.enabled) start_cluster(); // serves nothing until the pair decides
@@ -206,6 +216,13 @@ boost::asio::awaitable<void> node::stop() {
     log::info("node", "stopping").kv("node", profiles_.node.id);
     stopping_ = true;
     housekeeping_timer_.cancel();
+std::vector<boost::asio::ip::tcp::endpoint> node::tls_endpoints() const {
+    std::vector<boost::asio::ip::tcp::endpoint> out;
+    for (const auto& l : listeners_)
+        if (l->secure()) out.push_back(l->local_endpoint());
+    return out;
+}
+
     if (cluster_) co_await cluster_->stop();
     for (auto& l : listeners_) co_await l->stop();
     dispatcher_->stop();
@@ -217,7 +234,8 @@ boost::asio::awaitable<void> node::stop() {
 }
 
 void node::apply(config::profile_set p) {
-    if (p.node.listen != profiles_.node.listen || p.node.store.path != profiles_.node.store.path)
+    if (p.node.listen != profiles_.node.listen || p.node.listen_tls != profiles_.node.listen_tls ||
+        p.node.store.path != profiles_.node.store.path)
         log::warn("node", "reload_needs_restart").kv("what", "listen addresses or store path; kept as they were");
     if (p.node.cluster.enabled != profiles_.node.cluster.enabled || p.node.role != profiles_.node.role)
         log::warn("node", "reload_needs_restart").kv("what", "role or cluster section; kept as they were");
@@ -225,9 +243,11 @@ void node::apply(config::profile_set p) {
     p.node.store = profiles_.node.store;
     // The pair's settings (the detector's budget, peer identity) are the
     // running cluster member's; they change with a restart.
+    reload_tls(p.node.tls);
     p.node.cluster = profiles_.node.cluster;
     p.node.role = profiles_.node.role;
     profiles_ = std::move(p);
+    p.node.listen_tls = profiles_.node.listen_tls;
     routes_ = std::make_shared<route::route_table>(profiles_.routes);
     mo_router_ = route::mo_router{profiles_.mo_routes};
     dispatcher_->set_routes(routes_);

@@ -55,7 +55,8 @@ public:
     void apply(config::profile_set profiles);
 
     const config::profile_set& profiles() const noexcept { return profiles_; }
-    std::vector<boost::asio::ip::tcp::endpoint> endpoints() const;
+    std::vector<boost::asio::ip::tcp::endpoint> endpoints() const;     // every SMPP listener, listen_tls last
+    std::vector<boost::asio::ip::tcp::endpoint> tls_endpoints() const; // the listen_tls ones
     const dispatcher& dispatch() const noexcept { return *dispatcher_; }
     const delivery_manager& deliveries() const noexcept { return *deliveries_; }
     const intake& intake_stats() const noexcept { return *intake_; }
@@ -106,6 +107,8 @@ private:
     void refresh_profiles();
     bool released();
     std::uint32_t carrier_queue() const;
+    // node_tls.cpp: new TLS connections use the certificate files as they are now.
+    void reload_tls(const std::optional<tls::server_settings>& settings);
     void on_client_request(smpp::session& s, const smpp::client_account& a, const smpp::pdu& req);
 
     boost::asio::io_context& io_;

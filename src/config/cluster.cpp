@@ -13,6 +13,7 @@ admin_settings read_admin(const reader& r) {
     admin_settings a;
     if (auto l = r.find("listen")) a.listen = parse_endpoint(*l);
     if (auto t = r.find("token")) a.token = t->secret();
+    if (r.bool_or("tls", false)) a.tls.emplace(); // filled from node.tls by read_node
     if (a.listen && a.token.size() < 16)
         r.at("token").fail("an admin token of at least 16 characters is required with listen");
     r.finish();

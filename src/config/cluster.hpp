@@ -2,7 +2,7 @@
 // node.yaml sections for the two-site pair: the admin API, alerts and the
 // cluster (peer link keepalive, second heartbeat path, failback, overflow).
 //
-//   admin:    {listen: 127.0.0.1:8081, token: {env: TWINSMS_ADMIN_TOKEN}}
+//   admin:    {listen: 127.0.0.1:8081, token: {env: TWINSMS_ADMIN_TOKEN}, tls: false}
 //   alerts:   {sms: {to: [...], from: twinsms}, email: {server, tls, username, password, from, to},
 //              min_interval: 60s, max_per_hour: 30}
 //   cluster:  {peer_id, keepalive: {interval, misses}, second_path: HOST:PORT,
@@ -21,11 +21,15 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
+#include "tls/context.hpp"
+
 namespace twinsms::config {
 
 struct admin_settings {
     std::optional<boost::asio::ip::tcp::endpoint> listen; // none: no admin API
     std::string token;                                    // Bearer token, required with listen
+    // admin.tls: true serves HTTPS with node.tls (copied here by the node reader).
+    std::optional<tls::server_settings> tls;
 };
 
 enum class smtp_tls { none, starttls };

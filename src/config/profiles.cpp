@@ -6,6 +6,7 @@
 
 #include "config/profiles.hpp"
 #include "config/reader.hpp"
+#include "config/tls.hpp"
 
 namespace twinsms::config {
 namespace fs = std::filesystem;
@@ -75,7 +76,13 @@ node_profile read_node(const fs::path& file) {
     node_profile n;
     n.id = r.at("id").non_empty_str();
     n.role = r.at("role").choice({"primary", "secondary"}) == 0 ? node_role::primary : node_role::secondary;
-    for (const auto& l : r.at("listen").items()) n.listen.push_back(parse_endpoint(l));
+    if (auto l = r.find("listen_tls"))
+        for (const auto& e : l->items()) n.listen_tls.push_back(parse_endpoint(e));
+    // A node may listen over TLS only.
+    if (auto l = n.listen_tls.empty() ? std::optional{r.at("listen")} : r.find("listen"))
+        for (const auto& e : l->items()) n.listen.push_back(parse_endpoint(e));
+    if (auto t = r.find("tls")) n.tls = read_server_tls(*t, file.parent_path());
+    if (!n.listen_tls.empty() && !n.tls) r.at("listen_tls").fail("needs a node.tls section (certificate, private_key)");
     const auto st = r.at("store");
     n.store.path = st.at("path").non_empty_str();
     n.store.map_size_mb = static_cast<std::uint64_t>(st.int_or("map_size_mb", 1024, 16, 1 << 24));
@@ -109,7 +116,11 @@ node_profile read_node(const fs::path& file) {
         cs->finish();
     }
     n.client_session.codec.max_pdu_size = n.max_pdu_size;
-    if (auto a = r.find("admin")) n.admin = read_admin(*a);
+    if (auto a = r.find("admin")) {
+        n.admin = read_admin(*a);
+        if (n.admin.tls && !n.tls) a->at("tls").fail("needs a node.tls section (certificate, private_key)");
+        if (n.admin.tls) n.admin.tls = n.tls;
+    }
     if (auto a = r.find("alerts")) n.alerts = read_alerts(*a);
     if (auto c = r.find("cluster")) n.cluster = read_cluster(*c);
     if (auto s = r.find("smtp")) n.smtp = read_smtp_server(*s);
@@ -222,6 +233,7 @@ carrier_profile read_carrier(const fs::path& file) {
         l.reconnect.initial = rc->duration_or("initial", l.reconnect.initial);
         l.reconnect.max = rc->duration_or("max", l.reconnect.max);
         rc->finish();
+    if (auto t = r.find("tls")) l.tls = read_client_tls(*t, file.parent_path().parent_path()); // carriers/x.yaml
         if (l.reconnect.max < l.reconnect.initial) rc->fail("max must not be below initial");
     }
     r.finish();

@@ -52,6 +52,8 @@ struct node_profile {
     node_role role = node_role::primary;
     std::vector<boost::asio::ip::tcp::endpoint> listen;
     store_settings store;
+    std::vector<boost::asio::ip::tcp::endpoint> listen_tls; // SMPP over TLS, with `tls`
+    std::optional<tls::server_settings> tls;                 // our certificate (listen_tls, admin.tls)
     delivery_settings delivery;
     std::uint32_t max_pdu_size = 64 * 1024;
     std::size_t max_connections = 10'000;

@@ -109,6 +109,10 @@ admin_http::admin_http(asio::any_io_executor ex, const config::admin_settings& s
     // and commands carry no bodies worth more than a few KiB.
     cfg.max_connections = 32;
     cfg.max_body_bytes = 16 * 1024;
+    if (settings.tls) {
+        cfg.tls = tls::server_context(*settings.tls); // throws tls::setup_error: the node cannot start
+        cfg.handshake_timeout = settings.tls->handshake_timeout;
+    }
     server_ = std::make_unique<server>(ex, cfg);
     add_admin_routes(server_->routes(), settings.token, backend);
     add_status_page(server_->routes()); // public page; its data comes from the routes above

@@ -20,6 +20,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "http/server.hpp"
 #include "util/log.hpp"
@@ -34,9 +35,14 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 struct connection {
     explicit connection(tcp::socket s) : stream{std::move(s)} {}
-    beast::tcp_stream stream;
+    connection(tcp::socket s, asio::ssl::context& ctx)
+        : stream{s.get_executor()}, tls{std::make_unique<beast::ssl_stream<beast::tcp_stream>>(std::move(s), ctx)} {}
+    beast::tcp_stream stream; // plain HTTP (unused under TLS)
+    std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
     std::string remote;
     bool writing = false; // a response is on its way: stop() lets it finish
+    // The TCP stream (timeouts, the socket), under TLS too.
+    beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : stream; }
 };
 
 std::string to_string(const tcp::endpoint& e) {
@@ -97,11 +103,12 @@ bhttp::response<bhttp::string_body> to_beast(response&& res, unsigned version, b
 // moment, then close.
 asio::awaitable<void> linger(connection& c) {
     error_code ignored;
-    c.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    c.stream.expires_after(std::chrono::seconds(1));
+    // Under TLS too: what comes is dropped unread, raw.
+    c.lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    c.lowest().expires_after(std::chrono::seconds(1));
     std::array<char, 4096> sink;
     for (std::size_t total = 0; total < 1024 * 1024;) {
-        auto [ec, n] = co_await c.stream.async_read_some(asio::buffer(sink), use_tuple);
+        auto [ec, n] = co_await c.lowest().async_read_some(asio::buffer(sink), use_tuple);
         if (ec) break;
         total += n;
     }
@@ -122,6 +129,9 @@ struct server::impl {
 
     static asio::awaitable<void> accept_loop(std::shared_ptr<impl> self);
     static asio::awaitable<void> serve(std::shared_ptr<impl> self, std::shared_ptr<connection> c);
+    // The request/response loop over the plain or the TLS stream.
+    template <class Stream>
+    static asio::awaitable<bool> exchange(std::shared_ptr<impl> self, std::shared_ptr<connection> c, Stream& stream);
     void refuse(tcp::socket s);
     void close_all(bool even_writing);
     void erase(const std::shared_ptr<connection>& c) {
@@ -177,7 +187,7 @@ asio::awaitable<void> server::stop() {
 void server::impl::close_all(bool even_writing) {
     error_code ignored;
     for (auto& c : connections)
-        if (even_writing || !c->writing) c->stream.socket().close(ignored);
+        if (even_writing || !c->writing) c->lowest().socket().close(ignored);
 }
 
 // Over the limit: a canned 503 written without waiting (it fits any socket
@@ -209,34 +219,60 @@ asio::awaitable<void> server::impl::accept_loop(std::shared_ptr<impl> self) {
             self->refuse(std::move(sock));
             continue;
         }
-        auto c = std::make_shared<connection>(std::move(sock));
+        auto c = self->cfg.tls ? std::make_shared<connection>(std::move(sock), *self->cfg.tls)
+                               : std::make_shared<connection>(std::move(sock));
         error_code rec;
         // Small responses, often two in a row on a keep-alive connection:
         // Nagle plus the client's delayed ACK would hold the second 40 ms.
-        c->stream.socket().set_option(tcp::no_delay(true), rec);
-        if (auto ep = c->stream.socket().remote_endpoint(rec); !rec) c->remote = to_string(ep);
+        c->lowest().socket().set_option(tcp::no_delay(true), rec);
+        if (auto ep = c->lowest().socket().remote_endpoint(rec); !rec) c->remote = to_string(ep);
         self->connections.push_back(c);
         asio::co_spawn(self->executor, serve(self, c), asio::detached);
     }
 }
 
 asio::awaitable<void> server::impl::serve(std::shared_ptr<impl> self, std::shared_ptr<connection> c) {
+    if (!c->tls) {
+        co_await exchange(self, c, c->stream);
+    } else {
+        // Bounded like a request read: a client that never says hello
+        // (or speaks plain HTTP here) does not keep its slot.
+        c->lowest().expires_after(self->cfg.handshake_timeout);
+        auto [ec] = co_await c->tls->async_handshake(asio::ssl::stream_base::server, use_tuple);
+        if (ec) {
+            if (!self->stopping)
+                log::warn(self->cfg.log_component, "tls_handshake_failed").kv("remote", c->remote).kv("error", ec.message());
+        } else if (co_await exchange(self, c, *c->tls) && !self->stopping) {
+            // A clean end: close_notify, so the client knows the response was whole.
+            c->lowest().expires_after(std::chrono::seconds(1));
+            co_await c->tls->async_shutdown(use_tuple);
+        }
+    }
+    error_code ignored;
+    c->lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    c->lowest().socket().close(ignored);
+    self->erase(c);
+}
+
+// True when the connection ended cleanly (our answer written, no error).
+template <class Stream>
+asio::awaitable<bool> server::impl::exchange(std::shared_ptr<impl> self, std::shared_ptr<connection> c, Stream& stream) {
     const auto& cfg = self->cfg;
     beast::flat_buffer buffer; // survives requests: a pipelined next request may already be in it
     while (!self->stopping) {
         bhttp::request_parser<bhttp::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(cfg.max_header_bytes));
         parser.body_limit(cfg.max_body_bytes);
-        c->stream.expires_after(cfg.read_timeout);
-        auto [ec, n] = co_await bhttp::async_read_header(c->stream, buffer, parser, use_tuple);
+        c->lowest().expires_after(cfg.read_timeout);
+        auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
         if (!ec && !parser.is_done()) {
             // curl and others wait for this before sending a body over 1 KiB.
             const unsigned version = parser.get().version();
             if (iequals(parser.get()[bhttp::field::expect], "100-continue")) {
                 bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, version};
-                std::tie(ec, n) = co_await bhttp::async_write(c->stream, go_on, use_tuple);
+                std::tie(ec, n) = co_await bhttp::async_write(stream, go_on, use_tuple);
             }
-            if (!ec) std::tie(ec, n) = co_await bhttp::async_read(c->stream, buffer, parser, use_tuple);
+            if (!ec) std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
         }
         if (self->stopping || (ec && !is_protocol_error(ec))) break;
 
@@ -262,16 +298,13 @@ asio::awaitable<void> server::impl::serve(std::shared_ptr<impl> self, std::share
         const bool again = keep_alive && !self->stopping;
         auto out = to_beast(std::move(res), version, again);
         c->writing = true;
-        c->stream.expires_after(cfg.read_timeout);
-        auto [wec, wn] = co_await bhttp::async_write(c->stream, out, use_tuple);
+        c->lowest().expires_after(cfg.read_timeout);
+        auto [wec, wn] = co_await bhttp::async_write(stream, out, use_tuple);
         c->writing = false;
         if (!wec && ec && !self->stopping) co_await linger(*c);
-        if (wec || !again) break;
+        if (wec || !again) co_return !wec && !ec;
     }
-    error_code ignored;
-    c->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    c->stream.socket().close(ignored);
-    self->erase(c);
+    co_return false;
 }
 
 } // namespace twinsms::http

@@ -23,6 +23,8 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include "tls/context.hpp"
+
 namespace twinsms::http {
 
 namespace asio = boost::asio;
@@ -102,6 +104,9 @@ struct server_config {
     // How long stop() lets responses being written finish before closing them.
     std::chrono::milliseconds stop_grace{2'000};
     std::string log_component = "http"; // comp= in the log lines
+    // HTTPS: every connection handshakes first, within handshake_timeout.
+    std::shared_ptr<asio::ssl::context> tls;
+    std::chrono::milliseconds handshake_timeout{10'000};
 };
 
 class server {

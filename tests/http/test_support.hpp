@@ -7,6 +7,8 @@
 // not a Beast client: malformed requests are part of the tests, and a Beast
 // TU per test would cost 15 s of compile each.
 #include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -84,10 +86,18 @@ struct http_reply {
     }
 };
 
-// One TCP connection to 127.0.0.1:port.
+// HTTPS for raw_client: the server's certificate is checked against
+// ca_file and must name server_name; cert/key: a client certificate.
+struct tls_options {
+    std::string ca_file;
+    std::string server_name = "localhost";
+    std::string cert, key;
+};
+
+// One TCP connection to 127.0.0.1:port, over TLS when `tls` is given.
 class raw_client {
 public:
-    explicit raw_client(std::uint16_t port) {
+    explicit raw_client(std::uint16_t port, std::optional<tls_options> tls = std::nullopt) {
         fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         sockaddr_in a{};
         a.sin_family = AF_INET;
@@ -97,8 +107,13 @@ public:
             ::close(fd_);
             throw std::runtime_error("connect to port " + std::to_string(port) + " failed");
         }
+        if (tls) start_tls(*tls);
     }
-    ~raw_client() { ::close(fd_); }
+    ~raw_client() {
+        if (ssl_) SSL_free(ssl_);
+        if (ctx_) SSL_CTX_free(ctx_);
+        ::close(fd_);
+    }
     raw_client(const raw_client&) = delete;
     raw_client& operator=(const raw_client&) = delete;
 
@@ -113,7 +128,8 @@ public:
 
     void send(std::string_view bytes) {
         while (!bytes.empty()) {
-            const auto n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+            const auto n = ssl_ ? SSL_write(ssl_, bytes.data(), static_cast<int>(bytes.size()))
+                                : ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
             if (n <= 0) throw std::runtime_error("send failed");
             bytes.remove_prefix(static_cast<std::size_t>(n));
         }
@@ -182,16 +198,46 @@ private:
     bool fill(std::chrono::steady_clock::time_point deadline) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         pollfd p{fd_, POLLIN, 0};
-        if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0)
+        // Decrypted bytes OpenSSL already holds do not show in poll().
+        if (!(ssl_ && SSL_pending(ssl_) > 0) &&
+            (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0))
             throw std::runtime_error("timed out waiting for the server");
         char tmp[4096];
-        const auto n = ::recv(fd_, tmp, sizeof tmp, 0);
+        const auto n = ssl_ ? SSL_read(ssl_, tmp, sizeof tmp) : ::recv(fd_, tmp, sizeof tmp, 0);
         if (n <= 0) return false;
         buf_.append(tmp, static_cast<std::size_t>(n));
         return true;
     }
 
+    // Blocking handshake, bounded by socket timeouts (a broken server fails
+    // the test instead of hanging it).
+    void start_tls(const tls_options& o) {
+        timeval tv{10, 0};
+        ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+        ctx_ = SSL_CTX_new(TLS_client_method());
+        SSL_CTX_set_min_proto_version(ctx_, TLS1_2_VERSION);
+        SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER, nullptr);
+        if (SSL_CTX_load_verify_locations(ctx_, o.ca_file.c_str(), nullptr) != 1) fail_tls("cannot load " + o.ca_file);
+        if (!o.cert.empty() && (SSL_CTX_use_certificate_chain_file(ctx_, o.cert.c_str()) != 1 ||
+                                SSL_CTX_use_PrivateKey_file(ctx_, o.key.c_str(), SSL_FILETYPE_PEM) != 1))
+            fail_tls("cannot load " + o.cert);
+        ssl_ = SSL_new(ctx_);
+        SSL_set_fd(ssl_, fd_);
+        SSL_set_tlsext_host_name(ssl_, o.server_name.c_str());
+        SSL_set1_host(ssl_, o.server_name.c_str());
+        if (SSL_connect(ssl_) != 1) fail_tls("TLS handshake failed");
+    }
+    [[noreturn]] static void fail_tls(const std::string& what) {
+        char reason[256] = "";
+        ERR_error_string_n(ERR_get_error(), reason, sizeof reason);
+        ERR_clear_error();
+        throw std::runtime_error(what + ": " + reason);
+    }
+
     int fd_ = -1;
+    SSL_CTX* ctx_ = nullptr;
+    SSL* ssl_ = nullptr;
     std::string buf_;
 };
 

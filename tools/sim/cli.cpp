@@ -49,6 +49,8 @@ std::string cli_usage() {
   --window N                  outstanding deliver_sm per session (default 100)
   --keep-records N            keep the last N received messages in memory (default 0)
   --direct                    no link relay (faster; 'enquire off' unavailable)
+  --tls-cert FILE --tls-key FILE   SMPP over TLS with this certificate (PEM); no link relay
+  --tls-client-ca FILE        with TLS: require client certificates signed by these CAs
   --stats                     print a logfmt stats line every second
   --log-level debug|info|warn|error|off
 stdin commands: throttle N|off|for MS; fail STATUS [EVERY]|off; drop on|off; enquire on|off;
@@ -105,6 +107,12 @@ std::optional<cli_options> parse_cli(int argc, const char* const* argv, std::str
             const auto colon = value.find(':');
             if (colon == std::string_view::npos || colon == 0) return bad("expected SYSID:PASSWORD");
             o.sim.accounts.push_back({std::string{value.substr(0, colon)}, std::string{value.substr(colon + 1)}});
+        } else if (arg == "--tls-cert") {
+            o.tls.certificate = value;
+        } else if (arg == "--tls-key") {
+            o.tls.private_key = value;
+        } else if (arg == "--tls-client-ca") {
+            o.tls.client_ca = value;
         } else if (arg == "--system-id") {
             o.sim.system_id = value;
         } else if (arg == "--receipt-delay-ms") {
@@ -157,6 +165,10 @@ std::optional<cli_options> parse_cli(int argc, const char* const* argv, std::str
         }
     }
     if (o.help) return o;
+    if (o.tls.certificate.empty() != o.tls.private_key.empty() || (!o.tls.client_ca.empty() && o.tls.certificate.empty())) {
+        error = "TLS needs both --tls-cert and --tls-key";
+        return std::nullopt;
+    }
     if (!o.sim.accept_any && o.sim.accounts.empty()) {
         error = "give at least one --account SYSID:PASSWORD, or --accept-any";
         return std::nullopt;

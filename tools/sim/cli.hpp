@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "smsc_sim.hpp"
+#include "tls/context.hpp"
 
 namespace twinsms::sim {
 
@@ -20,6 +21,7 @@ struct cli_options {
     bool drop = false;
     milliseconds response_delay{0};
     bool help = false;
+    tls::server_settings tls; // --tls-cert/--tls-key: SMPP over TLS (main builds the context)
 };
 
 // argv[0] is skipped. On error returns nullopt and fills `error`.

@@ -106,6 +106,14 @@ int main(int argc, char** argv) {
     log::set_level(lvl);
     std::signal(SIGPIPE, SIG_IGN);
 
+    if (!opt.tls.certificate.empty()) {
+        try {
+            opt.sim.tls = tls::server_context(opt.tls);
+        } catch (const tls::setup_error& e) {
+            std::fprintf(stderr, "twinsms-smsc-sim: %s\n", e.what());
+            return 2;
+        }
+    }
     asio::io_context io{1};
     smsc_simulator sim{io, opt.sim};
     try {

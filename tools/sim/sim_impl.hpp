@@ -88,6 +88,8 @@ struct smsc_simulator::impl : std::enable_shared_from_this<smsc_simulator::impl>
     void start();
     asio::awaitable<void> accept_loop();
     void adopt(tcp::socket sock);
+    asio::awaitable<void> adopt_tls(tcp::socket sock);
+    void start_connection(smpp::transport stream, std::shared_ptr<connection> c);
     void stop();
     void forget(const connection& c); // after on_closed
 

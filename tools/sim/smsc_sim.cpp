@@ -30,7 +30,7 @@ void smsc_simulator::impl::start() {
     acceptor.set_option(tcp::acceptor::reuse_address(true));
     acceptor.bind(cfg.listen);
     acceptor.listen();
-    if (cfg.link_faults) {
+    if (cfg.link_faults && !cfg.tls) {
         inner.open(tcp::v4());
         inner.bind(tcp::endpoint{asio::ip::make_address("127.0.0.1"), 0});
         inner.listen();
@@ -38,7 +38,7 @@ void smsc_simulator::impl::start() {
     running = true;
     log::info("sim", "listening").kv("addr", endpoint_text(acceptor.local_endpoint()))
         .kv("accounts", cfg.accept_any ? std::string{"any"} : std::to_string(passwords.size()))
-        .kv("link_faults", cfg.link_faults ? "on" : "off");
+        .kv("link_faults", cfg.link_faults && !cfg.tls ? "on" : "off").kv("tls", cfg.tls ? "on" : "off");
     auto self = shared_from_this();
     asio::co_spawn(ex, [self] { return self->accept_loop(); }, asio::detached);
 }
@@ -61,10 +61,11 @@ asio::awaitable<void> smsc_simulator::impl::accept_loop() {
 }
 
 void smsc_simulator::impl::adopt(tcp::socket sock) {
-    ++counters.connections;
+    if (cfg.tls) {
+        asio::co_spawn(ex, adopt_tls(std::move(sock)), asio::detached);
+        return;
+    }
     auto c = std::make_shared<connection>();
-    c->owner = this;
-    c->id = ++next_conn_id;
     boost::system::error_code ec;
     const auto ep = sock.remote_endpoint(ec);
     c->remote = ec ? std::string{"?"} : endpoint_text(ep);
@@ -80,10 +81,33 @@ void smsc_simulator::impl::adopt(tcp::socket sock) {
     } else {
         session_end = std::move(sock);
     }
+    start_connection(smpp::transport{std::move(session_end)}, std::move(c));
+}
+
+asio::awaitable<void> smsc_simulator::impl::adopt_tls(tcp::socket sock) {
+    auto self = shared_from_this();
+    auto c = std::make_shared<connection>();
+    boost::system::error_code ec;
+    const auto ep = sock.remote_endpoint(ec);
+    c->remote = ec ? std::string{"?"} : endpoint_text(ep);
+    auto r = co_await smpp::accept_tls(std::move(sock), cfg.tls, cfg.handshake_timeout);
+    if (!running) co_return;
+    if (!r.stream) {
+        ++counters.tls_failures;
+        log::warn("sim", "tls_handshake_failed").kv("remote", c->remote).kv("error", r.error);
+        co_return;
+    }
+    start_connection(std::move(*r.stream), std::move(c));
+}
+
+void smsc_simulator::impl::start_connection(smpp::transport stream, std::shared_ptr<connection> c) {
+    ++counters.connections;
+    c->owner = this;
+    c->id = ++next_conn_id;
     auto scfg = cfg.session;
     scfg.name = "sim#" + std::to_string(c->id) + "/" + c->remote;
     scfg.system_id = cfg.system_id;
-    c->s = smpp::session::create(std::move(session_end), smpp::role::smsc, std::move(scfg));
+    c->s = smpp::session::create(std::move(stream), smpp::role::smsc, std::move(scfg));
     c->s->set_handler(c.get());
     conns.push_back(c);
     log::debug("sim", "connected").kv("conn", c->id).kv("remote", c->remote);

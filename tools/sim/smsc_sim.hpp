@@ -64,6 +64,10 @@ struct smsc_config {
     // Route each connection through a link_relay so enquire_link answering
     // can be switched off. Costs one extra loopback hop; false for benchmarks.
     bool link_faults = true;
+    // SMPP over TLS: each connection handshakes first (tls::server_context).
+    // The link relay is not used then (enquire_link answering stays on).
+    std::shared_ptr<asio::ssl::context> tls;
+    milliseconds handshake_timeout{10'000};
     // Template for every accepted session (name and system_id are set per
     // connection). max_incoming_pending is unbounded by default: in drop
     // mode requests are never answered, and the session would otherwise
@@ -107,6 +111,7 @@ struct sim_counters {
     std::uint64_t delivery_retries = 0, deliveries_abandoned = 0;
     std::uint64_t other_requests = 0; // query_sm, cancel_sm, replace_sm (refused)
     std::uint64_t enquire_links_ignored = 0; // swallowed by set_answer_enquire_link(false)
+    std::uint64_t tls_failures = 0;          // handshakes that failed or timed out
 };
 
 // An MO message (deliver_sm from the network to the ESME).

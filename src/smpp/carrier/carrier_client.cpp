@@ -90,6 +90,7 @@ asio::awaitable<std::shared_ptr<session>> carrier_client::connect_and_bind() {
     auto [rec, endpoints] = co_await resolver.async_resolve(cfg_.host, std::to_string(cfg_.port), use_tuple);
     if (stopping_) co_return nullptr; // stop() came during the resolve: do not start a connect
     if (rec) {
+        last_error_ = "cannot resolve " + cfg_.host + ": " + rec.message();
         log::warn("carrier", "resolve_failed").kv("carrier", cfg_.name).kv("host", cfg_.host).kv("error", rec.message());
         co_return nullptr;
     }
@@ -104,11 +105,16 @@ asio::awaitable<std::shared_ptr<session>> carrier_client::connect_and_bind() {
     connecting_ = nullptr;
     guard.cancel();
     if (cec || !sock.is_open()) {
+        last_error_ = "connect: " + (cec ? cec.message() : std::string{"connect timeout"});
         log::warn("carrier", "connect_failed").kv("carrier", cfg_.name).kv("host", cfg_.host).kv("port", cfg_.port)
             .kv("error", cec ? cec.message() : "connect timeout");
         co_return nullptr;
     }
-    auto s = session::create(std::move(sock), role::esme, cfg_.session);
+    std::optional<transport> stream;
+    if (cfg_.tls.enabled) stream = co_await secure(std::move(sock));
+    else stream.emplace(std::move(sock));
+    if (!stream || stopping_) co_return nullptr;
+    auto s = session::create(std::move(*stream), role::esme, cfg_.session);
     s->set_handler(this);
     s->start();
     binding_ = s;
@@ -117,6 +123,7 @@ asio::awaitable<std::shared_ptr<session>> carrier_client::connect_and_bind() {
     binding_.reset();
     if (r.ec || r.status != status::ok) {
         ++stats_.bind_failures;
+        last_error_ = "bind: " + (r.ec ? r.ec.message() : status_name(r.status));
         log::warn("carrier", "bind_failed").kv("carrier", cfg_.name).kv("system_id", cfg_.system_id)
             .kv("status", r.ec ? r.ec.message() : status_name(r.status));
         s->set_handler(nullptr);
@@ -124,8 +131,38 @@ asio::awaitable<std::shared_ptr<session>> carrier_client::connect_and_bind() {
         co_return nullptr;
     }
     ++stats_.binds;
+    last_error_.clear();
     log::info("carrier", "bound").kv("carrier", cfg_.name).kv("as", to_string(cfg_.bind)).kv("smsc", r.system_id);
     co_return s;
+}
+
+asio::awaitable<std::optional<transport>> carrier_client::secure(asio::ip::tcp::socket sock) {
+    std::shared_ptr<asio::ssl::context> ctx;
+    try {
+        // Built per connection: a renewed CA or client certificate is used
+        // from the next reconnect on, without a reload.
+        ctx = tls::client_context(cfg_.tls);
+    } catch (const tls::setup_error& e) {
+        ++stats_.tls_failures;
+        last_error_ = e.what();
+        log::error("carrier", "tls_setup_failed").kv("carrier", cfg_.name).kv("error", e.what());
+        co_return std::nullopt;
+    }
+    const std::string& name = cfg_.tls.server_name.empty() ? cfg_.host : cfg_.tls.server_name;
+    auto r = co_await connect_tls(std::move(sock), std::move(ctx), name, cfg_.tls.verify_peer,
+                                  cfg_.tls.handshake_timeout, &connecting_);
+    if (stopping_) co_return std::nullopt;
+    if (!r.stream) {
+        ++stats_.tls_failures;
+        last_error_ = "TLS handshake with " + name + ": " + r.error;
+        log::warn("carrier", "tls_handshake_failed").kv("carrier", cfg_.name).kv("host", cfg_.host)
+            .kv("port", cfg_.port).kv("server_name", name).kv("verify_peer", cfg_.tls.verify_peer ? "true" : "false")
+            .kv("error", r.error);
+        co_return std::nullopt;
+    }
+    log::info("carrier", "tls_established").kv("carrier", cfg_.name).kv("server_name", name)
+        .kv("tls", r.stream->tls_description()).kv("server_cert", r.stream->peer_subject());
+    co_return std::move(*r.stream);
 }
 
 asio::awaitable<void> carrier_client::send_loop(std::shared_ptr<session> s) {

@@ -13,6 +13,7 @@
 
 #include "smpp/session/responder.hpp"
 #include "smpp/session/session.hpp"
+#include "tls/context.hpp"
 #include "util/backoff.hpp"
 #include "util/token_bucket.hpp"
 
@@ -35,6 +36,7 @@ struct carrier_config {
     std::chrono::milliseconds throttle_pause{1'000};
     std::chrono::milliseconds connect_timeout{10'000};
     backoff_config reconnect{};
+    tls::client_settings tls{}; // SMPP over TLS when tls.enabled
 };
 
 struct submit_outcome {
@@ -91,9 +93,11 @@ public:
     const carrier_config& config() const noexcept { return cfg_; }
     struct counters {
         std::uint64_t submitted = 0, accepted = 0, rejected = 0, throttled = 0, transport_errors = 0;
-        std::uint64_t binds = 0, bind_failures = 0, delivers = 0;
+        std::uint64_t binds = 0, bind_failures = 0, delivers = 0, tls_failures = 0;
     };
     const counters& stats() const noexcept { return stats_; }
+    // Why the last connect or bind attempt failed (as logged), empty once bound.
+    const std::string& last_error() const noexcept { return last_error_; }
 
 private:
     struct item {
@@ -104,6 +108,8 @@ private:
 
     asio::awaitable<void> run();
     asio::awaitable<std::shared_ptr<session>> connect_and_bind();
+    // The TLS handshake on a connected socket; nullopt (logged) when it fails.
+    asio::awaitable<std::optional<transport>> secure(asio::ip::tcp::socket sock);
     asio::awaitable<void> send_loop(std::shared_ptr<session> s);
     void on_response(item it, const error_code& ec, const pdu* resp);
     void requeue(item it);
@@ -127,6 +133,7 @@ private:
     std::uint64_t next_order_ = 0;
     bool stopping_ = false;
     counters stats_;
+    std::string last_error_;
 };
 
 } // namespace twinsms::smpp

@@ -32,6 +32,13 @@ client_listener::~client_listener() {
         c.s->set_handler(nullptr);
         c.s->close();
     }
+    close_handshakes();
+}
+
+void client_listener::close_handshakes() {
+    error_code ignored;
+    for (auto* slot : handshakes_)
+        if (*slot) (*slot)->close(ignored); // the handshake then ends with an error
 }
 
 void client_listener::start() {
@@ -62,15 +69,44 @@ asio::awaitable<void> client_listener::accept_loop() {
             if (alive.expired()) co_return;
             continue;
         }
-        if (clients_.size() >= cfg_.max_connections) {
+        if (clients_.size() + handshakes_.size() >= cfg_.max_connections) {
             log::warn("listener", "connection_refused").kv("reason", "max_connections");
             continue; // socket closes as it goes out of scope
         }
-        auto s = session::create(std::move(sock), role::smsc, cfg_.session);
-        s->set_handler(this);
-        clients_.emplace(s.get(), client{s, nullptr, nullptr, nullptr});
-        s->start();
+        if (cfg_.tls) asio::co_spawn(executor_, secure_then_start(std::move(sock)), asio::detached);
+        else start_session(transport{std::move(sock)});
     }
+}
+
+void client_listener::start_session(transport t) {
+    auto s = session::create(std::move(t), role::smsc, cfg_.session);
+    s->set_handler(this);
+    clients_.emplace(s.get(), client{s, nullptr, nullptr, nullptr});
+    s->start();
+}
+
+// Not in the accept loop: one slow or silent client must not hold the others.
+asio::awaitable<void> client_listener::secure_then_start(asio::ip::tcp::socket sock) {
+    const std::weak_ptr<void> alive = alive_; // as in accept_loop()
+    error_code ec;
+    const auto ep = sock.remote_endpoint(ec);
+    const std::string remote = ec ? std::string{"?"} : ep.address().to_string() + ":" + std::to_string(ep.port());
+    asio::ip::tcp::socket* slot = nullptr;
+    handshakes_.insert(&slot);
+    auto r = co_await accept_tls(std::move(sock), cfg_.tls, cfg_.handshake_timeout, &slot);
+    if (alive.expired()) co_return;
+    handshakes_.erase(&slot);
+    if (stopping_) co_return;
+    if (!r.stream) {
+        // A plaintext SMPP client on this port fails here at once (its
+        // bind is not a ClientHello), a silent one at handshake_timeout.
+        ++tls_failures_;
+        log::warn("listener", "tls_handshake_failed").kv("remote", remote).kv("error", r.error);
+        co_return;
+    }
+    log::info("listener", "tls_established").kv("remote", remote).kv("tls", r.stream->tls_description())
+        .kv("client_cert", r.stream->peer_subject());
+    start_session(std::move(*r.stream));
 }
 
 unsigned client_listener::binds_of(const client_account& a) const {
@@ -169,6 +205,7 @@ asio::awaitable<void> client_listener::stop() {
     stopping_ = true;
     error_code ignored;
     acceptor_.close(ignored);
+    close_handshakes();
     // Unbind every client at once; each drains its own window first.
     // Over a snapshot: co_spawn dispatches, so unbind() runs inline up to its
     // first suspension, and a session that never bound closes right there,

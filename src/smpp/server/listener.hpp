@@ -26,6 +26,10 @@ struct listener_config {
     // SMS it becomes (parts of a long message_payload, destinations of a
     // submit_multi). Unset: 1 per request.
     std::function<double(const pdu&)> cost;
+    // SMPP over TLS: every connection handshakes first (bounded by
+    // handshake_timeout, counted against max_connections meanwhile).
+    std::shared_ptr<asio::ssl::context> tls;
+    std::chrono::milliseconds handshake_timeout{10'000};
 };
 
 class client_listener final : public session_handler {
@@ -60,6 +64,13 @@ public:
     // e.g. a profile the cluster deactivated; returns how many are left.
     std::size_t unbind_inactive();
     std::size_t session_count() const noexcept { return clients_.size(); }
+    bool secure() const noexcept { return cfg_.tls != nullptr; }
+    // Reload: new TLS connections use `ctx` (a renewed certificate); no-op when plain.
+    void set_tls(std::shared_ptr<asio::ssl::context> ctx) {
+        if (cfg_.tls && ctx) cfg_.tls = std::move(ctx);
+    }
+    std::uint64_t tls_failures() const noexcept { return tls_failures_; }
+    std::size_t handshakes_in_progress() const noexcept { return handshakes_.size(); }
     std::uint64_t throttled_count() const noexcept { return throttled_; }
 
 private:
@@ -71,6 +82,9 @@ private:
     };
 
     asio::awaitable<void> accept_loop();
+    asio::awaitable<void> secure_then_start(asio::ip::tcp::socket sock);
+    void start_session(transport t);
+    void close_handshakes();
     command_status on_bind(session& s, bind_type t, const bind_params& p) override;
     void on_request(session& s, const pdu& req) override;
     void on_closed(session& s, const error_code& why) override;
@@ -86,6 +100,9 @@ private:
     authenticator auth_;
     std::map<session*, client> clients_;
     std::set<session*> unbinding_; // unbind_inactive() started these
+    // TLS handshakes in progress: each the socket being handshaken (for stop()).
+    std::set<asio::ip::tcp::socket**> handshakes_;
+    std::uint64_t tls_failures_ = 0;
     // One throughput allowance per account, shared by all of its binds: the
     // limit is the account's, and a client must not multiply it by opening
     // more binds. Kept after the last unbind (one entry per account that

@@ -17,12 +17,16 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 }
 
 std::shared_ptr<session> session::create(tcp::socket socket, role r, session_config cfg) {
-    return std::shared_ptr<session>(new session(std::move(socket), r, std::move(cfg)));
+    return create(transport{std::move(socket)}, r, std::move(cfg));
 }
 
-session::session(tcp::socket socket, role r, session_config cfg)
-    : executor_{socket.get_executor()},
-      socket_{std::move(socket)},
+std::shared_ptr<session> session::create(transport stream, role r, session_config cfg) {
+    return std::shared_ptr<session>(new session(std::move(stream), r, std::move(cfg)));
+}
+
+session::session(transport stream, role r, session_config cfg)
+    : executor_{stream.socket().get_executor()},
+      io_{std::move(stream)},
       role_{r},
       cfg_{std::move(cfg)},
       framer_{cfg_.codec.max_pdu_size},
@@ -35,9 +39,9 @@ session::session(tcp::socket socket, role r, session_config cfg)
     window_signal_.expires_at(clock::time_point::max());
     written_signal_.expires_at(clock::time_point::max());
     error_code ec;
-    remote_ep_ = socket_.remote_endpoint(ec);
+    remote_ep_ = io_.socket().remote_endpoint(ec);
     remote_ = ec ? std::string{"?"} : remote_ep_.address().to_string() + ":" + std::to_string(remote_ep_.port());
-    socket_.set_option(tcp::no_delay(true), ec);
+    io_.socket().set_option(tcp::no_delay(true), ec);
 }
 
 session::~session() = default;
@@ -272,9 +276,7 @@ void session::close(const error_code& why) {
     if (closed()) return;
     state_ = bind_state::closed;
     close_reason_ = why;
-    error_code ignored;
-    socket_.shutdown(tcp::socket::shutdown_both, ignored);
-    socket_.close(ignored);
+    io_.close();
     wake(write_signal_);
     wake(tick_);
     wake(window_signal_);

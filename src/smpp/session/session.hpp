@@ -23,6 +23,7 @@
 #include "smpp/session/bind_state.hpp"
 #include "smpp/session/error.hpp"
 #include "smpp/session/keepalive.hpp"
+#include "smpp/session/transport.hpp"
 #include "smpp/session/window.hpp"
 
 namespace twinsms::smpp {
@@ -85,6 +86,8 @@ public:
     using response_handler = std::function<void(const error_code&, const pdu*)>;
 
     static std::shared_ptr<session> create(tcp::socket socket, role r, session_config cfg);
+    // Over TLS (or plain): the listener or carrier client did the handshake.
+    static std::shared_ptr<session> create(transport stream, role r, session_config cfg);
     ~session();
 
     void set_handler(session_handler* h) noexcept { handler_ = h; }
@@ -128,6 +131,8 @@ public:
     const session_config& config() const noexcept { return cfg_; }
     const std::string& remote() const noexcept { return remote_; }
     const tcp::endpoint& remote_endpoint() const noexcept { return remote_ep_; }
+    bool secure() const noexcept { return io_.secure(); }
+    const transport& stream() const noexcept { return io_; }
     std::size_t in_flight() const noexcept { return window_.size(); }
     // Changes the probe pace of a running session (the listener's sessions
     // share one config; the cluster's peer link probes faster). Counts from
@@ -152,7 +157,7 @@ public:
     const counters& stats() const noexcept { return stats_; }
 
 private:
-    session(tcp::socket socket, role r, session_config cfg);
+    session(transport stream, role r, session_config cfg);
 
     struct queued {
         std::uint32_t seq;
@@ -179,7 +184,7 @@ private:
     std::uint32_t next_sequence() noexcept;
 
     asio::any_io_executor executor_;
-    tcp::socket socket_;
+    transport io_;
     role role_;
     session_config cfg_;
     session_handler* handler_ = nullptr;

@@ -35,13 +35,13 @@ asio::awaitable<void> session::read_loop() {
         while (!closed() && out_.size() + writing_.size() > cfg_.write_high_water)
             co_await written_signal_.async_wait(use_tuple);
         auto buf = framer_.prepare();
-        auto [ec, n] = co_await socket_.async_read_some(asio::buffer(buf.data(), buf.size()), use_tuple);
+        auto [ec, n] = co_await io_.read_some(asio::buffer(buf.data(), buf.size()));
         if (closed()) co_return;
         if (ec) {
             // After an unbind exchange the peer's close is the normal end.
-            close(lingering_                                                           ? error_code{session_error::unbound}
-                  : ec == asio::error::eof || ec == asio::error::connection_reset ? error_code{session_error::peer_closed}
-                                                                                  : ec);
+            close(lingering_                        ? error_code{session_error::unbound}
+                  : transport::closed_by_peer(ec) ? error_code{session_error::peer_closed}
+                                                  : ec);
             co_return;
         }
         framer_.commit(n);
@@ -79,7 +79,7 @@ asio::awaitable<void> session::write_loop() {
         // Everything queued since the last write goes out in one syscall.
         std::swap(out_, writing_);
         ++stats_.writes;
-        auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(writing_), use_tuple);
+        auto [ec, n] = co_await io_.write(asio::buffer(writing_));
         writing_.clear();
         wake(written_signal_);
         if (ec) {

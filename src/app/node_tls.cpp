@@ -1,0 +1,28 @@
+// Reload of the node's TLS certificate (SIGHUP after a renewal): new TLS
+// connections get the files as they are now; established ones keep theirs.
+#include "app/node.hpp"
+#include "util/log.hpp"
+
+namespace twinsms::app {
+
+void node::reload_tls(const std::optional<tls::server_settings>& settings) {
+    bool any = false;
+    for (const auto& l : listeners_) any |= l->secure();
+    if (!any) return;
+    if (!settings) {
+        log::warn("node", "reload_needs_restart").kv("what", "node.tls removed while listen_tls is open; kept as it was");
+        return;
+    }
+    try {
+        auto ctx = tls::server_context(*settings);
+        for (auto& l : listeners_) l->set_tls(ctx);
+        if (profiles_.node.tls && settings->handshake_timeout != profiles_.node.tls->handshake_timeout)
+            log::warn("node", "reload_needs_restart").kv("what", "node.tls.handshake_timeout; kept as it was");
+        log::info("node", "tls_reloaded").kv("certificate", settings->certificate);
+    } catch (const tls::setup_error& e) {
+        // The profile check passed a moment ago; a file changed since.
+        log::error("node", "tls_reload_failed").kv("error", e.what());
+    }
+}
+
+} // namespace twinsms::app
