@@ -78,8 +78,9 @@ void delivery_manager::pump(const std::string& account, queue& q) {
     if (stopping_) return;
     const auto now = now_();
     if (now < q.hold_until) return;
+    auto sink = sinks_ ? sinks_(account) : nullptr;
     auto receivers = receivers_(account);
-    if (receivers.empty()) return;
+    if (receivers.empty() && !sink) return;
     if (q.spilled && q.ready.size() < cfg_.max_in_memory_per_account / 2) load(account, q);
     std::size_t next = 0;
     while (!q.ready.empty()) {
@@ -88,8 +89,15 @@ void delivery_manager::pump(const std::string& account, queue& q) {
             ++stats_.expired;
             log::warn("deliveries", "expired").kv("account", account).kv("delivery", d.id.value)
                 .kv("message", d.message.to_string());
-            q.known.erase(d.id.value);
-            erase(d);
+            drop(q, d);
+            continue;
+        }
+        if (sink && sink->accepts(d)) {
+            if (!sink->has_room()) return; // its answers pump again
+            ++stats_.sent;
+            sink->deliver(d, [this, account, d, sink = sink.get()](delivery_sink::result r, std::string why) mutable {
+                on_result(account, std::move(d), r, why, sink);
+            });
             q.ready.pop_front();
             continue;
         }
@@ -103,13 +111,12 @@ void delivery_manager::pump(const std::string& account, queue& q) {
                 break;
             }
         }
-        if (!s) return; // windows full: the answers pump again
+        if (!s) return; // windows full (or no bind for what the sink does not take): answers and binds pump again
         smpp::owned_pdu req{std::span<const std::uint8_t>{d.pdu}};
         if (req.failure()) {
             log::error("deliveries", "undecodable").kv("account", account).kv("delivery", d.id.value);
-            q.known.erase(d.id.value);
-            erase(d);
-            q.ready.pop_front();
+            ++stats_.undeliverable;
+            drop(q, d);
             continue;
         }
         ++stats_.sent;
@@ -120,11 +127,32 @@ void delivery_manager::pump(const std::string& account, queue& q) {
     }
 }
 
+// `d` is q.ready.front().
+void delivery_manager::drop(queue& q, const store::delivery& d) {
+    q.known.erase(d.id.value);
+    erase(d);
+    q.ready.pop_front();
+}
+
 void delivery_manager::on_answer(const std::string& account, store::delivery d, const smpp::error_code& ec,
                                  const smpp::pdu* resp) {
+    if (!ec && resp && resp->status == smpp::status::ok) return on_result(account, std::move(d), delivery_sink::result::delivered, {}, nullptr);
+    on_result(account, std::move(d), delivery_sink::result::retry,
+              ec ? ec.message() : std::string{smpp::status_name(resp ? resp->status : smpp::status::syserr)}, nullptr);
+}
+
+void delivery_manager::on_result(const std::string& account, store::delivery d, delivery_sink::result r,
+                                 const std::string& why, const delivery_sink* sink) {
     auto& q = queues_[account];
-    if (!ec && resp && resp->status == smpp::status::ok) {
-        ++stats_.acknowledged;
+    if (r == delivery_sink::result::delivered || r == delivery_sink::result::undeliverable) {
+        if (r == delivery_sink::result::delivered) {
+            ++stats_.acknowledged;
+            q.failures = 0;
+        } else {
+            ++stats_.undeliverable;
+            log::warn("deliveries", "undeliverable").kv("account", account).kv("delivery", d.id.value)
+                .kv("message", d.message.to_string()).kv("why", why);
+        }
         q.known.erase(d.id.value);
         erase(d);
         pump(account, q);
@@ -132,10 +160,14 @@ void delivery_manager::on_answer(const std::string& account, store::delivery d, 
     }
     // A client error or a lost bind: keep it, in order, and try again later.
     ++stats_.client_errors;
-    log::info("deliveries", "retry").kv("account", account).kv("delivery", d.id.value)
-        .kv("why", ec ? ec.message() : smpp::status_name(resp ? resp->status : smpp::status::syserr));
+    ++q.failures;
+    log::info("deliveries", "retry").kv("account", account).kv("delivery", d.id.value).kv("why", why)
+        .kv("failures", q.failures);
     d.attempts += 1;
-    q.hold_until = now_() + cfg_.retry_after.count();
+    // A sink may be gone after a reload; the fixed pause then.
+    const auto current = sinks_ ? sinks_(account) : nullptr;
+    const auto pause = sink && current.get() == sink ? sink->retry_delay(q.failures) : cfg_.retry_after;
+    q.hold_until = std::max(q.hold_until, now_() + static_cast<store::epoch_ms>(pause.count()));
     q.ready.push_front(std::move(d));
 }
 

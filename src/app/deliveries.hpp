@@ -24,13 +24,32 @@ struct deliveries_config {
     std::chrono::milliseconds tick{1'000};
 };
 
+// A way out for an account's deliveries other than its SMPP binds (the
+// HTTP webhook). Sinks that accept a delivery get it instead of the binds.
+class delivery_sink {
+public:
+    enum class result { delivered, retry, undeliverable };
+    using done_fn = std::function<void(result, std::string why)>;
+    virtual ~delivery_sink() = default;
+    virtual bool accepts(const store::delivery& d) const = 0;
+    virtual bool has_room() const = 0;
+    // `done` is called exactly once, later, on the manager's executor.
+    virtual void deliver(const store::delivery& d, done_fn done) = 0;
+    // The pause after `failures` failed attempts in a row (>= 1).
+    virtual std::chrono::milliseconds retry_delay(unsigned failures) const = 0;
+};
+
 class delivery_manager {
 public:
     // Bound sessions of an account that may receive deliver_sm, on every listener.
     using receivers_fn = std::function<std::vector<std::shared_ptr<smpp::session>>(std::string_view account)>;
 
+    // The sink of an account, or nullptr (deliveries go to its binds).
+    using sink_fn = std::function<std::shared_ptr<delivery_sink>(std::string_view account)>;
+
     delivery_manager(boost::asio::any_io_executor ex, store::message_store& st, receivers_fn receivers,
                      deliveries_config cfg, clock_fn now);
+    void set_sinks(sink_fn f) { sinks_ = std::move(f); }
 
     void start();
     void stop();
@@ -41,6 +60,7 @@ public:
 
     struct counters {
         std::uint64_t sent = 0, acknowledged = 0, client_errors = 0, expired = 0, store_failures = 0;
+        std::uint64_t undeliverable = 0; // refused for good (an undecodable PDU, a webhook's 4xx)
     };
     const counters& stats() const noexcept { return stats_; }
     std::size_t pending() const noexcept;
@@ -51,18 +71,23 @@ private:
         std::set<std::uint64_t> known;  // ids in `ready` or in flight
         bool spilled = true;            // the store may hold more than `ready`
         store::epoch_ms hold_until = 0; // after a client error: back off
+        unsigned failures = 0;          // in a row, for a sink's backoff
     };
 
     boost::asio::awaitable<void> run();
     void pump(const std::string& account, queue& q);
     void load(const std::string& account, queue& q);
     void on_answer(const std::string& account, store::delivery d, const smpp::error_code& ec, const smpp::pdu* resp);
+    void on_result(const std::string& account, store::delivery d, delivery_sink::result r, const std::string& why,
+                   const delivery_sink* sink);
+    void drop(queue& q, const store::delivery& d);
     void erase(const store::delivery& d);
     void flush_erases();
 
     boost::asio::any_io_executor executor_;
     store::message_store& store_;
     receivers_fn receivers_;
+    sink_fn sinks_;
     deliveries_config cfg_;
     clock_fn now_;
     boost::asio::steady_timer timer_;

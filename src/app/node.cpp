@@ -5,6 +5,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "app/node_smtp.hpp"
 #include "route/parts.hpp"
 #include "util/log.hpp"
 
@@ -51,6 +52,8 @@ node::node(boost::asio::io_context& io, config::profile_set profiles, node_tunin
         });
     deliveries_ = std::make_unique<delivery_manager>(
         ex, *store_, [this](std::string_view a) { return receivers_of(a); }, tuning.deliveries, now_);
+    poster_ = std::make_unique<webhook::poster>(ex);
+    deliveries_->set_sinks([this](std::string_view a) { return sink_of(a); });
     dispatcher_config dc = tuning.dispatch;
     dc.receipt_map_ttl = profiles_.node.store.receipt_map_ttl;
     const auto& dv = profiles_.node.delivery;
@@ -127,13 +130,13 @@ void node::start() {
         if (lc.session.name.empty()) lc.session.name = "client";
         lc.cost = submission_cost;
         lc.max_connections = profiles_.node.max_connections;
-        auto l = std::make_unique<smpp::client_listener>(
-            ex, lc, table, [this](smpp::session& s, const smpp::client_account& a, const smpp::pdu& req) {
-                on_client_request(s, a, req);
         if (i >= plain) {
             lc.tls = tls_ctx;
             lc.handshake_timeout = profiles_.node.tls->handshake_timeout;
         }
+        auto l = std::make_unique<smpp::client_listener>(
+            ex, lc, table, [this](smpp::session& s, const smpp::client_account& a, const smpp::pdu& req) {
+                on_client_request(s, a, req);
             });
         l->on_bound_session([this](smpp::session& s, const smpp::client_account& a) {
             const auto* peer = profiles_.peer_client();
@@ -162,6 +165,7 @@ void node::start() {
             .kv("port", l->local_endpoint().port()).kv("tls", l->secure() ? "on" : "off");
         listeners_.push_back(std::move(l));
     }
+    start_smtp();
     if (profiles_.node.cluster.enabled) start_cluster(); // serves nothing until the pair decides
     else refresh_profiles();
     dispatcher_->start();
@@ -212,10 +216,6 @@ std::vector<boost::asio::ip::tcp::endpoint> node::endpoints() const {
     return out;
 }
 
-boost::asio::awaitable<void> node::stop() {
-    log::info("node", "stopping").kv("node", profiles_.node.id);
-    stopping_ = true;
-    housekeeping_timer_.cancel();
 std::vector<boost::asio::ip::tcp::endpoint> node::tls_endpoints() const {
     std::vector<boost::asio::ip::tcp::endpoint> out;
     for (const auto& l : listeners_)
@@ -223,10 +223,16 @@ std::vector<boost::asio::ip::tcp::endpoint> node::tls_endpoints() const {
     return out;
 }
 
+boost::asio::awaitable<void> node::stop() {
+    log::info("node", "stopping").kv("node", profiles_.node.id);
+    stopping_ = true;
+    housekeeping_timer_.cancel();
     if (cluster_) co_await cluster_->stop();
     for (auto& l : listeners_) co_await l->stop();
+    if (smtp_) co_await smtp_->stop();
     dispatcher_->stop();
     deliveries_->stop();
+    poster_->stop(); // what is unanswered stays stored, sent again after a restart
     co_await carriers_->stop();
     store_->flush();
     log_stats();
@@ -237,21 +243,22 @@ void node::apply(config::profile_set p) {
     if (p.node.listen != profiles_.node.listen || p.node.listen_tls != profiles_.node.listen_tls ||
         p.node.store.path != profiles_.node.store.path)
         log::warn("node", "reload_needs_restart").kv("what", "listen addresses or store path; kept as they were");
+    reload_tls(p.node.tls);
     if (p.node.cluster.enabled != profiles_.node.cluster.enabled || p.node.role != profiles_.node.role)
         log::warn("node", "reload_needs_restart").kv("what", "role or cluster section; kept as they were");
     p.node.listen = profiles_.node.listen;
+    p.node.listen_tls = profiles_.node.listen_tls;
     p.node.store = profiles_.node.store;
     // The pair's settings (the detector's budget, peer identity) are the
     // running cluster member's; they change with a restart.
-    reload_tls(p.node.tls);
     p.node.cluster = profiles_.node.cluster;
     p.node.role = profiles_.node.role;
     profiles_ = std::move(p);
-    p.node.listen_tls = profiles_.node.listen_tls;
     routes_ = std::make_shared<route::route_table>(profiles_.routes);
     mo_router_ = route::mo_router{profiles_.mo_routes};
     dispatcher_->set_routes(routes_);
     intake_->set_routes(routes_);
+    if (smtp_) smtp_->apply(profiles_);
     refresh_profiles();
     log_summary();
 }

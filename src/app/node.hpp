@@ -17,12 +17,15 @@
 #include "app/deliveries.hpp"
 #include "app/dispatcher.hpp"
 #include "app/intake.hpp"
+#include "app/webhook_sink.hpp"
 #include "config/profiles.hpp"
 #include "route/mo_router.hpp"
 #include "smpp/server/listener.hpp"
 #include "store/message_store.hpp"
 
 namespace twinsms::app {
+
+class smtp_gateway;
 
 // Engine timers not in node.yaml (tests shorten them). Retry and validity
 // come from node.yaml's delivery settings.
@@ -60,6 +63,11 @@ public:
     const dispatcher& dispatch() const noexcept { return *dispatcher_; }
     const delivery_manager& deliveries() const noexcept { return *deliveries_; }
     const intake& intake_stats() const noexcept { return *intake_; }
+    // Submissions from other front doors (the HTTP send API, node_http.hpp).
+    intake& submissions() noexcept { return *intake_; }
+    const clock_fn& clock() const noexcept { return now_; }
+    // The SMTP listener (email to SMS, node_smtp.hpp); nullptr without node.smtp.
+    smtp_gateway* smtp() noexcept { return smtp_.get(); }
     store::message_store& message_store() noexcept { return *store_; }
     carrier_pool& carriers() noexcept { return *carriers_; }
     // nullptr without a cluster section.
@@ -99,6 +107,8 @@ private:
     std::string profile_of(std::string_view system_id) const;
     std::vector<std::shared_ptr<smpp::session>> receivers_of(std::string_view system_id) const;
     void log_summary() const;
+    // node_tls.cpp: new TLS connections use the certificate files as they are now.
+    void reload_tls(const std::optional<tls::server_settings>& settings);
     boost::asio::awaitable<void> housekeeping();
     void log_stats() const;
     // node_cluster.cpp
@@ -107,9 +117,11 @@ private:
     void refresh_profiles();
     bool released();
     std::uint32_t carrier_queue() const;
-    // node_tls.cpp: new TLS connections use the certificate files as they are now.
-    void reload_tls(const std::optional<tls::server_settings>& settings);
     void on_client_request(smpp::session& s, const smpp::client_account& a, const smpp::pdu& req);
+    void start_smtp(); // node_smtp.cpp
+    // node_webhooks.cpp: one sink per served client with a webhook.
+    void refresh_webhooks();
+    std::shared_ptr<delivery_sink> sink_of(std::string_view system_id) const;
 
     boost::asio::io_context& io_;
     config::profile_set profiles_;
@@ -120,6 +132,8 @@ private:
     std::unique_ptr<carrier_pool> carriers_;
     std::unique_ptr<dispatcher> dispatcher_;
     std::unique_ptr<delivery_manager> deliveries_;
+    std::unique_ptr<webhook::poster> poster_;
+    std::map<std::string, std::shared_ptr<webhook_sink>, std::less<>> webhooks_; // by system_id
     std::unique_ptr<intake> intake_;
     std::vector<std::unique_ptr<smpp::client_listener>> listeners_;
     std::chrono::milliseconds housekeeping_every_, release_every_;
@@ -130,6 +144,7 @@ private:
     std::optional<cluster::serving> serving_; // the cluster's decision; none without a cluster
     std::map<std::string, bool, std::less<>> overrides_;
     event_fn on_cluster_event_;
+    std::unique_ptr<smtp_gateway> smtp_; // last: it uses the intake and the routes
 };
 
 } // namespace twinsms::app

@@ -51,6 +51,7 @@ void node::refresh_profiles() {
     for (auto& c : carriers) c.state = serves(c) ? config::profile_state::active : config::profile_state::passive;
     carriers_->apply(carriers);
     dispatcher_->links_changed();
+    refresh_webhooks();
 }
 
 void node::apply_serving(const cluster::serving& s) {

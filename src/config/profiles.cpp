@@ -202,6 +202,10 @@ client_profile read_client(const fs::path& file) {
         if (c.peer) m->fail("a peer link takes no mail");
         c.smtp = read_client_mail(*m);
     }
+    if (auto w = r.find("webhook")) {
+        if (c.peer) w->fail("a peer link gets its deliveries over SMPP");
+        c.webhook = read_webhook(*w);
+    }
     a.active = c.state == profile_state::active;
     r.finish();
     return c;
@@ -229,11 +233,11 @@ carrier_profile read_carrier(const fs::path& file) {
     read_session(r, l.session);
     if (auto t = r.find("tps")) l.tps = t->number(0, 1e7);
     l.throttle_pause = r.duration_or("throttle_pause", l.throttle_pause);
+    if (auto t = r.find("tls")) l.tls = read_client_tls(*t, file.parent_path().parent_path()); // carriers/x.yaml
     if (auto rc = r.find("reconnect")) {
         l.reconnect.initial = rc->duration_or("initial", l.reconnect.initial);
         l.reconnect.max = rc->duration_or("max", l.reconnect.max);
         rc->finish();
-    if (auto t = r.find("tls")) l.tls = read_client_tls(*t, file.parent_path().parent_path()); // carriers/x.yaml
         if (l.reconnect.max < l.reconnect.initial) rc->fail("max must not be below initial");
     }
     r.finish();

@@ -17,6 +17,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
+#include "config/webhook.hpp"
 #include "config/cluster.hpp"
 #include "config/smtp.hpp"
 #include "smpp/carrier/carrier_client.hpp"
@@ -51,9 +52,9 @@ struct node_profile {
     std::string id;
     node_role role = node_role::primary;
     std::vector<boost::asio::ip::tcp::endpoint> listen;
-    store_settings store;
     std::vector<boost::asio::ip::tcp::endpoint> listen_tls; // SMPP over TLS, with `tls`
     std::optional<tls::server_settings> tls;                 // our certificate (listen_tls, admin.tls)
+    store_settings store;
     delivery_settings delivery;
     std::uint32_t max_pdu_size = 64 * 1024;
     std::size_t max_connections = 10'000;
@@ -85,6 +86,7 @@ struct client_profile {
     smpp::client_account account;
     client_http http;
     std::optional<client_mail_settings> smtp; // takes mail: email to SMS (config/smtp.hpp)
+    std::optional<webhook_settings> webhook; // MO and receipts POSTed over HTTP
     bool peer = false; // kind: peer, the account the other node binds with (primary)
     std::filesystem::path file;
 };

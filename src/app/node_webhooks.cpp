@@ -1,0 +1,29 @@
+// Clients whose MO and receipts go to a webhook (client.webhook): one sink
+// per client this node serves now, rebuilt whenever what it serves changes.
+#include "app/node.hpp"
+
+namespace twinsms::app {
+
+void node::refresh_webhooks() {
+    if (stopping_) return;
+    std::map<std::string, std::shared_ptr<webhook_sink>, std::less<>> next;
+    for (const auto& c : profiles_.clients) {
+        // A client served by the other node gets its deliveries there (the
+        // peer link carries them), so only served clients have a sink here.
+        if (!c.webhook || !serves(c)) continue;
+        const auto& id = c.account.system_id;
+        auto it = webhooks_.find(id);
+        if (it != webhooks_.end() && it->second->settings() == *c.webhook) next.emplace(id, it->second);
+        else next.emplace(id, std::make_shared<webhook_sink>(id, *c.webhook, *poster_, now_));
+    }
+    webhooks_.swap(next);
+    // What the store holds for them goes out now, as for a client that binds.
+    for (const auto& [id, s] : webhooks_) deliveries_->on_bound(id);
+}
+
+std::shared_ptr<delivery_sink> node::sink_of(std::string_view system_id) const {
+    const auto it = webhooks_.find(system_id);
+    return it == webhooks_.end() ? nullptr : it->second;
+}
+
+} // namespace twinsms::app
