@@ -55,6 +55,8 @@ struct sms_address {
 // digits (E.164 allows 15; short codes have 3 or more).
 inline constexpr std::size_t min_number_digits = 3, max_number_digits = 15;
 inline constexpr std::size_t max_destinations = 1000;
+// Parts x destinations of one request: what one store transaction holds.
+inline constexpr std::size_t max_sms_per_request = 10'000;
 inline constexpr std::int64_t max_validity_s = 365LL * 24 * 3600;
 std::optional<sms_address> parse_number(std::string_view s);
 // Senders: a number as above (1 to 15 digits), or up to 11 printable ASCII

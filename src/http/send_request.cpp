@@ -9,6 +9,7 @@
 //   duplicate_destination the same number twice              too_many_destinations  over max_destinations
 //   not_gsm               encoding gsm, a character is not   too_long        more than 255 parts
 //                         in the alphabet                    invalid_time    "schedule", since, until
+//   too_many_sms          parts x destinations over max_sms_per_request
 //   unknown_parameter     a query parameter we do not know   invalid_parameter  a bad limit or before
 #include <algorithm>
 #include <cctype>
@@ -165,6 +166,9 @@ std::variant<send_job, api_error> parse_send_request(std::string_view body, std:
     auto parts = sms::split(enc, ref);
     if (!parts) return bad("too_long", (binary ? "binary: " : "text: ") + parts.error.message);
     job.parts = std::move(*parts.value);
+    if (job.parts.count() * job.to.size() > max_sms_per_request)
+        return bad("too_many_sms", std::to_string(job.parts.count()) + " parts to " + std::to_string(job.to.size()) +
+                                       " destinations is over " + std::to_string(max_sms_per_request) + " SMS per request");
 
     if (const auto* r = o.if_contains("receipt")) {
         if (!r->is_bool()) return bad("invalid_field", "receipt: expected true or false");

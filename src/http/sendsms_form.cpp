@@ -142,6 +142,7 @@ std::optional<api_error> read_job(const std::vector<std::pair<std::string, std::
     auto parts = sms::split(enc, ref);
     if (!parts) return rejected("Message too long (" + parts.error.message + "), rejected");
     job.parts = std::move(*parts.value);
+    if (job.parts.count() * job.to.size() > max_sms_per_request) return rejected("Too many messages, rejected");
 
     const auto mask = integer(f, {"dlr-mask", "dlrmask"});
     if (mask.present && (!mask.ok || mask.value < -1 || mask.value > 63)) return rejected("DLR-Mask field misformed, rejected");

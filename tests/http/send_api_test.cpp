@@ -200,6 +200,9 @@ BOOST_AUTO_TEST_CASE(every_refusal_has_its_code) {
     BOOST_TEST(code_of("{" + to + R"(,"text":"日本","encoding":"gsm"})") == "not_gsm");
     BOOST_TEST(code_of("{" + to + R"(,"text":")" + std::string(255 * 153 + 1, 'a') + R"("})") == "too_long");
     BOOST_TEST(code_of("{" + to + R"(,"binary":")" + std::string((255 * 134 + 1) * 2, 'a') + R"("})") == "too_long");
+    // 10 000 SMS per request: 10 parts to 1000 destinations pass, 11 do not.
+    BOOST_TEST(accepted(R"({"to":)" + many(1000) + R"(,"text":")" + std::string(10 * 153, 'a') + R"("})").parts.count() == 10u);
+    BOOST_TEST(code_of(R"({"to":)" + many(1000) + R"(,"text":")" + std::string(10 * 153 + 1, 'a') + R"("})") == "too_many_sms");
     BOOST_TEST(code_of("{" + to + R"(,"text":"a","receipt":"yes"})") == "invalid_field");
     for (const char* v : {"0", "-1", "1.5", "\"60\"", "31536001", "1e3", "true", "18446744073709551615"})
         BOOST_TEST(code_of("{" + to + R"(,"text":"a","validity":)" + v + "}") == "invalid_field", v);
@@ -321,6 +324,9 @@ BOOST_AUTO_TEST_CASE(kannel_form_refusals) {
     BOOST_TEST(text("to=447700900001&deferred=x") == "400 Deferred field misformed, rejected");
     BOOST_TEST(text("to=447700900001&coding=1&text=" + std::string(255 * 134 + 1, 'a')).find("400 Message too long") == 0);
     BOOST_TEST(text("to=%4") == "400 Malformed %-escape in the request, rejected");
+    std::string many_to = "to=";
+    for (int i = 0; i < 40; ++i) many_to += std::to_string(447700900100 + i) + "+";
+    BOOST_TEST(text(many_to + "&text=" + std::string(255 * 153, 'a')) == "400 Too many messages, rejected");
 }
 
 BOOST_FIXTURE_TEST_CASE(credentials_and_roles_come_first, routes_fixture) {
