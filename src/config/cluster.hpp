@@ -30,6 +30,9 @@ struct admin_settings {
     std::string token;                                    // Bearer token, required with listen
     // admin.tls: true serves HTTPS with node.tls (copied here by the node reader).
     std::optional<tls::server_settings> tls;
+    // The send API shares this listener with operators: client applications
+    // keep pools of connections open (more are answered 503 and closed).
+    unsigned max_connections = 256;
 };
 
 enum class smtp_tls { none, starttls };

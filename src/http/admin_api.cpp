@@ -105,10 +105,11 @@ admin_http::admin_http(asio::any_io_executor ex, const config::admin_settings& s
     server_config cfg;
     cfg.endpoint = *settings.listen;
     cfg.log_component = "admin";
-    // Operators and scripts, not the public: a few connections are plenty,
-    // and commands carry no bodies worth more than a few KiB.
-    cfg.max_connections = 32;
-    cfg.max_body_bytes = 16 * 1024;
+    // Operators, scripts and client applications (the send API), not the
+    // public. Commands carry a few KiB; a send API request of 255 GSM parts
+    // (39 015 septets) fits in 64 KiB.
+    cfg.max_connections = settings.max_connections;
+    cfg.max_body_bytes = 64 * 1024;
     if (settings.tls) {
         cfg.tls = tls::server_context(*settings.tls); // throws tls::setup_error: the node cannot start
         cfg.handshake_timeout = settings.tls->handshake_timeout;
