@@ -115,6 +115,45 @@ bool intake::submit_internal(const smpp::submit_sm& sm, const std::string& accou
     return true;
 }
 
+smpp::command_status intake::submit_batch(const std::vector<smpp::submit_sm>& sms, const smpp::client_account& a,
+                                          std::string_view via, batch_fn done) {
+    if (sms.empty()) return smpp::status::invnumdests;
+    const auto now = now_();
+    const auto profile = profile_of_(a.system_id);
+    std::vector<store::message> ms;
+    ms.reserve(sms.size());
+    for (const auto& sm : sms) {
+        const smpp::pdu stored{smpp::status::ok, 0, sm};
+        auto p = prepare(sm, stored, a, profile, now);
+        if (p.status != smpp::status::ok) {
+            ++stats_.refused;
+            return p.status;
+        }
+        ms.push_back(std::move(p.m));
+    }
+    store::write_batch b;
+    for (const auto& m : ms) {
+        b.put_message(m);
+        b.add_event(m.id, event_no(m), {now, m.state, 0, std::string{via} + " from " + a.system_id + " via " + m.route});
+    }
+    store_.write(std::move(b), executor_, [this, done = std::move(done), ms = std::move(ms)](const store::error_code& ec) mutable {
+        std::vector<store::message_id> ids;
+        if (ec) {
+            if (ec == store::store_error::full) ++stats_.store_full;
+            else ++stats_.store_errors;
+            log::warn("intake", "store_failed").kv("account", ms.empty() ? "" : ms.front().account).kv("error", ec.message());
+        } else {
+            stats_.accepted += ms.size();
+            for (auto& m : ms) {
+                ids.push_back(m.id);
+                dispatcher_.enqueue(std::move(m));
+            }
+        }
+        done(ec, std::move(ids));
+    });
+    return smpp::status::ok;
+}
+
 void intake::on_submit_multi(smpp::session& s, const smpp::client_account& a, const smpp::pdu& req) {
     const auto& sm = *req.as<smpp::submit_multi>();
     const auto now = now_();

@@ -28,6 +28,15 @@ public:
     // takes it; `done` reports the commit.
     bool submit_internal(const smpp::submit_sm& sm, const std::string& account,
                          std::function<void(const store::error_code&)> done);
+    // Messages the node makes for a client account from another protocol
+    // (email to SMS, HTTP): each routed and checked as that account's, all
+    // committed in one transaction, so a mail or request is taken whole or
+    // not at all. A refusal (ESME_RINVDSTADR when no route takes one) comes
+    // back at once and nothing is written; otherwise `done` reports the
+    // commit with the ids in the order of `sms`. Throughput is the caller's.
+    using batch_fn = std::function<void(const store::error_code&, std::vector<store::message_id>)>;
+    smpp::command_status submit_batch(const std::vector<smpp::submit_sm>& sms, const smpp::client_account& a,
+                                      std::string_view via, batch_fn done);
 
     struct counters {
         std::uint64_t accepted = 0, refused = 0, store_full = 0, store_errors = 0;
