@@ -2,6 +2,7 @@
 
 #include "app/intake.hpp"
 #include "app/node.hpp"
+#include "tls/context.hpp"
 #include "sms/sms_text.hpp"
 #include "sms/utf.hpp"
 #include "util/log.hpp"
@@ -67,6 +68,10 @@ smtp_gateway::smtp_gateway(boost::asio::any_io_executor ex, const config::profil
     lc.max_sessions = s.max_sessions;
     lc.command_timeout = s.command_timeout;
     lc.data_timeout = s.data_timeout;
+    if (s.starttls && profiles_.node.tls) {
+        lc.tls = tls::server_context(*profiles_.node.tls);
+        lc.handshake_timeout = profiles_.node.tls->handshake_timeout;
+    }
     listener_ = std::make_unique<smtp::smtp_listener>(executor_, lc, make_rules(),
                                                       [this](const smtp::mail& m, smtp::smtp_listener::done_fn done) {
                                                           deliver(m, std::move(done));
@@ -83,6 +88,7 @@ std::shared_ptr<const smtp::rules> smtp_gateway::make_rules() const {
     r->max_size = s.max_size;
     r->max_recipients = s.max_recipients;
     r->max_errors = s.max_errors;
+    r->starttls = s.starttls && profiles_.node.tls;
     for (const auto& c : profiles_.clients) {
         if (!c.smtp || c.peer) continue;
         r->clients.push_back({c.name, c.account.system_id, c.account.password, c.smtp->auth, c.smtp->allowed_senders,
@@ -123,9 +129,19 @@ void smtp_gateway::apply(const config::profile_set& p) {
     } else {
         if (p.node.smtp->listen != profiles_.node.smtp->listen || p.node.smtp->max_sessions != profiles_.node.smtp->max_sessions ||
             p.node.smtp->command_timeout != profiles_.node.smtp->command_timeout ||
-            p.node.smtp->data_timeout != profiles_.node.smtp->data_timeout)
-            log::warn("smtp", "reload_needs_restart").kv("what", "smtp listen, max_sessions or timeouts; kept as they were");
+            p.node.smtp->data_timeout != profiles_.node.smtp->data_timeout || p.node.smtp->starttls != profiles_.node.smtp->starttls)
+            log::warn("smtp", "reload_needs_restart").kv("what", "smtp listen, max_sessions, timeouts or starttls; kept as they were");
+        const bool starttls = profiles_.node.smtp->starttls;
         profiles_ = p;
+        profiles_.node.smtp->starttls = starttls;
+    }
+    // A renewed certificate: new STARTTLS handshakes use the files as they are now.
+    if (profiles_.node.smtp->starttls && profiles_.node.tls) {
+        try {
+            listener_->set_tls(tls::server_context(*profiles_.node.tls));
+        } catch (const std::exception& e) {
+            log::warn("smtp", "tls_reload_failed").kv("error", e.what()).kv("kept", "the previous certificate");
+        }
     }
     listener_->set_rules(make_rules());
 }

@@ -47,6 +47,10 @@ smtp_server_settings read_smtp_server(const reader& r) {
     s.max_recipients = static_cast<std::size_t>(r.int_or("max_recipients", 50, 1, 1000));
     s.max_sessions = static_cast<std::size_t>(r.int_or("max_sessions", 100, 1, 100'000));
     s.max_errors = static_cast<unsigned>(r.int_or("max_errors", 10, 1, 1000));
+    if (auto t = r.find("starttls")) {
+        s.starttls = t->boolean();
+        s.starttls_origin = origin_of(*t);
+    }
     if (auto t = r.find("timeouts")) {
         s.command_timeout = t->duration_or("command", s.command_timeout);
         s.data_timeout = t->duration_or("data", s.data_timeout);
@@ -115,6 +119,8 @@ void check_smtp(const profile_set& set, const std::filesystem::path& node_file) 
                                    it->second.first + "' (" + it->second.second + "): which one would send the mail?");
         }
     }
+    if (set.node.smtp && set.node.smtp->starttls && !set.node.tls)
+        throw config_error(set.node.smtp->starttls_origin + ": needs a node.tls section (certificate, private_key)");
     if (set.node.smtp && !any)
         throw config_error(set.node.smtp->origin + ": no client profile takes mail (client.smtp)");
 }

@@ -5,7 +5,7 @@
 //   node:
 //     smtp: {listen: 127.0.0.1:2525, domain: sms.example.com, hostname: mx1.example.com,
 //            max_size: 1048576, max_recipients: 50, max_sessions: 100, max_errors: 10,
-//            timeouts: {command: 5m, data: 10m}}
+//            timeouts: {command: 5m, data: 10m}, starttls: false}   (starttls: node.tls's certificate)
 //   client:
 //     smtp: {allowed_senders: [nagios@example.com, "@ops.example.com"],
 //            text: subject | body | subject+body, auth: false, source: Alerts, max_parts: 4}
@@ -29,7 +29,9 @@ struct smtp_server_settings {
     unsigned max_errors = 10; // error replies before a session is dropped
     std::chrono::milliseconds command_timeout{300'000};
     std::chrono::milliseconds data_timeout{600'000};
-    std::string origin; // file:line:column: node.smtp, for cross-file errors
+    bool starttls = false; // offer STARTTLS with node.tls; AUTH then only under TLS
+    std::string origin;    // file:line:column: node.smtp, for cross-file errors
+    std::string starttls_origin;
 };
 
 enum class mail_text { subject, body, subject_and_body };

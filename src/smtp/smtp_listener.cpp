@@ -6,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "smpp/session/transport.hpp"
 #include "util/log.hpp"
 
 namespace twinsms::smtp {
@@ -17,20 +18,22 @@ namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 // A short reply to a socket we are about to close, without waiting: if the
-// peer does not read, it is lost, and that is fine.
-void say_and_close(tcp::socket& s, std::string_view text) {
+// peer does not read, it is lost, and that is fine. (Under TLS the bytes
+// would have to be a TLS record: there the connection just closes.)
+void say_and_close(tcp::socket& s, std::string_view text, bool plain = true) {
     boost::system::error_code ec;
     s.non_blocking(true, ec);
-    if (!ec) s.write_some(asio::buffer(text.data(), text.size()), ec);
+    if (!ec && plain) s.write_some(asio::buffer(text.data(), text.size()), ec);
     s.shutdown(tcp::socket::shutdown_both, ec);
     s.close(ec);
 }
 } // namespace
 
-// One connection: the socket, its logic, the line buffer and the deadline
-// that the watchdog enforces by cancelling the socket's operations.
+// One connection: the stream (TCP, or TLS after STARTTLS), its logic, the
+// line buffer and the deadline that the watchdog enforces by cancelling the
+// socket's operations.
 struct smtp_listener::conn {
-    tcp::socket sock;
+    std::unique_ptr<smpp::transport> t;
     session_logic logic;
     std::string peer;
     std::string in;          // bytes read, not yet a full line
@@ -40,9 +43,10 @@ struct smtp_listener::conn {
     std::optional<delivery_result> result;
     asio::steady_timer wake; // cancelled when `result` is in
     conn(tcp::socket s, std::shared_ptr<const rules> r)
-        : sock{std::move(s)}, logic{std::move(r)}, deadline{sock.get_executor()}, wake{sock.get_executor()} {
+        : logic{std::move(r)}, deadline{s.get_executor()}, wake{s.get_executor()} {
         boost::system::error_code ec;
-        const auto ep = sock.remote_endpoint(ec);
+        const auto ep = s.remote_endpoint(ec);
+        t = std::make_unique<smpp::transport>(std::move(s));
         peer = ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port());
         deadline.expires_at(clock::time_point::max()); // a fresh timer counts as expired
     }
@@ -71,7 +75,7 @@ struct smtp_listener::conn {
             }
             if (timed_out || stop_asked) co_return got::closed;
             deadline.expires_at(until);
-            auto [ec, n] = co_await sock.async_read_some(asio::buffer(buf), use_tuple);
+            auto [ec, n] = co_await t->read_some(asio::buffer(buf));
             if (ec) co_return got::closed;
             in.append(buf, n);
         }
@@ -80,7 +84,7 @@ struct smtp_listener::conn {
     asio::awaitable<bool> write(const std::string& text, std::chrono::milliseconds limit) {
         if (text.empty()) co_return true;
         deadline.expires_after(limit);
-        auto [ec, n] = co_await asio::async_write(sock, asio::buffer(text), use_tuple);
+        auto [ec, n] = co_await t->write(asio::buffer(text));
         co_return !ec;
     }
 };
@@ -95,7 +99,7 @@ asio::awaitable<void> smtp_listener::watchdog(std::shared_ptr<conn> c) {
         if (c->deadline.expiry() <= clock::now()) {
             c->timed_out = true;
             boost::system::error_code ec;
-            c->sock.cancel(ec);
+            c->t->socket().cancel(ec);
             co_return;
         }
     }
@@ -109,7 +113,7 @@ smtp_listener::~smtp_listener() {
     for (auto& [p, c] : conns_) {
         boost::system::error_code ec;
         c->done = true;
-        c->sock.close(ec);
+        c->t->socket().close(ec);
         c->deadline.cancel();
         c->wake.cancel();
     }
@@ -184,9 +188,9 @@ asio::awaitable<void> smtp_listener::serve(std::shared_ptr<conn> c) {
         if (g == conn::got::closed) {
             if (c->timed_out) {
                 log::info("smtp", "session_timeout").kv("peer", c->peer).kv("in_data", c->logic.in_data());
-                say_and_close(c->sock, c->logic.on_timeout().reply);
+                say_and_close(c->t->socket(), c->logic.on_timeout().reply, !c->t->secure());
             } else if (c->stop_asked) {
-                say_and_close(c->sock, c->logic.on_shutdown().reply);
+                say_and_close(c->t->socket(), c->logic.on_shutdown().reply, !c->t->secure());
             }
             break;
         }
@@ -209,6 +213,10 @@ asio::awaitable<void> smtp_listener::serve(std::shared_ptr<conn> c) {
             s = c->logic.delivered(*c->result);
             ok = co_await c->write(s.reply, command_timeout);
         }
+        if (s.start_tls && ok) {
+            if (!co_await start_tls(c)) break;
+            if (alive.expired()) co_return;
+        }
         if (s.close || alive.expired()) break;
     }
     if (alive.expired()) co_return;
@@ -216,10 +224,31 @@ asio::awaitable<void> smtp_listener::serve(std::shared_ptr<conn> c) {
     c->done = true;
     c->deadline.cancel();
     boost::system::error_code ec;
-    c->sock.shutdown(tcp::socket::shutdown_both, ec);
-    c->sock.close(ec);
+    c->t->close();
     log::debug("smtp", "session_ended").kv("peer", c->peer);
     finished(c.get());
+}
+
+asio::awaitable<bool> smtp_listener::start_tls(std::shared_ptr<conn> c) {
+    const std::weak_ptr<void> alive = alive_;
+    // Whatever the client sent after STARTTLS in the clear is not to be
+    // taken as said under TLS (RFC 3207 5, the CVE-2011-0411 injection).
+    c->in.clear();
+    c->discarding = false;
+    c->deadline.expires_at(clock::time_point::max()); // the handshake has its own deadline
+    auto ctx = cfg_.tls;
+    if (!ctx) co_return false;
+    auto r = co_await smpp::accept_tls(std::move(c->t->socket()), ctx, cfg_.handshake_timeout);
+    if (alive.expired()) co_return false;
+    if (!r.stream) {
+        ++stats_.tls_failures;
+        log::info("smtp", "tls_failed").kv("peer", c->peer).kv("error", r.error);
+        co_return false;
+    }
+    c->t = std::move(r.stream);
+    c->logic.tls_started();
+    log::debug("smtp", "tls_started").kv("peer", c->peer).kv("tls", c->t->tls_description());
+    co_return !c->stop_asked && !c->timed_out;
 }
 
 void smtp_listener::finished(conn* c) {
@@ -238,16 +267,13 @@ asio::awaitable<void> smtp_listener::stop(std::chrono::milliseconds grace) {
         // Sessions waiting for a line stop now; one whose mail is being
         // committed answers it first, then stops at its next read.
         boost::system::error_code ec;
-        c->sock.cancel(ec);
+        c->t->socket().cancel(ec);
     }
     if (!conns_.empty()) {
         drained_.expires_after(grace);
         co_await drained_.async_wait(use_tuple);
     }
-    for (auto& [p, c] : conns_) { // past the grace
-        boost::system::error_code ec;
-        c->sock.close(ec);
-    }
+    for (auto& [p, c] : conns_) c->t->close(); // past the grace
 }
 
 } // namespace twinsms::smtp

@@ -16,6 +16,10 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+namespace boost::asio::ssl {
+class context;
+}
+
 #include "smtp/smtp_session_logic.hpp"
 
 namespace twinsms::smtp {
@@ -25,6 +29,10 @@ struct listener_config {
     std::size_t max_sessions = 100;
     std::chrono::milliseconds command_timeout{300'000}; // waiting for one command line (or a write)
     std::chrono::milliseconds data_timeout{600'000};    // from 354 to the final dot
+    // STARTTLS: the server context (our certificate), and how long the
+    // handshake may take. Null: no STARTTLS (rules::starttls must match).
+    std::shared_ptr<boost::asio::ssl::context> tls;
+    std::chrono::milliseconds handshake_timeout{10'000};
 };
 
 class smtp_listener {
@@ -46,9 +54,11 @@ public:
     boost::asio::awaitable<void> stop(std::chrono::milliseconds grace = std::chrono::seconds(5));
     // New sessions use these rules (reload); running ones keep theirs.
     void set_rules(std::shared_ptr<const rules> r) { rules_ = std::move(r); }
+    // New handshakes use this context (a renewed certificate after a reload).
+    void set_tls(std::shared_ptr<boost::asio::ssl::context> ctx) { cfg_.tls = std::move(ctx); }
 
     struct counters {
-        std::uint64_t sessions = 0, refused = 0, timeouts = 0, mails = 0;
+        std::uint64_t sessions = 0, refused = 0, timeouts = 0, mails = 0, tls_failures = 0;
     };
     const counters& stats() const noexcept { return stats_; }
     std::size_t session_count() const noexcept { return conns_.size(); }
@@ -58,6 +68,8 @@ private:
     boost::asio::awaitable<void> accept_loop(boost::asio::ip::tcp::acceptor& a);
     boost::asio::awaitable<void> serve(std::shared_ptr<conn> c);
     static boost::asio::awaitable<void> watchdog(std::shared_ptr<conn> c);
+    // After "220 ready to start TLS": the handshake; false to close.
+    boost::asio::awaitable<bool> start_tls(std::shared_ptr<conn> c);
     void finished(conn* c);
 
     boost::asio::any_io_executor executor_;

@@ -110,6 +110,7 @@ step session_logic::command(std::string_view l) {
         return {line("252 2.1.5 cannot VRFY, send the mail and it will be tried"), false, {}};
     }
     if (verb == "HELP") return {line("214 2.0.0 EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY AUTH HELP"), false, {}};
+    if (verb == "STARTTLS" && rules_->starttls) return starttls(arg);
     if (verb == "EXPN" || verb == "STARTTLS" || verb == "BDAT" || verb == "ETRN" || verb == "TURN" || verb == "SEND" ||
         verb == "SOML" || verb == "SAML")
         return error(line("502 5.5.1 " + verb + " not implemented"));
@@ -126,8 +127,8 @@ step session_logic::ehlo(std::string_view arg, bool extended) {
     if (!extended) return {line("250 " + greeting), false, {}};
     std::vector<std::string> lines{greeting, "SIZE " + std::to_string(rules_->max_size), "8BITMIME", "PIPELINING",
                                    "ENHANCEDSTATUSCODES"};
-    if (std::any_of(rules_->clients.begin(), rules_->clients.end(), [](const auto& c) { return c.auth; }))
-        lines.emplace_back("AUTH PLAIN");
+    if (rules_->starttls && !secure_) lines.emplace_back("STARTTLS");
+    if (auth_offered()) lines.emplace_back("AUTH PLAIN");
     lines.emplace_back("HELP");
     std::string reply;
     for (std::size_t i = 0; i < lines.size(); ++i) reply += line((i + 1 < lines.size() ? "250-" : "250 ") + lines[i]);
@@ -295,10 +296,34 @@ step session_logic::delivered(const delivery_result& r) {
     return {std::move(reply), false, {}};
 }
 
+bool session_logic::auth_offered() const {
+    return (!rules_->starttls || secure_) &&
+           std::any_of(rules_->clients.begin(), rules_->clients.end(), [](const auto& c) { return c.auth; });
+}
+
+step session_logic::starttls(std::string_view arg) {
+    if (secure_) return error(line("503 5.5.1 TLS already active"));
+    if (!arg.empty()) return error(line("501 5.5.4 STARTTLS takes no argument"));
+    if (!ehlo_) return error(line("503 5.5.1 send EHLO first"));
+    if (state_ == state::mail) return error(line("503 5.5.1 STARTTLS not allowed in a mail transaction"));
+    step s{line("220 2.0.0 ready to start TLS"), false, {}};
+    s.start_tls = true;
+    return s;
+}
+
+void session_logic::tls_started() {
+    reset_transaction();
+    secure_ = true;
+    helo_ = ehlo_ = false;
+    auth_client_.clear();
+    if (state_ != state::closed) state_ = state::fresh;
+}
+
 step session_logic::auth(std::string_view arg) {
     if (std::none_of(rules_->clients.begin(), rules_->clients.end(), [](const auto& c) { return c.auth; }))
         return error(line("502 5.5.1 AUTH not available"));
     if (!ehlo_) return error(line("503 5.5.1 send EHLO first"));
+    if (!auth_offered()) return error(line("538 5.7.11 encryption required: STARTTLS first"));
     if (!auth_client_.empty()) return error(line("503 5.5.1 already authenticated"));
     if (state_ == state::mail) return error(line("503 5.5.1 AUTH not allowed in a mail transaction"));
     const auto sp = arg.find(' ');

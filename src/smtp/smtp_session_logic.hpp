@@ -1,7 +1,8 @@
 #pragma once
 // One SMTP server session as a pure state machine (RFC 5321 subset, with
 // RFC 1870 SIZE, RFC 6152 8BITMIME, RFC 2920 PIPELINING, RFC 2034 enhanced
-// status codes and RFC 4954 AUTH PLAIN): lines in, replies and actions out.
+// status codes, RFC 3207 STARTTLS and RFC 4954 AUTH PLAIN): lines in,
+// replies and actions out.
 // No I/O and no clock; the listener (smtp_listener.hpp) reads lines, writes
 // replies, runs the timers and carries out deliveries.
 //
@@ -14,11 +15,11 @@
 // list. Recipients are <number>@<domain>, one SMS (or one long message) each.
 //
 // Reply codes:
-//   220 greeting, 221 QUIT, 250 ok, 252 VRFY, 235 AUTH ok, 334 AUTH prompt, 354 DATA
+//   220 greeting / ready for TLS, 221 QUIT, 250 ok, 252 VRFY, 235 AUTH ok, 334 AUTH prompt, 354 DATA
 //   421 timeout, shutdown, too many errors (then the connection closes)
 //   451 client not served on this node now / store trouble, 452 too many recipients / store full
 //   500 unknown command / line too long, 501 syntax, 502 not implemented, 503 bad sequence,
-//   504 unknown AUTH mechanism, 530 AUTH required, 535 AUTH failed,
+//   504 unknown AUTH mechanism, 530 AUTH required, 535 AUTH failed, 538 AUTH needs STARTTLS first,
 //   550 sender not allowed / other domain / no route, 552 too big, 553 bad number,
 //   554 nothing to send / unreadable text, 555 unknown MAIL/RCPT parameter
 #include <cstddef>
@@ -48,6 +49,8 @@ struct rules {
     std::size_t max_size = 1 << 20;     // message bytes after dot-unstuffing
     std::size_t max_recipients = 50;
     unsigned max_errors = 10; // error replies before the session is closed (421)
+    // STARTTLS is offered; AUTH then only under TLS (the password is sent in the clear otherwise).
+    bool starttls = false;
     std::vector<mail_client> clients;
     // Whether the node serves a client now (the pair may have it passive).
     std::function<bool(std::string_view client)> serves;
@@ -80,6 +83,8 @@ struct step {
     std::string reply;           // CRLF-terminated reply lines to write, may be empty
     bool close = false;          // close the connection after writing
     std::optional<mail> deliver; // send it, then call delivered() with the outcome
+    bool start_tls = false;      // after writing the reply, discard buffered input, run the TLS
+                                 // handshake, then call tls_started() (or close if it failed)
 };
 
 class session_logic {
@@ -95,6 +100,10 @@ public:
     step on_shutdown();
     // The outcome of the last step's deliver.
     step delivered(const delivery_result& r);
+    // The TLS handshake after STARTTLS is done: the session starts over
+    // (RFC 3207 4.2: EHLO again, nothing from before is kept).
+    void tls_started();
+    bool secure() const noexcept { return secure_; }
 
     bool in_data() const noexcept { return state_ == state::data; }
     std::size_t line_limit() const noexcept { return in_data() ? max_text_line : max_command_line; }
@@ -111,6 +120,8 @@ private:
     step data(std::string_view arg);
     step auth(std::string_view arg);
     step auth_response(std::string_view line);
+    step starttls(std::string_view arg);
+    bool auth_offered() const;
     step data_line(std::string_view line);
     step end_of_data();
     step error(std::string reply);
@@ -119,7 +130,7 @@ private:
 
     std::shared_ptr<const rules> rules_;
     state state_ = state::fresh;
-    bool helo_ = false, ehlo_ = false;
+    bool helo_ = false, ehlo_ = false, secure_ = false;
     unsigned errors_ = 0;
     std::string auth_client_;
     // The transaction.

@@ -121,6 +121,10 @@ BOOST_FIXTURE_TEST_CASE(node_refusals, profiles_copy) {
     BOOST_TEST(with("max_recipients: 50", "max_recipients: 0").find("node.smtp.max_recipients") != std::string::npos);
     BOOST_TEST(with("{command: 5m, data: 10m}", "{command: 0s, data: 10m}").find("node.smtp.timeouts.command: must be positive") != std::string::npos);
     BOOST_TEST(with("{command: 5m, data: 10m}", "{command: 5m, dta: 10m}").find("node.smtp.timeouts.dta: unknown key") != std::string::npos);
+    BOOST_TEST(with("    max_errors: 10", "    starttls: true").find("node.yaml:34:15: node.smtp.starttls: needs a node.tls section") !=
+                   std::string::npos,
+               with("    max_errors: 10", "    starttls: true"));
+    BOOST_TEST(with("    max_errors: 10", "    starttls: yes please").find("node.smtp.starttls: expected true or false") != std::string::npos);
 }
 
 BOOST_FIXTURE_TEST_CASE(client_refusals, profiles_copy) {

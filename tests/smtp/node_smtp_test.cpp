@@ -57,10 +57,12 @@ struct smtp_node : node_fixture {
 
     std::uint16_t smtp_port() { return node->smtp()->endpoints().at(0).port(); }
 
-    // Runs smtp_client.py SCENARIO to its end, pumping the node meanwhile.
-    std::vector<result> run_client(const std::string& scenario) {
-        child_process p{{"/usr/bin/python3", std::string{TWINSMS_SOURCE_DIR} + "/tests/smtp/smtp_client.py",
-                         std::to_string(smtp_port()), scenario}};
+    // Runs smtp_client.py SCENARIO [ARGS] to its end, pumping the node meanwhile.
+    std::vector<result> run_client(const std::string& scenario, std::vector<std::string> args = {}) {
+        std::vector<std::string> argv{"/usr/bin/python3", std::string{TWINSMS_SOURCE_DIR} + "/tests/smtp/smtp_client.py",
+                                      std::to_string(smtp_port()), scenario};
+        argv.insert(argv.end(), args.begin(), args.end());
+        child_process p{argv};
         run([&] { return p.poll(); }, std::chrono::seconds(60));
         BOOST_TEST_REQUIRE(p.status().code == 0, p.describe() + "\n" + p.out());
         std::vector<result> out;
@@ -339,6 +341,61 @@ BOOST_FIXTURE_TEST_CASE(long_lines_and_junk_are_answered_not_fatal, smtp_node) {
     BOOST_TEST(a.got.ends_with("221 2.0.0 mx.test closing\r\n"), a.got);
     wait_sim(1);
     BOOST_TEST(text_of(sim->messages().front()) == "ok\nfine");
+}
+
+// A self-signed certificate for 127.0.0.1, made with the openssl CLI.
+struct test_cert {
+    temp_dir dir;
+    test_cert() {
+        child_process p{{"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+                         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", key(), "-out", cert()}};
+        const auto& st = p.wait(std::chrono::seconds(60));
+        BOOST_TEST_REQUIRE((st.exited && st.code == 0), p.describe());
+    }
+    std::string cert() const { return (dir.path / "cert.pem").string(); }
+    std::string key() const { return (dir.path / "key.pem").string(); }
+};
+
+struct tls_node : smtp_node {
+    test_cert c;
+    tls_node() {
+        profiles.node.tls = tls::server_settings{c.cert(), c.key(), {}, std::chrono::milliseconds(500)};
+        profiles.node.smtp->starttls = true;
+    }
+};
+
+BOOST_FIXTURE_TEST_CASE(starttls_then_auth_and_a_mail_under_tls, tls_node) {
+    start_node();
+    wait_carriers_up();
+    const auto r = run_client("starttls", {c.cert()});
+    BOOST_TEST(step(r, "before").text.find("\"starttls\"") != std::string::npos, step(r, "before").text);
+    BOOST_TEST(step(r, "before").text.find("\"auth\"") == std::string::npos, step(r, "before").text);
+    BOOST_TEST(step(r, "auth_in_the_clear").code == 538);
+    BOOST_TEST(step(r, "starttls").code == 220);
+    BOOST_TEST(step(r, "cipher").text.starts_with("TLSv1."), step(r, "cipher").text);
+    BOOST_TEST(step(r, "after").text.find("\"auth\"") != std::string::npos, step(r, "after").text);
+    BOOST_TEST(step(r, "after").text.find("\"starttls\"") == std::string::npos, step(r, "after").text);
+    BOOST_TEST(step(r, "login").code == 235);
+    BOOST_TEST_REQUIRE(step(r, "tls_mail").code == 250, step(r, "tls_mail").text);
+    wait_sim(1);
+    BOOST_TEST(text_of(sim->messages().front()) == "over TLS");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_failed_handshake_closes_only_that_session, tls_node) {
+    start_node();
+    wait_carriers_up();
+    // Commands sent in the clear behind STARTTLS are dropped, not run (RFC 3207 5);
+    // then no handshake comes: closed after node.tls.handshake_timeout.
+    raw_client a{io, smtp_port()};
+    a.send("EHLO x\r\nSTARTTLS\r\nMAIL FROM:<nagios@example.com>\r\n");
+    run([&] { return a.eof; });
+    BOOST_TEST(a.got.ends_with("220 2.0.0 ready to start TLS\r\n"), a.got);
+    BOOST_TEST(node->smtp()->session_stats().tls_failures == 1u);
+    raw_client b{io, smtp_port()};
+    b.send("EHLO x\r\nSTARTTLS\r\nthis is not a TLS ClientHello\r\n");
+    run([&] { return b.eof; });
+    BOOST_TEST(node->smtp()->session_stats().tls_failures == 2u);
+    BOOST_TEST(step(run_client("plain"), "plain").code == 250); // the node goes on, in the clear too
 }
 
 BOOST_FIXTURE_TEST_CASE(stop_answers_idle_sessions_with_421, smtp_node) {

@@ -326,6 +326,33 @@ BOOST_AUTO_TEST_CASE(auth_plain) {
     BOOST_CHECK_EQUAL(d.deliver->client, "secure");
 }
 
+BOOST_AUTO_TEST_CASE(starttls_when_configured_and_auth_only_under_tls) {
+    r->starttls = true;
+    restart();
+    BOOST_CHECK_EQUAL(say("STARTTLS"), "503"); // EHLO first
+    auto e = in("EHLO client.test");
+    BOOST_CHECK(e.reply.find("250-STARTTLS\r\n") != std::string::npos);
+    BOOST_CHECK(e.reply.find("AUTH") == std::string::npos); // not before TLS
+    BOOST_CHECK_EQUAL(say("AUTH PLAIN " + b64(std::string{"\0secure\0s3cret", 14})), "538");
+    BOOST_CHECK_EQUAL(say("STARTTLS now"), "501");
+    BOOST_CHECK_EQUAL(say("MAIL FROM:<nagios@example.com>"), "250");
+    BOOST_CHECK_EQUAL(say("STARTTLS"), "503"); // not in a transaction
+    BOOST_CHECK_EQUAL(say("RSET"), "250");
+    const auto st = in("STARTTLS");
+    BOOST_CHECK_EQUAL(st.reply, "220 2.0.0 ready to start TLS\r\n");
+    BOOST_CHECK(st.start_tls);
+    BOOST_CHECK(!st.close);
+    s->tls_started();
+    BOOST_CHECK(s->secure());
+    BOOST_CHECK_EQUAL(say("MAIL FROM:<nagios@example.com>"), "503"); // everything starts over: EHLO again
+    e = in("EHLO client.test");
+    BOOST_CHECK(e.reply.find("STARTTLS") == std::string::npos);
+    BOOST_CHECK(e.reply.find("250-AUTH PLAIN\r\n") != std::string::npos);
+    BOOST_CHECK_EQUAL(say("STARTTLS"), "503"); // once
+    BOOST_CHECK_EQUAL(say("AUTH PLAIN " + b64(std::string{"\0secure\0s3cret", 14})), "235");
+    BOOST_CHECK_EQUAL(say("MAIL FROM:<x@secure.example>"), "250");
+}
+
 BOOST_AUTO_TEST_CASE(auth_with_an_empty_sender_list_takes_anyone) {
     ehlo();
     BOOST_CHECK_EQUAL(say("AUTH PLAIN " + b64(std::string{"anyone\0anyone\0pw", 16})), "235");

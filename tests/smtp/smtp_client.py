@@ -16,7 +16,11 @@ for the node's profiles):
   refusals    disallowed sender, other domain, bad number, too many recipients,
               SIZE too big, too big without SIZE, From: header not allowed
   auth        AUTH PLAIN with a wrong and the right password, then a mail
+  starttls CA AUTH refused in the clear, STARTTLS (the certificate checked against CA
+              for 127.0.0.1), EHLO again, AUTH PLAIN and a mail under TLS
 """
+import base64
+import ssl
 import json
 import smtplib
 import sys
@@ -135,10 +139,27 @@ def auth(port):
     s.quit()
 
 
+def starttls(port, cafile):
+    s = connect(port)
+    out("before", 250, json.dumps(sorted(s.esmtp_features)))
+    code, text = s.docmd("AUTH", "PLAIN " + base64.b64encode(b"\0secure\0s3cret").decode())
+    out("auth_in_the_clear", code, text)
+    code, text = s.starttls(context=ssl.create_default_context(cafile=cafile))
+    out("starttls", code, text)
+    out("cipher", 250, s.sock.version())
+    s.ehlo()
+    out("after", 250, json.dumps(sorted(s.esmtp_features)))
+    s.login("secure", "s3cret")
+    out("login", 235)
+    mail(s, "tls_mail", "anyone@anywhere.example", ["6591234569@" + DOMAIN],
+         text_message("anyone@anywhere.example", "", "over TLS"))
+    s.quit()
+
+
 def main():
     port, scenario = int(sys.argv[1]), sys.argv[2]
     try:
-        globals()[scenario](port)
+        globals()[scenario](port, *sys.argv[3:])
     except Exception as e:  # the test prints this
         print("result " + json.dumps({"step": "error", "code": 0, "text": repr(e)}), flush=True)
         sys.exit(1)
