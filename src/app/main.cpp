@@ -20,6 +20,7 @@
 #include "alert/alerter.hpp"
 #include "app/node.hpp"
 #include "app/node_admin.hpp"
+#include "app/node_http.hpp"
 #include "app/node_metrics.hpp"
 #include "config/reader.hpp"
 #include "util/log.hpp"
@@ -137,6 +138,7 @@ int main(int argc, char** argv) {
     std::unique_ptr<app::node> n;
     std::unique_ptr<alert::alerter> alerts;
     std::unique_ptr<app::node_admin> admin_backend;
+    std::unique_ptr<app::node_http> send_backend; // outlives `admin`, whose routes use it
     std::unique_ptr<http::admin_http> admin;
     try {
         n = std::make_unique<app::node>(io, std::move(profiles));
@@ -159,6 +161,11 @@ int main(int argc, char** argv) {
         // token like the rest of the admin API (no public variant on purpose).
         if (admin->enabled())
             admin->routes().add("GET", "/metrics", app::metrics_handler(*n, alerts.get(), node_cfg.admin.token));
+        // The client accounts' send API (http/send_api.hpp) on the same listener.
+        if (admin->enabled()) {
+            send_backend = std::make_unique<app::node_http>(*n);
+            http::add_send_routes(admin->routes(), *send_backend);
+        }
         n->start();
         if (admin->enabled()) admin->start();
     } catch (const std::exception& e) {

@@ -1,0 +1,328 @@
+// The HTTP send API on a whole node in-process: requests over a real socket
+// to the admin listener, messages through the intake and the dispatcher to
+// a carrier simulator. Checks what the carrier receives (parts with their
+// header, data_coding, addresses), the ids answered, the state, history and
+// receipt read back, the message log search, the node's refusals
+// (unroutable, passive account, throughput, another account's message,
+// body limit) and the Kannel sendsms form.
+#define BOOST_TEST_MODULE node_http
+#include "app/node_harness.hpp"
+
+#include <algorithm>
+#include <future>
+
+#include "app/node_admin.hpp"
+#include "app/node_http.hpp"
+#include "http/test_support.hpp"
+#include "route/parts.hpp"
+#include "sms/sms_text.hpp"
+
+using namespace twinsms;
+using namespace twinsms::test;
+namespace json = boost::json;
+
+namespace {
+
+config::http_token token(std::string t, bool send, bool read) {
+    config::http_token k;
+    k.token = std::move(t);
+    k.send = send;
+    k.read = read;
+    return k;
+}
+
+const std::string send_token = "acme-send-token-0123456789";
+const std::string read_token = "acme-read-token-0123456789";
+const std::string beta_token = "beta-admin-token-0123456789";
+const std::string gamma_token = "gamma-token-0123456789";
+
+struct http_node : node_fixture {
+    sim::smsc_simulator& carrier;
+    std::unique_ptr<app::node_admin> admin_backend;
+    std::unique_ptr<app::node_http> api;
+    std::unique_ptr<http::admin_http> admin;
+    std::uint16_t port = 0;
+
+    http_node() : carrier{add_carrier("sim")} {
+        profiles.routes = {route_to("uk", {"sim"}, config::route_strategy::failover, {"44"})};
+        auto& acme = profiles.clients[0];
+        acme.http.tokens = {token(send_token, true, false), token(read_token, false, true)};
+        acme.http.sendsms = true;
+        auto& beta = profiles.clients[1];
+        auto admin_role = token(beta_token, true, true);
+        admin_role.admin = true;
+        beta.http.tokens = {admin_role};
+        beta.account.tps = 1; // SMS per second, burst 2
+        beta.account.burst = 2;
+        auto gamma = client_profile("gamma", "pw3");
+        gamma.state = config::profile_state::passive;
+        gamma.account.active = false;
+        gamma.http.tokens = {token(gamma_token, true, true)};
+        profiles.clients.push_back(gamma);
+        profiles.node.admin.listen = tcp::endpoint{asio::ip::make_address("127.0.0.1"), 0};
+        profiles.node.admin.token = "node-admin-token-0123456789";
+        start_node();
+        wait_carriers_up();
+        admin_backend = std::make_unique<app::node_admin>(*node, nullptr);
+        api = std::make_unique<app::node_http>(*node);
+        admin = std::make_unique<http::admin_http>(io.get_executor(), profiles.node.admin, *admin_backend);
+        http::add_send_routes(admin->routes(), *api);
+        admin->start();
+        port = admin->local_endpoint().port();
+    }
+    ~http_node() {
+        bool done = false;
+        asio::co_spawn(io, admin->stop(), [&](std::exception_ptr) { done = true; });
+        run_until(io, [&] { return done; });
+        admin.reset();
+    }
+
+    // One request on its own connection from another thread, while this
+    // thread runs the node.
+    http_reply call(const std::string& method, const std::string& target, std::vector<std::string> headers = {},
+                    std::string body = {}) {
+        auto f = std::async(std::launch::async, [=, this] {
+            raw_client c{port};
+            return c.request(method, target, headers, body);
+        });
+        run([&] { return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready; });
+        return f.get();
+    }
+    http_reply post(const std::string& tok, const std::string& body) {
+        return call("POST", "/api/v1/messages", {"Authorization: Bearer " + tok, "Content-Type: application/json"}, body);
+    }
+    http_reply get(const std::string& tok, const std::string& target) {
+        return call("GET", target, {"Authorization: Bearer " + tok});
+    }
+
+    // The simulator's messages for `to`, in part order.
+    std::vector<sim::received_message> at_carrier(const std::string& to) {
+        std::vector<sim::received_message> out;
+        for (const auto& m : carrier.messages())
+            if (m.destination == to) out.push_back(m);
+        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+            const auto pa = route::udh_part(a.short_message), pb = route::udh_part(b.short_message);
+            return (pa ? pa->seq : 0) < (pb ? pb->seq : 0);
+        });
+        return out;
+    }
+    void wait_at_carrier(std::size_t n) {
+        run([&] { return carrier.messages().size() >= n; });
+    }
+};
+
+std::vector<std::string> ids_of(const json::value& v, std::size_t dest) {
+    std::vector<std::string> out;
+    for (const auto& id : v.at("messages").at(dest).at("message_ids").as_array()) out.emplace_back(id.as_string());
+    return out;
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(a_long_gsm_text_reaches_the_carrier_in_parts_and_reads_back, http_node) {
+    // 150 letters, then € across the first part boundary (septets 151-152
+    // hold "xy", the pair would be 153-154), then more: 2 parts.
+    const std::string text = std::string(150, 'a') + "xy€" + std::string(20, 'b');
+    const auto r = post(send_token, json::serialize(json::value{{"from", "Shop"},
+                                                                {"to", json::array{"+447700900001", "447700900002"}},
+                                                                {"text", text},
+                                                                {"receipt", true}}));
+    BOOST_TEST_REQUIRE(r.status == 202u, r.body);
+    const auto v = r.json();
+    BOOST_TEST(v.at("parts").as_int64() == 2);
+    BOOST_TEST(v.at("encoding").as_string() == "gsm");
+    BOOST_TEST(v.at("messages").at(0).at("to").as_string() == "+447700900001");
+    const auto first = ids_of(v, 0), second = ids_of(v, 1);
+    BOOST_TEST_REQUIRE(first.size() == 2u);
+    BOOST_TEST_REQUIRE(second.size() == 2u);
+    // Answered after the commit: the store has every part already.
+    for (const auto& id : {first[0], first[1], second[0], second[1]}) BOOST_TEST(stored(id).has_value(), id);
+
+    wait_at_carrier(4);
+    for (const auto* to : {"447700900001", "447700900002"}) {
+        const auto got = at_carrier(to);
+        BOOST_TEST_REQUIRE(got.size() == 2u);
+        std::string septets;
+        std::optional<std::uint16_t> ref;
+        for (std::size_t i = 0; i < 2; ++i) {
+            BOOST_TEST(got[i].data_coding == 0x00);
+            BOOST_TEST(got[i].esm_class == 0x40);
+            BOOST_TEST(got[i].source == "Shop");
+            BOOST_TEST(got[i].source_ton == 5);
+            const auto p = route::udh_part(got[i].short_message);
+            BOOST_TEST_REQUIRE(p.has_value());
+            BOOST_TEST(p->total == 2);
+            BOOST_TEST(p->seq == i + 1);
+            if (ref) BOOST_TEST(p->ref == *ref);
+            ref = p->ref;
+            septets += got[i].short_message.substr(6);
+        }
+        BOOST_TEST(got[0].short_message.size() == 6u + 152u); // the escape pair moved to part 2
+        BOOST_TEST(got[1].short_message.substr(6, 2) == "\x1B\x65");
+        BOOST_TEST(sms::to_utf8(sms::coding::gsm7, septets).value_or("") == text);
+    }
+    BOOST_TEST(at_carrier("447700900001")[0].dest_ton == 1); // "+": international
+    BOOST_TEST(at_carrier("447700900002")[0].dest_ton == 0);
+
+    // State, history and receipt once the carrier's receipt is committed
+    // (the dispatcher's image, which GET shows, can be a commit ahead of
+    // the history).
+    store::message_id mid;
+    BOOST_TEST_REQUIRE(store::message_id::parse(first[1], mid));
+    run([&] {
+        const auto m = node->message_store().get(mid);
+        return m && m->state == store::msg_state::delivered;
+    });
+    const auto g = get(read_token, "/api/v1/messages/" + first[1]);
+    BOOST_TEST_REQUIRE(g.status == 200u, g.body);
+    const auto d = g.json();
+    BOOST_TEST(d.at("id").as_string() == first[1]);
+    BOOST_TEST(d.at("state").as_string() == "delivered");
+    BOOST_TEST(d.at("final").as_bool());
+    BOOST_TEST(d.at("to").as_string() == "447700900001");
+    BOOST_TEST(d.at("encoding").as_string() == "gsm");
+    BOOST_TEST(d.at("part").at("seq").as_int64() == 2);
+    BOOST_TEST(d.at("part").at("total").as_int64() == 2);
+    BOOST_TEST(d.at("receipt_requested").as_string() == "always");
+    BOOST_TEST(d.at("carrier").as_string() == "sim");
+    BOOST_TEST(d.at("receipt").at("state").as_string() == "delivered");
+    BOOST_TEST(d.at("receipt").at("carrier").as_string() == "sim");
+    const auto& h = d.at("history").as_array();
+    BOOST_TEST_REQUIRE(h.size() >= 3u);
+    BOOST_TEST(h.front().at("detail").as_string().find("http from acme") == 0u);
+    BOOST_TEST(h.back().at("state").as_string() == "delivered");
+    BOOST_TEST(http::parse_rfc3339(d.at("accepted_at").as_string()).has_value());
+}
+
+BOOST_FIXTURE_TEST_CASE(ucs2_and_binary_codings_at_the_carrier, http_node) {
+    const auto u = post(send_token, R"({"to":"447700900010","text":"Привет 😀"})");
+    BOOST_TEST_REQUIRE(u.status == 202u, u.body);
+    BOOST_TEST(u.json().at("encoding").as_string() == "ucs2");
+    const auto b = post(send_token, R"({"to":"447700900011","binary":"0605040b8423f0"})");
+    BOOST_TEST_REQUIRE(b.status == 202u, b.body);
+    const auto g = post(send_token, R"({"to":"447700900012","text":"plain","encoding":"ucs2","validity":600})");
+    BOOST_TEST_REQUIRE(g.status == 202u, g.body);
+    wait_at_carrier(3);
+    const auto uc = at_carrier("447700900010").at(0);
+    BOOST_TEST(uc.data_coding == 0x08);
+    BOOST_TEST(uc.esm_class == 0x00);
+    BOOST_TEST(sms::to_utf8(sms::coding::ucs2, uc.short_message).value_or("") == "Привет 😀");
+    const auto bc = at_carrier("447700900011").at(0);
+    BOOST_TEST(bc.data_coding == 0x04);
+    BOOST_TEST(bc.short_message == std::string("\x06\x05\x04\x0b\x84\x23\xf0", 7));
+    const auto gc = at_carrier("447700900012").at(0);
+    BOOST_TEST(gc.data_coding == 0x08);
+    // validity 600 s: the stored message expires about then.
+    const auto m = stored(std::string{g.json().at("messages").at(0).at("message_ids").at(0).as_string()});
+    BOOST_TEST_REQUIRE(m.has_value());
+    BOOST_TEST(std::abs((m->expires_at - m->accepted_at) - 600'000) < 2'000);
+}
+
+BOOST_FIXTURE_TEST_CASE(refusals_from_the_node, http_node) {
+    // No route for +33: nothing is stored or sent, also not for the routable one.
+    const auto before = node->message_store().get_stats().messages;
+    const auto u = post(send_token, R"({"to":["447700900020","33612345678"],"text":"x"})");
+    BOOST_TEST(u.status == 422u);
+    BOOST_TEST(u.error_code() == "unroutable");
+    BOOST_TEST(node->message_store().get_stats().messages == before);
+    // A passive account is not served here.
+    const auto p = post(gamma_token, R"({"to":"447700900021","text":"x"})");
+    BOOST_TEST(p.status == 503u);
+    BOOST_TEST(p.error_code() == "account_inactive");
+    // beta: 1 SMS/s, burst 2. Two parts pass, the next one does not.
+    const auto b1 = post(beta_token, R"({"to":"447700900022","text":")" + std::string(200, 'z') + R"("})");
+    BOOST_TEST(b1.status == 202u, b1.body);
+    const auto b2 = post(beta_token, R"({"to":"447700900022","text":"again"})");
+    BOOST_TEST(b2.status == 429u);
+    BOOST_TEST(b2.error_code() == "throttled");
+    // Messages are the account's own: beta (admin role) cannot read acme's.
+    const auto a = post(send_token, R"({"to":"447700900023","text":"mine"})");
+    BOOST_TEST_REQUIRE(a.status == 202u);
+    const std::string id{a.json().at("messages").at(0).at("message_ids").at(0).as_string()};
+    BOOST_TEST(get(beta_token, "/api/v1/messages/" + id).status == 404u);
+    BOOST_TEST(get(read_token, "/api/v1/messages/" + id).status == 200u);
+    BOOST_TEST(get(send_token, "/api/v1/messages/" + id).status == 403u); // no read role
+    BOOST_TEST(get(read_token, "/api/v1/messages/not-an-id").error_code() == "invalid_id");
+    BOOST_TEST(get(read_token, "/api/v1/messages/ffffffffffffff00").status == 404u);
+    // The node admin token is not an account's.
+    BOOST_TEST(post(profiles.node.admin.token, R"({"to":"447700900024","text":"x"})").status == 401u);
+    // The body limit of the listener (64 KiB).
+    const auto big = post(send_token, R"({"to":"447700900025","text":")" + std::string(70 * 1024, 'a') + R"("})");
+    BOOST_TEST(big.status == 413u);
+    BOOST_TEST(big.error_code() == "payload_too_large");
+    // The admin API still answers beside it.
+    BOOST_TEST(call("GET", "/api/v1/health").status == 200u);
+}
+
+BOOST_FIXTURE_TEST_CASE(message_log_search, http_node) {
+    std::vector<std::string> ids;
+    for (int i = 0; i < 3; ++i) {
+        const auto r = post(send_token, R"({"to":"447700900030","text":"n)" + std::to_string(i) + R"("})");
+        BOOST_TEST_REQUIRE(r.status == 202u);
+        ids.emplace_back(r.json().at("messages").at(0).at("message_ids").at(0).as_string());
+    }
+    BOOST_TEST_REQUIRE(post(send_token, R"({"to":"447700900031","text":"other"})").status == 202u);
+    BOOST_TEST_REQUIRE(post(beta_token, R"({"to":"447700900030","text":"beta's"})").status == 202u);
+
+    const auto all = get(read_token, "/api/v1/messages?number=%2B447700900030");
+    BOOST_TEST_REQUIRE(all.status == 200u, all.body);
+    const auto all_doc = all.json();
+    const auto& ms = all_doc.at("messages").as_array();
+    BOOST_TEST_REQUIRE(ms.size() == 3u); // acme's only, this number only
+    BOOST_TEST(ms[0].at("id").as_string() == ids[2]); // newest first
+    BOOST_TEST(ms[2].at("id").as_string() == ids[0]);
+    BOOST_TEST(all.json().at("next").is_null());
+
+    const auto page = get(read_token, "/api/v1/messages?number=447700900030&limit=2");
+    BOOST_TEST(page.json().at("messages").as_array().size() == 2u);
+    const std::string next{page.json().at("next").as_string()};
+    const auto rest = get(read_token, "/api/v1/messages?number=447700900030&limit=2&before=" + next);
+    BOOST_TEST_REQUIRE(rest.json().at("messages").as_array().size() == 1u);
+    BOOST_TEST(rest.json().at("messages").at(0).at("id").as_string() == ids[0]);
+
+    BOOST_TEST(get(read_token, "/api/v1/messages").json().at("messages").as_array().size() == 4u);
+    const auto future = get(read_token, "/api/v1/messages?since=2999-01-01T00:00:00Z");
+    BOOST_TEST(future.json().at("messages").as_array().empty());
+    BOOST_TEST(future.json().at("next").is_null());
+    BOOST_TEST(get(read_token, "/api/v1/messages?until=2000-01-01T00:00:00Z").json().at("messages").as_array().empty());
+    BOOST_TEST(get(read_token, "/api/v1/messages?since=2000-01-01T00:00:00Z").json().at("messages").as_array().size() == 4u);
+    BOOST_TEST(get(read_token, "/api/v1/messages?limit=5000").error_code() == "invalid_parameter");
+    BOOST_TEST(get(send_token, "/api/v1/messages").status == 403u);
+}
+
+BOOST_FIXTURE_TEST_CASE(kannel_sendsms_form, http_node) {
+    const auto r = call("GET", "/cgi-bin/sendsms?username=acme&password=secret&from=Shop&to=447700900040+447700900041"
+                               "&text=Hello+%E2%82%AC&dlr-mask=1");
+    BOOST_TEST_REQUIRE(r.status == 202u, r.body);
+    BOOST_TEST(r.body == "0: Accepted for delivery");
+    BOOST_TEST(r.header("content-type") == "text/html");
+    const auto ids = r.header("x-twinsms-message-ids");
+    BOOST_TEST(std::count(ids.begin(), ids.end(), ' ') == 1);
+    wait_at_carrier(2);
+    const auto got = at_carrier("447700900041").at(0);
+    BOOST_TEST(got.short_message == "Hello \x1B\x65");
+    BOOST_TEST(got.data_coding == 0x00);
+    const auto m = stored(ids.substr(0, 16));
+    BOOST_TEST_REQUIRE(m.has_value());
+
+    // coding=2 with a UTF-8 charset, as a POST form.
+    const auto p = call("POST", "/cgi-bin/sendsms", {"Content-Type: application/x-www-form-urlencoded"},
+                        "username=acme&password=secret&to=447700900042&coding=2&charset=utf-8&text=%D0%96");
+    BOOST_TEST_REQUIRE(p.status == 202u, p.body);
+    wait_at_carrier(3);
+    BOOST_TEST(at_carrier("447700900042").at(0).data_coding == 0x08);
+    BOOST_TEST(at_carrier("447700900042").at(0).short_message == "\x04\x16");
+
+    // Kannel's refusals.
+    const auto wrong = call("GET", "/cgi-bin/sendsms?username=acme&password=nope&to=447700900043&text=x");
+    BOOST_TEST(wrong.status == 403u);
+    BOOST_TEST(wrong.body == "Authorization failed for sendsms");
+    // beta has no sendsms: its SMPP password does not open the form.
+    BOOST_TEST(call("GET", "/cgi-bin/sendsms?username=beta&password=pw2&to=447700900043&text=x").status == 403u);
+    const auto unroutable = call("GET", "/cgi-bin/sendsms?username=acme&password=secret&to=33612345678&text=x");
+    BOOST_TEST(unroutable.status == 403u);
+    BOOST_TEST(unroutable.body == "Not routable. Do not try again.");
+    const auto missing = call("GET", "/cgi-bin/sendsms?username=acme&password=secret&text=x");
+    BOOST_TEST(missing.status == 400u);
+    BOOST_TEST(missing.body == "Missing receiver number, rejected");
+}
