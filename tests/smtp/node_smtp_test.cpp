@@ -286,6 +286,20 @@ BOOST_FIXTURE_TEST_CASE(a_client_the_node_does_not_serve_now_is_deferred, smtp_n
     BOOST_TEST(step(run_client("plain"), "plain").code == 250);
 }
 
+BOOST_FIXTURE_TEST_CASE(a_reload_changes_who_may_send, smtp_node) {
+    start_node();
+    wait_carriers_up();
+    raw_client before{io, smtp_port()}; // a session open across the reload keeps its rules
+    run([&] { return before.has("220 "); });
+    auto p = profiles;
+    p.clients.at(0).smtp->allowed_senders = {"@other.example"};
+    node->apply(p);
+    BOOST_TEST(step(run_client("plain"), "plain").code == 550); // nagios@example.com is no longer allowed
+    before.send("EHLO x\r\nMAIL FROM:<nagios@example.com>\r\nQUIT\r\n");
+    run([&] { return before.eof; });
+    BOOST_TEST(before.has("250 2.1.0 sender ok"), before.got);
+}
+
 BOOST_FIXTURE_TEST_CASE(max_sessions_refuses_with_421, smtp_node) {
     profiles.node.smtp->max_sessions = 2;
     start_node();
