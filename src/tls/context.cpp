@@ -7,6 +7,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 namespace twinsms::tls {
 namespace {
@@ -40,8 +41,10 @@ void use_identity(ssl::context& ctx, const std::string& cert, const std::string&
     if (ec) fail("certificate", cert, ec);
     require_readable("private_key", key);
     ctx.use_private_key_file(key, ssl::context::pem, ec);
-    if (ec) fail("private_key", key, ec);
-    if (SSL_CTX_check_private_key(ctx.native_handle()) != 1) {
+    const bool mismatch = ec && ec.category() == boost::asio::error::get_ssl_category() &&
+                          ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == X509_R_KEY_VALUES_MISMATCH;
+    if (ec && !mismatch) fail("private_key", key, ec);
+    if (mismatch || SSL_CTX_check_private_key(ctx.native_handle()) != 1) {
         ERR_clear_error();
         throw setup_error("private_key", "private_key " + key + " does not belong to certificate " + cert);
     }

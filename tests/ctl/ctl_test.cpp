@@ -238,7 +238,7 @@ BOOST_AUTO_TEST_CASE(usage_errors_exit_2) {
         {{"--timeout", "0s", "status"}, "invalid --timeout"},
         {{"--node", "ftp://x", "status"}, "invalid node URL 'ftp://x'"},
         {{"--node", "http://host:99999", "status"}, "invalid port"},
-        {{"--node", "https://host", "status"}, "https is not supported"},
+        {{"--node", "https://host:0", "status"}, "invalid port"},
         {{"--token", "a", "--token-file", "/x", "status"}, "not both"},
         {{"--token-file", "/nonexistent/token", "status"}, "cannot read the token file"},
         {{"check"}, "check needs exactly one DIR"},

@@ -89,6 +89,7 @@ struct http_reply {
 // HTTPS for raw_client: the server's certificate is checked against
 // ca_file and must name server_name; cert/key: a client certificate.
 struct tls_options {
+    explicit tls_options(std::string ca = {}) : ca_file{std::move(ca)} {}
     std::string ca_file;
     std::string server_name = "localhost";
     std::string cert, key;

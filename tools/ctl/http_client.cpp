@@ -19,6 +19,9 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 namespace twinsms::ctl {
 namespace {
@@ -41,19 +44,18 @@ std::string reason(const boost::system::error_code& ec) {
     return m;
 }
 
-asio::awaitable<void> exchange(const node_url& url, bhttp::request<bhttp::string_body> req,
-                               std::chrono::milliseconds timeout, http_result& out) {
-    auto ex = co_await asio::this_coro::executor;
-    tcp::resolver resolver{ex};
-    auto [rec, endpoints] = co_await resolver.async_resolve(url.host, url.port, use_tuple);
-    if (rec) {
-        out.error = "cannot resolve '" + url.host + "': " + reason(rec);
-        co_return;
-    }
-    beast::tcp_stream stream{ex};
-    stream.expires_after(timeout); // one deadline for all that follows
-    auto [cec, ep] = co_await stream.async_connect(endpoints, use_tuple);
-    if (!cec) {
+// OpenSSL's reason, with the certificate verdict when that was it.
+std::string tls_reason(const boost::system::error_code& ec, SSL* h) {
+    std::string m = reason(ec);
+    if (const long v = SSL_get_verify_result(h); v != X509_V_OK) m += ": " + std::string{X509_verify_cert_error_string(v)};
+    return m;
+}
+
+template <class Stream>
+asio::awaitable<void> talk(Stream& stream, bhttp::request<bhttp::string_body>& req, std::chrono::milliseconds timeout,
+                           http_result& out) {
+    boost::system::error_code cec;
+    {
         auto [wec, wn] = co_await bhttp::async_write(stream, req, use_tuple);
         cec = wec;
     }
@@ -75,8 +77,69 @@ asio::awaitable<void> exchange(const node_url& url, bhttp::request<bhttp::string
     out.reached = true;
     out.status = parser.get().result_int();
     out.body = std::move(parser.get().body());
+}
+
+asio::awaitable<void> exchange(const node_url& url, bhttp::request<bhttp::string_body> req,
+                               std::chrono::milliseconds timeout, http_result& out) {
+    auto ex = co_await asio::this_coro::executor;
+    tcp::resolver resolver{ex};
+    auto [rec, endpoints] = co_await resolver.async_resolve(url.host, url.port, use_tuple);
+    if (rec) {
+        out.error = "cannot resolve '" + url.host + "': " + reason(rec);
+        co_return;
+    }
+    std::optional<asio::ssl::context> ctx;
+    std::optional<beast::ssl_stream<beast::tcp_stream>> tls;
+    std::optional<beast::tcp_stream> plain;
+    if (url.tls) {
+        ctx.emplace(asio::ssl::context::tls_client);
+        SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+        boost::system::error_code ec;
+        if (url.ca_file.empty()) ctx->set_default_verify_paths(ec);
+        else ctx->load_verify_file(url.ca_file, ec);
+        if (ec) {
+            out.error = "cannot load the CA file '" + (url.ca_file.empty() ? "(system)" : url.ca_file) + "': " + reason(ec);
+            co_return;
+        }
+        ctx->set_verify_mode(asio::ssl::verify_peer);
+        tls.emplace(ex, *ctx);
+        SSL* h = tls->native_handle();
+        boost::system::error_code aec;
+        asio::ip::make_address(url.host, aec);
+        X509_VERIFY_PARAM* param = SSL_get0_param(h);
+        if (aec) { // a name: SNI, and the certificate must carry it
+            SSL_set_tlsext_host_name(h, url.host.c_str());
+            X509_VERIFY_PARAM_set1_host(param, url.host.c_str(), 0);
+        } else {
+            X509_VERIFY_PARAM_set1_ip_asc(param, url.host.c_str());
+        }
+    } else {
+        plain.emplace(ex);
+    }
+    beast::tcp_stream& lowest = tls ? beast::get_lowest_layer(*tls) : *plain;
+    lowest.expires_after(timeout); // one deadline for all that follows
+    auto [cec, ep] = co_await lowest.async_connect(endpoints, use_tuple);
+    if (cec == beast::error::timeout) {
+        out.error = "no answer within " + describe(timeout) + " (timed out)";
+        co_return;
+    }
+    if (cec) {
+        out.error = reason(cec);
+        co_return;
+    }
+    if (tls) {
+        auto [hec] = co_await tls->async_handshake(asio::ssl::stream_base::client, use_tuple);
+        if (hec) {
+            out.error = hec == beast::error::timeout ? "no answer within " + describe(timeout) + " (timed out)"
+                                                     : "TLS handshake failed: " + tls_reason(hec, tls->native_handle());
+            co_return;
+        }
+        co_await talk(*tls, req, timeout, out);
+    } else {
+        co_await talk(*plain, req, timeout, out);
+    }
     boost::system::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    lowest.socket().shutdown(tcp::socket::shutdown_both, ignored);
 }
 
 } // namespace
@@ -84,16 +147,16 @@ asio::awaitable<void> exchange(const node_url& url, bhttp::request<bhttp::string
 std::optional<node_url> parse_node_url(std::string_view url, std::string& error) {
     node_url u;
     u.text = std::string{url};
-    constexpr std::string_view scheme = "http://";
     if (url.substr(0, 8) == "https://") {
-        error = "https is not supported; reach the admin API over loopback or a tunnel";
+        u.tls = true;
+        u.port = "443";
+        url.remove_prefix(8);
+    } else if (url.substr(0, 7) == "http://") {
+        url.remove_prefix(7);
+    } else {
+        error = "expected http://HOST[:PORT] or https://HOST[:PORT]";
         return std::nullopt;
     }
-    if (url.substr(0, scheme.size()) != scheme) {
-        error = "expected http://HOST[:PORT]";
-        return std::nullopt;
-    }
-    url.remove_prefix(scheme.size());
     const auto slash = url.find('/');
     auto authority = url.substr(0, slash);
     if (slash != std::string_view::npos) {

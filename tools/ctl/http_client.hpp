@@ -8,16 +8,18 @@
 
 namespace twinsms::ctl {
 
-// http://HOST[:PORT][/PREFIX]: where the admin API is. PREFIX (no trailing
+// http[s]://HOST[:PORT][/PREFIX]: where the admin API is. PREFIX (no trailing
 // slash) lets a reverse proxy put the API under a path.
 struct node_url {
     std::string host; // without the brackets of an IPv6 literal
     std::string port = "80";
     std::string prefix;
     std::string text; // as given, for messages
+    bool tls = false;    // https: TLS 1.2+, the node's certificate checked against ca_file and host
+    std::string ca_file; // PEM CAs to trust (--cacert); empty: the system's store
 };
 
-// nullopt with `error` set if `url` is not http://HOST[:PORT][/PREFIX].
+// nullopt with `error` set if `url` is not http[s]://HOST[:PORT][/PREFIX].
 std::optional<node_url> parse_node_url(std::string_view url, std::string& error);
 
 struct http_result {

@@ -86,7 +86,7 @@ std::string env_or(const char* name, std::string_view def) {
 parse_result parse_options(const std::vector<std::string>& args, options& o) {
     parse_result r;
     std::vector<std::string> positional;
-    std::string url, token, token_file, timeout;
+    std::string url, token, token_file, timeout, cacert;
     bool token_given = false, token_file_given = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string a = args[i];
@@ -115,7 +115,7 @@ parse_result parse_options(const std::vector<std::string>& args, options& o) {
             a.resize(eq);
         }
         std::string* target = a == "--node" ? &url : a == "--token" ? &token : a == "--token-file" ? &token_file
-                            : a == "--timeout" ? &timeout : nullptr;
+                            : a == "--timeout" ? &timeout : a == "--cacert" ? &cacert : nullptr;
         if (!target) {
             r.error = "unknown option '" + args[i] + "'";
             return r;
@@ -174,6 +174,7 @@ parse_result parse_options(const std::vector<std::string>& args, options& o) {
         return r;
     }
     o.url = std::move(*parsed);
+    o.url.ca_file = cacert.empty() ? env_or("TWINSMS_ADMIN_CA", "") : cacert;
     if (token_file_given) {
         std::ifstream in{token_file};
         std::stringstream s;
@@ -200,10 +201,12 @@ std::string global_help() {
         out += head + std::string{v.summary} + "\n";
     }
     out += "\noptions:\n"
-           "  --node URL          the node's admin API (default $TWINSMS_ADMIN_URL, else http://127.0.0.1:8081)\n"
+           "  --node URL          the node's admin API, http:// or https:// (default $TWINSMS_ADMIN_URL, else http://127.0.0.1:8081)\n"
            "  --token TOKEN       admin token (default $TWINSMS_ADMIN_TOKEN)\n"
            "  --token-file FILE   read the admin token from FILE (keeps it out of ps and shell history)\n"
            "  --timeout DURATION  limit for the request, e.g. 500ms, 10s (default 10s)\n"
+           "  --cacert FILE       https: trust the node certificate's CA in FILE (PEM; default $TWINSMS_ADMIN_CA,\n"
+           "                      else the system's store); the certificate must name the URL's host\n"
            "  -h, --help          this help; twinsmsctl VERB --help for one verb\n"
            "\nexit codes: 0 ok, 1 the node refused, 2 usage, 3 invalid profiles (check),\n"
            "            4 node unreachable or no answer in time, 5 bad or missing admin token\n";
