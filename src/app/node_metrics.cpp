@@ -49,12 +49,20 @@
 //   twinsms_cluster_takeovers_total, _failbacks_total, _brain_splits_total,
 //   _link_troubles_total, _fenced_total, _switchovers_total, _overflows_total counters
 //   twinsms_cluster_overflow                         gauge 1 while overflow carriers are used
+// email to SMS (only with an smtp section)
+//   twinsms_smtp_sessions_total, _sessions_refused_total (max_sessions),
+//   _timeouts_total, _tls_failures_total                              counters
+//   twinsms_smtp_mails_total, _sms_total (accepted and stored),
+//   _mails_refused_total, _throttled_total, _store_errors_total       counters
+//   twinsms_smtp_sessions                                             gauge   open connections
 // alerts (only when alerting is configured; label channel="sms"|"email")
 //   twinsms_alerts_raised_total                      counter
 //   twinsms_alerts_sent_total{channel}               counter
 //   twinsms_alerts_suppressed_total{channel}         counter de-dup or rate limit
 //   twinsms_alerts_failures_total{channel}           counter
 #include "app/node_metrics.hpp"
+
+#include "app/node_smtp.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -235,6 +243,23 @@ void alert_metrics(metrics_writer& w, const alert::alerter& a) {
 
 } // namespace
 
+namespace {
+void smtp_metrics(metrics_writer& w, const smtp_gateway& g) {
+    const auto& s = g.session_stats();
+    const auto& m = g.stats();
+    counter(w, "twinsms_smtp_sessions_total", "SMTP connections taken", s.sessions);
+    counter(w, "twinsms_smtp_sessions_refused_total", "SMTP connections refused (max_sessions)", s.refused);
+    counter(w, "twinsms_smtp_timeouts_total", "SMTP sessions closed by a timeout", s.timeouts);
+    counter(w, "twinsms_smtp_tls_failures_total", "STARTTLS handshakes that failed", s.tls_failures);
+    counter(w, "twinsms_smtp_mails_total", "mails accepted and stored as SMS", m.mails);
+    counter(w, "twinsms_smtp_sms_total", "SMS stored from mails", m.sms);
+    counter(w, "twinsms_smtp_mails_refused_total", "mails refused after their data", m.refused);
+    counter(w, "twinsms_smtp_throttled_total", "mails refused by the account's tps", m.throttled);
+    counter(w, "twinsms_smtp_store_errors_total", "mails the store did not take", m.store_errors);
+    gauge(w, "twinsms_smtp_sessions", "open SMTP connections", g.sessions());
+}
+} // namespace
+
 std::string render_metrics(node& n, const alert::alerter* alerts) {
     metrics_writer w;
     const auto& p = n.profiles();
@@ -291,6 +316,7 @@ std::string render_metrics(node& n, const alert::alerter* alerts) {
     counter(w, "twinsms_store_map_growths_total", "times the store's map was grown", st.map_growths);
 
     if (const auto* c = n.cluster()) cluster_metrics(w, *c);
+    if (const auto* s = n.smtp()) smtp_metrics(w, *s);
     if (alerts) alert_metrics(w, *alerts);
     return w.take();
 }

@@ -11,6 +11,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/json.hpp>
 
+#include "app/node_metrics.hpp"
 #include "app/node_smtp.hpp"
 #include "interop/child_process.hpp"
 #include "sms/sms_text.hpp"
@@ -183,6 +184,10 @@ BOOST_FIXTURE_TEST_CASE(a_mail_becomes_one_sms_per_recipient, smtp_node) {
     }
     BOOST_TEST(node->smtp()->stats().mails == 1u);
     BOOST_TEST(node->smtp()->stats().sms == 2u);
+    const auto metrics = app::render_metrics(*node, nullptr);
+    BOOST_TEST(metrics.find("\ntwinsms_smtp_mails_total 1\n") != std::string::npos, metrics);
+    BOOST_TEST(metrics.find("\ntwinsms_smtp_sms_total 2\n") != std::string::npos, metrics);
+    BOOST_TEST(metrics.find("\ntwinsms_smtp_sessions_total 1\n") != std::string::npos, metrics);
 }
 
 BOOST_FIXTURE_TEST_CASE(multipart_latin1_quoted_printable_goes_as_ucs2, smtp_node) {
