@@ -4,10 +4,13 @@
 #define BOOST_TEST_MODULE tls_config
 #include <boost/test/unit_test.hpp>
 
+#include <cstdlib>
 #include <fstream>
+#include <sstream>
 
 #include "config/profiles.hpp"
 #include "config/reader.hpp"
+#include "cli.hpp"
 #include "tls/tls_support.hpp"
 
 using namespace twinsms;
@@ -161,4 +164,60 @@ BOOST_FIXTURE_TEST_CASE(carrier_errors, folder) {
     const auto c = config::load_profiles(dir).carrier("smsc")->link.tls;
     BOOST_TEST(c.certificate == (dir / "tls/client.crt").string());
     BOOST_TEST(!c.verify_peer);
+}
+
+// The TLS keys profiles/example documents (commented out) are valid once
+// uncommented, with certificates at the paths it names.
+BOOST_FIXTURE_TEST_CASE(the_example_tls_sections_are_valid, folder) {
+    const fs::path example = fs::path{TWINSMS_SOURCE_DIR} / "profiles/example";
+    const fs::path copy = pki.dir.path / "example";
+    fs::copy(example, copy, fs::copy_options::recursive);
+    // Uncomments the block of "  # " lines that starts with the line holding `first`.
+    auto uncomment = [](const fs::path& file, const std::string& first) {
+        std::ifstream in{file};
+        std::ostringstream out;
+        bool inside = false, found = false;
+        for (std::string l; std::getline(in, l);) {
+            if (l.find(first) != std::string::npos) inside = found = true;
+            else if (inside && l.rfind("  # ", 0) != 0) inside = false;
+            if (inside && l.rfind("  # ", 0) == 0) l = "  " + l.substr(4);
+            out << l << "\n";
+        }
+        BOOST_REQUIRE_MESSAGE(found, first + " not in " + file.string());
+        std::ofstream{file} << out.str();
+    };
+    uncomment(copy / "node.yaml", "# listen_tls:");
+    uncomment(copy / "carriers/uk-mno.yaml", "# tls:");
+    fs::create_directories(copy / "tls");
+    fs::copy_file(pki.server.cert, copy / "tls/node.crt");
+    fs::copy_file(pki.server.key, copy / "tls/node.key");
+    fs::copy_file(pki.ca.cert_file(), copy / "tls/clients.pem");
+    fs::copy_file(pki.ca.cert_file(), copy / "tls/uk-mno-ca.pem");
+    fs::copy_file(pki.client.cert, copy / "tls/twinsms-client.crt");
+    fs::copy_file(pki.client.key, copy / "tls/twinsms-client.key");
+    ::setenv("ACME_SMPP_PASSWORD", "acme-pw", 1);
+    ::setenv("UK_MNO_PASSWORD", "uk-pw", 1);
+    const auto set = config::load_profiles(copy);
+    BOOST_TEST(set.node.listen_tls.size() == 1u);
+    BOOST_REQUIRE(set.node.tls);
+    BOOST_TEST(set.node.tls->client_ca == (copy / "tls/clients.pem").string());
+    const auto& t = set.carrier("uk-mno")->link.tls;
+    BOOST_TEST(t.enabled);
+    BOOST_TEST(t.server_name == "smsc.uk-mno.example");
+    BOOST_TEST(t.certificate == (copy / "tls/twinsms-client.crt").string());
+}
+
+BOOST_AUTO_TEST_CASE(simulator_tls_options) {
+    std::string err;
+    const char* ok[] = {"twinsms-smsc-sim", "--accept-any", "--tls-cert", "c.pem", "--tls-key=k.pem", "--tls-client-ca", "ca.pem"};
+    const auto o = sim::parse_cli(7, ok, err);
+    BOOST_REQUIRE_MESSAGE(o, err);
+    BOOST_TEST(o->tls.certificate == "c.pem");
+    BOOST_TEST(o->tls.private_key == "k.pem");
+    BOOST_TEST(o->tls.client_ca == "ca.pem");
+    const char* half[] = {"twinsms-smsc-sim", "--accept-any", "--tls-cert", "c.pem"};
+    BOOST_TEST(!sim::parse_cli(4, half, err));
+    BOOST_TEST(err == "TLS needs both --tls-cert and --tls-key");
+    const char* none[] = {"twinsms-smsc-sim", "--accept-any"};
+    BOOST_TEST(sim::parse_cli(2, none, err)->tls.certificate.empty());
 }
