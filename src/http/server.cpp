@@ -195,6 +195,7 @@ void server::impl::close_all(bool even_writing) {
 void server::impl::refuse(tcp::socket s) {
     log::warn(cfg.log_component, "connection_refused").kv("reason", "max_connections")
         .kv("limit", connections.size());
+    if (cfg.tls) return; // a plaintext answer means nothing to a TLS client: just close
     const auto body = json_error(503, "too_many_connections", "too many connections; retry later").body;
     const std::string text = "HTTP/1.1 503 Service Unavailable\r\nServer: twinsms\r\nContent-Type: application/json\r\n"
                              "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
