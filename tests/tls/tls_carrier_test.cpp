@@ -29,11 +29,11 @@ struct carrier_fixture {
     recorder rec;
     std::shared_ptr<carrier_client> link;
 
-    void start_sim(tls::server_settings s) {
+    void start_sim(tls::server_settings s, std::chrono::milliseconds handshake_timeout = 2s) {
         sim::smsc_config c;
         c.accounts = {{"twinsms", "carpw1"}};
         c.tls = tls::server_context(s);
-        c.handshake_timeout = 2s;
+        c.handshake_timeout = handshake_timeout;
         sim = std::make_unique<smsc_simulator>(io, std::move(c));
         sim->start();
     }
@@ -157,4 +157,17 @@ BOOST_FIXTURE_TEST_CASE(unreadable_ca_file_is_reported_and_retried, carrier_fixt
     BOOST_TEST(link->last_error().find("ca_file") != std::string::npos, link->last_error());
     BOOST_TEST(link->last_error().find("missing.pem: cannot read") != std::string::npos, link->last_error());
     BOOST_TEST(sim->counters().connections == 0u);
+}
+
+BOOST_FIXTURE_TEST_CASE(simulator_stop_closes_handshakes_in_progress, carrier_fixture) {
+    start_sim(pki.server_settings(), 60s);
+    tcp::socket silent{io};
+    silent.connect(sim->local_endpoint());
+    std::array<char, 16> buf;
+    std::optional<error_code> end;
+    silent.async_read_some(asio::buffer(buf), [&](const error_code& ec, std::size_t) { end = ec; });
+    BOOST_REQUIRE(run_until(io, [&] { return sim->handshakes_in_progress() == 1; }));
+    sim->stop();
+    BOOST_REQUIRE(run_until(io, [&] { return end.has_value(); }, 5s));
+    BOOST_TEST(*end == asio::error::eof);
 }

@@ -2,6 +2,7 @@
 // Internals of smsc_simulator shared by its .cpp files. Not installed.
 #include <deque>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -89,6 +90,7 @@ struct smsc_simulator::impl : std::enable_shared_from_this<smsc_simulator::impl>
     asio::awaitable<void> accept_loop();
     void adopt(tcp::socket sock);
     asio::awaitable<void> adopt_tls(tcp::socket sock);
+    std::set<tcp::socket**> handshakes; // TLS handshakes in progress (stop() closes them)
     void start_connection(smpp::transport stream, std::shared_ptr<connection> c);
     void stop();
     void forget(const connection& c); // after on_closed

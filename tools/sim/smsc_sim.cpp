@@ -90,7 +90,10 @@ asio::awaitable<void> smsc_simulator::impl::adopt_tls(tcp::socket sock) {
     boost::system::error_code ec;
     const auto ep = sock.remote_endpoint(ec);
     c->remote = ec ? std::string{"?"} : endpoint_text(ep);
-    auto r = co_await smpp::accept_tls(std::move(sock), cfg.tls, cfg.handshake_timeout);
+    tcp::socket* slot = nullptr;
+    handshakes.insert(&slot);
+    auto r = co_await smpp::accept_tls(std::move(sock), cfg.tls, cfg.handshake_timeout, &slot);
+    handshakes.erase(&slot);
     if (!running) co_return;
     if (!r.stream) {
         ++counters.tls_failures;
@@ -130,6 +133,8 @@ void smsc_simulator::impl::stop() {
     boost::system::error_code ec;
     acceptor.close(ec);
     inner.close(ec);
+    for (auto* slot : handshakes)
+        if (*slot) (*slot)->close(ec);
     auto all = std::move(conns);
     conns.clear();
     for (auto& c : all) {
@@ -155,6 +160,7 @@ tcp::endpoint smsc_simulator::local_endpoint() const {
     return impl_->acceptor.local_endpoint(ec);
 }
 unsigned short smsc_simulator::port() const { return local_endpoint().port(); }
+std::size_t smsc_simulator::handshakes_in_progress() const { return impl_->handshakes.size(); }
 void smsc_simulator::stop() { impl_->stop(); }
 
 asio::awaitable<void> smsc_simulator::shutdown(milliseconds limit) {

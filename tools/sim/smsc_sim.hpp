@@ -153,6 +153,8 @@ public:
     void on_message(std::function<void(const received_message&)> f);
     // Bound sessions (of one account, or all when empty).
     std::size_t bound_sessions(std::string_view account = {}) const;
+    // Accepted TLS connections whose handshake is not done yet.
+    std::size_t handshakes_in_progress() const;
     std::size_t receivers(std::string_view account = {}) const; // bound rx/trx
     // deliver_sm (receipts and MO) queued, waiting, or in flight.
     std::size_t pending_deliveries() const;
