@@ -40,9 +40,11 @@ void set_source(smpp::submit_sm& sm, std::string_view source) {
 std::string fit_text(const std::string& text, unsigned max_parts) {
     if (fits(text, max_parts)) return text;
     // Longer prefixes never take fewer parts, so the longest that fits with
-    // the marker is found by bisection over the character boundaries.
+    // the marker is found by bisection over the character boundaries. No
+    // more characters than max_parts SMS could hold at 160 each need looking at.
+    const std::size_t most = std::size_t{max_parts} * 160 + 1;
     std::vector<std::size_t> cuts{0};
-    for (std::size_t i = 0; i < text.size();) {
+    for (std::size_t i = 0; i < text.size() && cuts.size() <= most;) {
         const auto d = sms::utf::decode_utf8(text, i);
         i += d ? d->length : 1;
         cuts.push_back(i);

@@ -96,6 +96,7 @@ client_mail_settings read_client_mail(const reader& r) {
             s->fail("expected a number (up to 20 digits) or up to 11 letters, digits, spaces, '-' or '.'");
     }
     m.max_parts = static_cast<unsigned>(r.int_or("max_parts", m.max_parts, 1, 255));
+    if (auto p = r.find("max_parts")) m.max_parts_origin = origin_of(*p);
     r.finish(); // a misspelt allowed_senders is reported as such, before it is missed
     if (m.allowed_senders.empty() && !m.auth)
         r.fail("allowed_senders is required (addresses or @domains) unless auth: true");
@@ -110,6 +111,11 @@ void check_smtp(const profile_set& set, const std::filesystem::path& node_file) 
         any = true;
         if (!set.node.smtp)
             throw config_error(c.smtp->origin + ": the node takes no mail: add an smtp section to " + node_file.string());
+        if (c.smtp->max_parts * set.node.smtp->max_recipients > max_sms_per_mail)
+            throw config_error((c.smtp->max_parts_origin.empty() ? c.smtp->origin : c.smtp->max_parts_origin) + ": " +
+                               std::to_string(c.smtp->max_parts) + " parts x " + std::to_string(set.node.smtp->max_recipients) +
+                               " recipients (node.smtp.max_recipients) is over " + std::to_string(max_sms_per_mail) +
+                               " SMS per mail");
         if (c.smtp->auth) continue; // chosen by AUTH, not by sender
         for (std::size_t i = 0; i < c.smtp->allowed_senders.size(); ++i) {
             const auto& s = c.smtp->allowed_senders[i];

@@ -43,6 +43,7 @@ struct client_mail_settings {
     bool auth = false;           // AUTH PLAIN (system_id, password) needed to send as this client
     std::string source = "Email"; // the SMS source address: up to 11 letters/digits, or a number
     unsigned max_parts = 4;      // longer texts are cut to fit this many SMS
+    std::string max_parts_origin;
     std::string origin;          // file:line:column: client.smtp
 };
 
@@ -51,8 +52,10 @@ struct profile_set;
 smtp_server_settings read_smtp_server(const reader& r);
 client_mail_settings read_client_mail(const reader& r);
 // Across files: a client smtp section needs the node's, the node's needs a
-// client that takes mail, and no sender is allowed for two clients without
-// AUTH (which client would a mail go to?).
+// client that takes mail, no sender is allowed for two clients without AUTH
+// (which client would a mail go to?), and one mail makes at most
+// max_sms_per_mail SMS (max_parts x max_recipients, one store transaction).
+inline constexpr std::size_t max_sms_per_mail = 10'000;
 void check_smtp(const profile_set& set, const std::filesystem::path& node_file);
 
 } // namespace twinsms::config

@@ -228,6 +228,19 @@ BOOST_FIXTURE_TEST_CASE(long_texts_go_in_parts_and_are_cut_to_max_parts, smtp_no
     BOOST_TEST(four.starts_with("abcdefghijabcdefghij"));
 }
 
+BOOST_AUTO_TEST_CASE(fit_text_cuts_at_a_character_to_fill_the_parts) {
+    BOOST_TEST(app::fit_text("short", 1) == "short");
+    BOOST_TEST(app::fit_text(std::string(160, 'a'), 1) == std::string(160, 'a'));      // exactly one SMS
+    BOOST_TEST(app::fit_text(std::string(161, 'a'), 1) == std::string(157, 'a') + "..."); // 160 septets
+    BOOST_TEST(app::fit_text(std::string(400, 'a'), 2) == std::string(303, 'a') + "..."); // 2 x 153
+    std::string han;
+    for (int i = 0; i < 100; ++i) han += "\xE4\xB8\xAD"; // U+4E2D: UCS-2, 70 in one SMS
+    BOOST_TEST(app::fit_text(han, 1) == han.substr(0, 67 * 3) + "...");
+    BOOST_TEST(app::fit_text(std::string(100'000, 'x'), 255).size() == 255u * 153);
+    BOOST_TEST(app::fit_text("word   " + std::string(200, 'b'), 1).starts_with("word   bbb")); // spaces inside stay
+    BOOST_TEST(app::fit_text(std::string(156, 'a') + "      " + std::string(10, 'b'), 1) == std::string(156, 'a') + "...");
+}
+
 BOOST_FIXTURE_TEST_CASE(refusals_and_the_node_keeps_serving, smtp_node) {
     start_node();
     wait_carriers_up();
