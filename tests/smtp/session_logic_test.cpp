@@ -7,6 +7,8 @@
 // shutdown and the error limit.
 #include <boost/test/unit_test.hpp>
 
+#include <cctype>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -440,6 +442,56 @@ BOOST_AUTO_TEST_CASE(path_and_number_parsing) {
     BOOST_CHECK(sender_allowed({"@x.example"}, "a@x.example"));
     BOOST_CHECK(!sender_allowed({"@x.example"}, "a@evilx.example"));
     BOOST_CHECK(!sender_allowed({}, "a@x.example"));
+}
+
+BOOST_AUTO_TEST_CASE(random_input_keeps_the_protocol_well_formed) {
+    // Commands, arguments and junk in random order: every reply is CRLF
+    // lines "NNN-text" / "NNN text", the last with a space, and a session
+    // that closed says nothing more. Fixed seed: the same run every time.
+    std::mt19937 rng{20261202};
+    const std::vector<std::string> words{"EHLO x", "HELO x", "MAIL FROM:<nagios@example.com>", "MAIL FROM:<a@b.example>",
+                                         "MAIL FROM:<>", "RCPT TO:<6591234567@sms.example.com>", "RCPT TO:<x@y>", "DATA",
+                                         ".", "..", "Subject: hi", "", "RSET", "NOOP", "VRFY a", "AUTH PLAIN",
+                                         "AUTH PLAIN AHNlY3VyZQBzM2NyZXQ=", "*", "STARTTLS", "QUIT", "\x01\xff", "MAIL",
+                                         "RCPT TO:", "From: x@y.example", "Content-Type: multipart/mixed; boundary=b", "--b"};
+    r->max_errors = 1000;
+    unsigned sessions = 0, deliveries = 0;
+    for (int round = 0; round < 20000; ++round) {
+        if (!s || s->closed()) {
+            restart();
+            ++sessions;
+            BOOST_REQUIRE(s->greet().reply.starts_with("220 "));
+        }
+        std::string l = words[rng() % words.size()];
+        if (rng() % 8 == 0) l += std::string(rng() % 40, static_cast<char>(rng() % 256));
+        const auto st = rng() % 50 == 0 ? s->on_line_too_long() : in(l);
+        if (st.deliver) {
+            ++deliveries;
+            BOOST_REQUIRE(!st.deliver->recipients.empty());
+            BOOST_REQUIRE(!st.deliver->text.empty());
+            delivery_result ok;
+            ok.ids.assign(st.deliver->recipients.size(), {"0000000000000001"});
+            const auto d = s->delivered(ok);
+            BOOST_REQUIRE(d.reply.starts_with("250"));
+        }
+        if (st.reply.empty()) continue;
+        BOOST_REQUIRE(st.reply.ends_with("\r\n"));
+        std::size_t at = 0;
+        bool last_seen = false;
+        while (at < st.reply.size()) {
+            const auto end = st.reply.find("\r\n", at);
+            const auto one = st.reply.substr(at, end - at);
+            BOOST_REQUIRE_MESSAGE(one.size() >= 4 && std::isdigit(static_cast<unsigned char>(one[0])) &&
+                                      std::isdigit(static_cast<unsigned char>(one[1])) && std::isdigit(static_cast<unsigned char>(one[2])) &&
+                                      (one[3] == ' ' || one[3] == '-'),
+                                  "bad reply line '" << one << "' to '" << l << "'");
+            last_seen = one[3] == ' ';
+            at = end + 2;
+        }
+        BOOST_REQUIRE(last_seen);
+    }
+    BOOST_TEST(sessions > 1u);    // QUIT and the error limit closed some
+    BOOST_TEST(deliveries > 0u);  // and some mails made it through
 }
 
 BOOST_AUTO_TEST_SUITE_END()
