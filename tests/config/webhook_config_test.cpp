@@ -9,46 +9,26 @@
 
 #include "config/profiles.hpp"
 #include "config/reader.hpp"
+#include "config/profiles_copy.hpp"
 
 using namespace twinsms::config;
 namespace fs = std::filesystem;
 
 namespace {
-const fs::path example = fs::path{TWINSMS_SOURCE_DIR} / "profiles/example";
-
-struct profiles_copy {
-    fs::path dir = fs::temp_directory_path() / ("twinsms-hook-conf-" + std::to_string(::getpid()) + "-" +
-                                                std::to_string(std::rand()));
-    profiles_copy() {
-        ::setenv("ACME_SMPP_PASSWORD", "acme-pw", 1);
-        ::setenv("UK_MNO_PASSWORD", "uk-pw", 1);
-        fs::create_directories(dir);
-        fs::copy(example, dir, fs::copy_options::recursive);
-    }
-    ~profiles_copy() { fs::remove_all(dir); }
-    // The acme client with its webhook section replaced by `hook` (indented
-    // under "  webhook:").
+// The acme client with its webhook section (the file's last) replaced by
+// `hook` (indented under "  webhook:").
+struct hook_profiles : twinsms::test::profiles_copy {
     void webhook(const std::string& hook) const {
-        std::ifstream in{dir / "clients/acme.yaml"};
-        std::string s{std::istreambuf_iterator<char>{in}, {}};
+        auto s = read("clients/acme.yaml");
         const auto at = s.find("  webhook:");
         BOOST_REQUIRE(at != std::string::npos);
-        s = s.substr(0, at) + "  webhook:\n" + hook;
-        std::ofstream{dir / "clients/acme.yaml"} << s;
-    }
-    std::string error() const {
-        try {
-            load_profiles(dir);
-        } catch (const config_error& e) {
-            return e.what();
-        }
-        return "(no error)";
+        write("clients/acme.yaml", s.substr(0, at) + "  webhook:\n" + hook);
     }
 };
 bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 } // namespace
 
-BOOST_FIXTURE_TEST_CASE(example_values, profiles_copy) {
+BOOST_FIXTURE_TEST_CASE(example_values, hook_profiles) {
     const auto set = load_profiles(dir);
     const auto* acme = set.client("acme");
     BOOST_REQUIRE(acme);
@@ -65,7 +45,7 @@ BOOST_FIXTURE_TEST_CASE(example_values, profiles_copy) {
     BOOST_TEST(!set.client("beta")->webhook);
 }
 
-BOOST_FIXTURE_TEST_CASE(defaults, profiles_copy) {
+BOOST_FIXTURE_TEST_CASE(defaults, hook_profiles) {
     webhook("    url: http://127.0.0.1:9000/hook\n    secret: 0123456789abcdef\n");
     const auto w = *load_profiles(dir).client("acme")->webhook;
     BOOST_TEST(w.timeout.count() == 5'000);
@@ -74,7 +54,7 @@ BOOST_FIXTURE_TEST_CASE(defaults, profiles_copy) {
     BOOST_TEST(!w.ca_file);
 }
 
-BOOST_FIXTURE_TEST_CASE(refusals_name_file_line_and_path, profiles_copy) {
+BOOST_FIXTURE_TEST_CASE(refusals_name_file_line_and_path, hook_profiles) {
     webhook("    url: ftp://x/y\n    secret: 0123456789abcdef\n");
     auto e = error();
     BOOST_TEST(has(e, "acme.yaml:"), e);
