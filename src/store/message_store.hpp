@@ -24,6 +24,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/system/error_code.hpp>
 
+#include "metrics/histogram.hpp"
 #include "store/message.hpp"
 
 namespace twinsms::store {
@@ -174,6 +175,9 @@ public:
         std::uint64_t last_commit_seq = 0;
         // Erase-only commits that needed the reserve beyond max_map_size.
         std::uint64_t map_reserve_uses = 0;
+        // Per committed transaction: begin to commit returned, microseconds
+        // (with store sync: the fsync included), and its batches and records.
+        metrics::histogram_snapshot commit_us, commit_batches, commit_ops;
     };
     stats get_stats() const;
 

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "metrics/histogram.hpp"
 #include "store/lmdb.hpp"
 #include "store/message_store.hpp"
 
@@ -75,6 +76,8 @@ struct message_store::impl {
 
     std::atomic<std::uint64_t> commits{0}, batches{0}, commit_failures{0}, map_growths{0}, map_reserve_uses{0};
     std::atomic<std::uint64_t> last_commit_seq{0};
+    // Written by the writer thread only (metrics/histogram.hpp), read by get_stats().
+    metrics::histogram commit_us{metrics::latency_us}, commit_batches{metrics::sizes}, commit_ops{metrics::sizes};
 
     std::thread writer;
 

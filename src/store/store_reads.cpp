@@ -253,6 +253,9 @@ message_store::stats message_store::get_stats() const {
     out.map_growths = s.map_growths.load();
     out.map_reserve_uses = s.map_reserve_uses.load();
     out.last_commit_seq = s.last_commit_seq.load();
+    out.commit_us = s.commit_us.snapshot();
+    out.commit_batches = s.commit_batches.snapshot();
+    out.commit_ops = s.commit_ops.snapshot();
     read_txn r{s.env, s.map_mutex};
     if (!r.ok()) return out;
     const auto entries = [&](table tb) -> std::uint64_t {

@@ -154,6 +154,7 @@ void message_store::impl::run_round(std::vector<pending*>& round) {
 }
 
 int message_store::impl::try_commit(const std::vector<pending*>& round, std::uint64_t& first_seq) {
+    const auto started = std::chrono::steady_clock::now();
     lmdb::txn t;
     int rc = t.begin(env, 0);
     if (rc) return rc;
@@ -175,6 +176,7 @@ int message_store::impl::try_commit(const std::vector<pending*>& round, std::uin
         if ((rc = t.put(of(table::meta), "last_commit_seq", seq))) return rc;
     }
     if ((rc = t.commit())) return rc;
+    if (!round.empty()) commit_us.observe_since(started);
     last_commit_seq = first_seq + round.size() - 1;
     publish_reservation(message_ids, msg_bound);
     publish_reservation(delivery_ids, dlv_bound);
@@ -185,6 +187,10 @@ void message_store::impl::committed(const std::vector<pending*>& round, std::uin
     if (round.empty()) return; // a reservation-only round
     ++commits;
     batches += round.size();
+    std::size_t ops = 0;
+    for (const auto* p : round) ops += p->batch.ops().size();
+    commit_batches.observe(round.size());
+    commit_ops.observe(ops);
     {
         std::lock_guard lk{sink_mutex};
         if (sink) {

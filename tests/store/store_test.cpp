@@ -180,6 +180,18 @@ BOOST_AUTO_TEST_CASE(rounds_respect_max_batch_ops) {
     const auto st = s.get_stats();
     // 1 held round, 100 batches of 2 ops in rounds of at most 5, then the big one.
     BOOST_TEST(st.commits == 1u + 20u + 1u);
+    // The /metrics histograms: one observation per commit (sizes bounds 1, 2, 5, 10, 20, 50, ...).
+    BOOST_TEST(st.commit_batches.count() == st.commits);
+    BOOST_TEST(st.commit_batches.sum == st.batches);
+    BOOST_TEST(st.commit_batches.in[0] == 2u);  // the held one and the big one: 1 batch
+    BOOST_TEST(st.commit_batches.in[2] == 20u); // 5 batches
+    BOOST_TEST(st.commit_ops.count() == st.commits);
+    BOOST_TEST(st.commit_ops.sum == 1u + 200u + 25u);
+    BOOST_TEST(st.commit_ops.in[0] == 1u);  // 1 record
+    BOOST_TEST(st.commit_ops.in[3] == 20u); // 10 records
+    BOOST_TEST(st.commit_ops.in[5] == 1u);  // 25 records: le="50"
+    BOOST_TEST(st.commit_us.count() == st.commits);
+    BOOST_TEST(st.commit_us.sum > 0u); // an fsync each (sync store)
 }
 
 BOOST_AUTO_TEST_CASE(change_sink_sees_batches_in_order) {
