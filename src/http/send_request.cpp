@@ -3,6 +3,7 @@
 //
 //   bad_json              not JSON (or not UTF-8)            not_an_object   the body is not a JSON object
 //   unknown_field         a key we do not know               missing_field   no "to", or neither text nor binary
+//   duplicate_field       a key given twice
 //   invalid_field         a value of the wrong type/range    conflicting_fields  text and binary, or an
 //   invalid_number        a destination or search number                         encoding that does not fit
 //   invalid_sender        "from"                             invalid_hex     "binary" is not hex octets
@@ -80,6 +81,28 @@ std::optional<api_error> read_destinations(const json::value& v, send_job& job) 
     return std::nullopt;
 }
 
+// The top-level keys of a text that parsed as a JSON object, as written
+// (escapes kept). Boost.JSON keeps the last of repeated keys silently; a
+// request naming "to" twice is ambiguous, so the caller refuses it.
+std::vector<std::string_view> top_level_keys(std::string_view s) {
+    std::vector<std::string_view> keys;
+    int depth = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (c == '{' || c == '[') ++depth;
+        else if (c == '}' || c == ']') --depth;
+        else if (c == '"') {
+            const auto begin = i + 1;
+            for (++i; i < s.size() && s[i] != '"'; ++i)
+                if (s[i] == '\\') ++i;
+            auto j = i + 1;
+            while (j < s.size() && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r')) ++j;
+            if (depth == 1 && j < s.size() && s[j] == ':') keys.push_back(s.substr(begin, i - begin));
+        }
+    }
+    return keys;
+}
+
 } // namespace
 
 response to_response(const api_error& e) { return json_error(e.status, e.code, e.message); }
@@ -115,6 +138,12 @@ std::variant<send_job, api_error> parse_send_request(std::string_view body, std:
     if (ec) return bad("bad_json", "the body is not valid JSON: " + ec.message());
     if (!doc.is_object()) return bad("not_an_object", "the body is a JSON object: {\"to\": ..., \"text\": ...}");
     const auto& o = doc.as_object();
+    if (const auto keys = top_level_keys(body); keys.size() != o.size()) {
+        for (std::size_t i = 0; i < keys.size(); ++i)
+            if (std::find(keys.begin() + static_cast<std::ptrdiff_t>(i) + 1, keys.end(), keys[i]) != keys.end())
+                return bad("duplicate_field", "field " + quoted(keys[i]) + " is given twice");
+        return bad("duplicate_field", "a field is given twice (once with escapes)");
+    }
     static constexpr std::string_view known[] = {"from", "to", "text", "binary", "encoding", "receipt", "validity", "schedule"};
     for (const auto& kv : o)
         if (std::find(std::begin(known), std::end(known), kv.key()) == std::end(known))

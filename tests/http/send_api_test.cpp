@@ -175,6 +175,11 @@ BOOST_AUTO_TEST_CASE(every_refusal_has_its_code) {
     BOOST_TEST(code_of(R"("text")") == "not_an_object");
     BOOST_TEST(code_of("{" + to + R"(,"text":"a","priority":1})") == "unknown_field");
     BOOST_TEST(refusal("{" + to + R"(,"text":"a","Text":"b"})").message.find("'Text'") != std::string::npos);
+    // A key given twice is refused (Boost.JSON would keep the last one), also spelled with an escape.
+    BOOST_TEST(code_of(R"({"to":"447700900001","text":"a","to":"447700900002"})") == "duplicate_field");
+    BOOST_TEST(refusal(R"({"to":"447700900001","text":"a","to":"447700900002"})").message.find("'to'") != std::string::npos);
+    BOOST_TEST(code_of(R"({"to":"447700900001","text":"a","t\u006f":"447700900002"})") == "duplicate_field");
+    BOOST_TEST(accepted(R"({"to":"447700900001","text":"to: \"x\":","from":"A"})").to.size() == 1u); // keys only
     BOOST_TEST(code_of(R"({"text":"a"})") == "missing_field");
     BOOST_TEST(code_of(R"({"to":[],"text":"a"})") == "missing_field");
     BOOST_TEST(code_of("{" + to + "}") == "missing_field");
