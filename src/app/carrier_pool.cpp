@@ -128,7 +128,9 @@ bool carrier_pool::submit(std::string_view carrier, smpp::owned_pdu req, smpp::c
 std::vector<carrier_pool::link_view> carrier_pool::links() const {
     std::vector<link_view> out;
     for (const auto& [name, c] : carriers_)
-        for (const auto& l : c.links) out.push_back({name, l->bound(), l->queued(), l->in_flight(), l->stats()});
+        for (const auto& l : c.links)
+            out.push_back({name, l->bound(), l->queued(), l->in_flight(), l->stats(), l->window(),
+                           l->response_latency().snapshot()});
     return out;
 }
 

@@ -51,6 +51,8 @@ public:
         bool bound;
         std::size_t queued, in_flight;
         smpp::carrier_client::counters stats;
+        std::size_t window = 0; // of the bound session, 0 while not bound
+        metrics::histogram_snapshot latency; // submit_sm to its response, microseconds
     };
     std::vector<link_view> links() const;
 

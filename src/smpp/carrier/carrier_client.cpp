@@ -187,6 +187,7 @@ asio::awaitable<void> carrier_client::send_loop(std::shared_ptr<session> s) {
         bucket_.try_take(now);
         auto shared = std::make_shared<item>(std::move(queue_.front()));
         queue_.pop_front();
+        shared->sent = now;
         ++stats_.submitted;
         s->send_request(*shared->req, [this, self, shared](const error_code& ec, const pdu* resp) {
             on_response(std::move(*shared), ec, resp);
@@ -200,6 +201,8 @@ void carrier_client::on_response(item it, const error_code& ec, const pdu* resp)
         it.done({ec, status::syserr, {}});
         return;
     }
+    latency_.observe_since(it.sent);
+    stats_.responses.add(resp->status);
     if (resp->status == status::throttled) {
         // Pause everything, not just this message, and resend it ahead of
         // anything queued after it.

@@ -11,6 +11,8 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include "metrics/histogram.hpp"
+#include "metrics/status_counts.hpp"
 #include "smpp/session/responder.hpp"
 #include "smpp/session/session.hpp"
 #include "tls/context.hpp"
@@ -94,8 +96,13 @@ public:
     struct counters {
         std::uint64_t submitted = 0, accepted = 0, rejected = 0, throttled = 0, transport_errors = 0;
         std::uint64_t binds = 0, bind_failures = 0, delivers = 0, tls_failures = 0;
+        metrics::status_counts responses; // submit responses by command_status (throttled ones too)
     };
     const counters& stats() const noexcept { return stats_; }
+    // submit_sm sent to its response, microseconds (answered ones only).
+    const metrics::histogram& response_latency() const noexcept { return latency_; }
+    // The window of the bound session (0 while not bound).
+    std::size_t window() const noexcept { return bound() ? session_->config().window : 0; }
     // Why the last connect or bind attempt failed (as logged), empty once bound.
     const std::string& last_error() const noexcept { return last_error_; }
 
@@ -104,6 +111,7 @@ private:
         std::uint64_t order; // submission order, kept when a throttled message is requeued
         owned_pdu req;
         done_fn done;
+        std::chrono::steady_clock::time_point sent{}; // of the latest attempt
     };
 
     asio::awaitable<void> run();
@@ -133,6 +141,7 @@ private:
     std::uint64_t next_order_ = 0;
     bool stopping_ = false;
     counters stats_;
+    metrics::histogram latency_{metrics::latency_us};
     std::string last_error_;
 };
 
