@@ -30,6 +30,14 @@ std::size_t delivery_manager::pending() const noexcept {
     return n;
 }
 
+delivery_manager::account_counters delivery_manager::account(std::string_view account) const {
+    auto it = queues_.find(account);
+    if (it == queues_.end()) return {};
+    const auto& q = it->second;
+    // `known` holds what is ready and what is in flight.
+    return {q.ready.size(), q.known.size() - std::min(q.known.size(), q.ready.size()), q.receipts, q.mo};
+}
+
 boost::asio::awaitable<void> delivery_manager::run() {
     while (!stopping_) {
         timer_.expires_after(cfg_.tick);
@@ -147,6 +155,7 @@ void delivery_manager::on_result(const std::string& account, store::delivery d, 
     if (r == delivery_sink::result::delivered || r == delivery_sink::result::undeliverable) {
         if (r == delivery_sink::result::delivered) {
             ++stats_.acknowledged;
+            ++(d.message.value ? q.receipts : q.mo); // receipts name our message, MO none
             q.failures = 0;
         } else {
             ++stats_.undeliverable;

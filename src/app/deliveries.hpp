@@ -64,6 +64,14 @@ public:
     };
     const counters& stats() const noexcept { return stats_; }
     std::size_t pending() const noexcept;
+    // One account's: waiting in memory (more may wait in the store while
+    // it is not bound or beyond max_in_memory_per_account), sent and not
+    // answered yet, and acknowledged receipts and MO.
+    struct account_counters {
+        std::size_t pending = 0, in_flight = 0;
+        std::uint64_t receipts = 0, mo = 0;
+    };
+    account_counters account(std::string_view account) const;
 
 private:
     struct queue {
@@ -72,6 +80,7 @@ private:
         bool spilled = true;            // the store may hold more than `ready`
         store::epoch_ms hold_until = 0; // after a client error: back off
         unsigned failures = 0;          // in a row, for a sink's backoff
+        std::uint64_t receipts = 0, mo = 0; // acknowledged (deliver_sm_resp OK, webhook 2xx)
     };
 
     boost::asio::awaitable<void> run();

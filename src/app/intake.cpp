@@ -26,6 +26,12 @@ void intake::on_request(smpp::session& s, const smpp::client_account& a, const s
     }
 }
 
+void intake::count_throttled(std::string_view system_id) {
+    auto& c = clients_.of(system_id);
+    ++c.throttled;
+    c.responses.add(smpp::status::throttled);
+}
+
 smpp::command_status intake::store_status(const store::error_code& ec) {
     if (ec == store::store_error::full) {
         ++stats_.store_full;
@@ -66,12 +72,15 @@ intake::prepared intake::prepare(const Sm& sm, const smpp::pdu& stored, const sm
 }
 
 void intake::on_submit(smpp::session& s, const smpp::client_account& a, const smpp::pdu& req) {
+    const auto arrived = std::chrono::steady_clock::now();
+    auto& cs = clients_.of(a.system_id);
     const auto now = now_();
     const auto profile = profile_of_(a.system_id);
     prepared p = req.as<smpp::submit_sm>() ? prepare(*req.as<smpp::submit_sm>(), req, a, profile, now)
                                            : prepare(*req.as<smpp::data_sm>(), req, a, profile, now);
     if (p.status != smpp::status::ok) {
         ++stats_.refused;
+        cs.responses.add(p.status);
         s.respond_status(req, p.status);
         return;
     }
@@ -79,19 +88,25 @@ void intake::on_submit(smpp::session& s, const smpp::client_account& a, const sm
     b.put_message(p.m);
     b.add_event(p.m.id, event_no(p.m), {now, p.m.state, 0, "from " + a.system_id + " via " + p.m.route});
     store_.write(std::move(b), executor_,
-                 [this, r = smpp::responder{s, req}, m = std::move(p.m)](const store::error_code& ec) mutable {
+                 [this, &cs, arrived, r = smpp::responder{s, req}, m = std::move(p.m)](const store::error_code& ec) mutable {
                      if (ec) {
                          log::warn("intake", "store_failed").kv("account", m.account).kv("error", ec.message());
-                         r.respond(store_status(ec));
+                         const auto st = store_status(ec);
+                         r.respond(st);
+                         cs.responses.add(st);
+                         cs.submit_latency.observe_since(arrived);
                          return;
                      }
                      ++stats_.accepted;
+                     ++cs.accepted;
+                     cs.responses.add(smpp::status::ok);
                      const auto id = m.id.to_string();
                      r.respond(smpp::status::ok, [&](smpp::pdu& resp) {
                          std::visit([&](auto& body) {
                              if constexpr (requires { body.message_id; }) body.message_id = id;
                          }, resp.body);
                      });
+                     cs.submit_latency.observe_since(arrived);
                      // Committed: even if the client is gone, the message goes out.
                      dispatcher_.enqueue(std::move(m));
                  });
@@ -117,7 +132,12 @@ bool intake::submit_internal(const smpp::submit_sm& sm, const std::string& accou
 
 smpp::command_status intake::submit_batch(const std::vector<smpp::submit_sm>& sms, const smpp::client_account& a,
                                           std::string_view via, batch_fn done) {
-    if (sms.empty()) return smpp::status::invnumdests;
+    auto& cs = clients_.of(a.system_id);
+    if (sms.empty()) {
+        cs.responses.add(smpp::status::invnumdests);
+        return smpp::status::invnumdests;
+    }
+    const auto arrived = std::chrono::steady_clock::now();
     const auto now = now_();
     const auto profile = profile_of_(a.system_id);
     std::vector<store::message> ms;
@@ -127,6 +147,7 @@ smpp::command_status intake::submit_batch(const std::vector<smpp::submit_sm>& sm
         auto p = prepare(sm, stored, a, profile, now);
         if (p.status != smpp::status::ok) {
             ++stats_.refused;
+            cs.responses.add(p.status);
             return p.status;
         }
         ms.push_back(std::move(p.m));
@@ -136,26 +157,32 @@ smpp::command_status intake::submit_batch(const std::vector<smpp::submit_sm>& sm
         b.put_message(m);
         b.add_event(m.id, event_no(m), {now, m.state, 0, std::string{via} + " from " + a.system_id + " via " + m.route});
     }
-    store_.write(std::move(b), executor_, [this, done = std::move(done), ms = std::move(ms)](const store::error_code& ec) mutable {
+    store_.write(std::move(b), executor_, [this, &cs, arrived, done = std::move(done), ms = std::move(ms)](const store::error_code& ec) mutable {
         std::vector<store::message_id> ids;
         if (ec) {
             if (ec == store::store_error::full) ++stats_.store_full;
             else ++stats_.store_errors;
+            cs.responses.add(ec == store::store_error::full ? smpp::status::msgqful : smpp::status::syserr);
             log::warn("intake", "store_failed").kv("account", ms.empty() ? "" : ms.front().account).kv("error", ec.message());
         } else {
             stats_.accepted += ms.size();
+            cs.accepted += ms.size();
+            cs.responses.add(smpp::status::ok);
             for (auto& m : ms) {
                 ids.push_back(m.id);
                 dispatcher_.enqueue(std::move(m));
             }
         }
         done(ec, std::move(ids));
+        cs.submit_latency.observe_since(arrived);
     });
     return smpp::status::ok;
 }
 
 void intake::on_submit_multi(smpp::session& s, const smpp::client_account& a, const smpp::pdu& req) {
     const auto& sm = *req.as<smpp::submit_multi>();
+    const auto arrived = std::chrono::steady_clock::now();
+    auto& cs = clients_.of(a.system_id);
     const auto now = now_();
     const auto profile = profile_of_(a.system_id);
     // One stored submit_sm per SME destination; the client's resp names the
@@ -184,7 +211,9 @@ void intake::on_submit_multi(smpp::session& s, const smpp::client_account& a, co
     }
     if (ms.empty()) {
         ++stats_.refused;
-        s.respond_status(req, unsuccess.empty() ? smpp::status::invnumdests : unsuccess.front().second);
+        const auto st = unsuccess.empty() ? smpp::status::invnumdests : unsuccess.front().second;
+        cs.responses.add(st);
+        s.respond_status(req, st);
         return;
     }
     store::write_batch b;
@@ -196,10 +225,17 @@ void intake::on_submit_multi(smpp::session& s, const smpp::client_account& a, co
     std::vector<std::string> addrs;
     for (const auto& [d, st] : unsuccess) addrs.emplace_back(d.address);
     store_.write(std::move(b), executor_,
-                 [this, r = smpp::responder{s, req}, ms = std::move(ms), unsuccess, addrs = std::move(addrs)](
+                 [this, &cs, arrived, r = smpp::responder{s, req}, ms = std::move(ms), unsuccess, addrs = std::move(addrs)](
                      const store::error_code& ec) mutable {
-                     if (ec) return (void)r.respond(store_status(ec));
+                     cs.submit_latency.observe_since(arrived); // the answer follows at once
+                     if (ec) {
+                         const auto st = store_status(ec);
+                         cs.responses.add(st);
+                         return (void)r.respond(st);
+                     }
                      stats_.accepted += ms.size();
+                     cs.accepted += ms.size();
+                     cs.responses.add(smpp::status::ok);
                      const auto id = ms.front().id.to_string();
                      r.respond(smpp::status::ok, [&](smpp::pdu& resp) {
                          auto* mr = resp.as<smpp::submit_multi_resp>();

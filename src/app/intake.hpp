@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "app/client_stats.hpp"
 #include "app/dispatcher.hpp"
 #include "smpp/server/account.hpp"
 #include "smpp/session/session.hpp"
@@ -42,6 +43,10 @@ public:
         std::uint64_t accepted = 0, refused = 0, store_full = 0, store_errors = 0;
     };
     const counters& stats() const noexcept { return stats_; }
+    // Per account (client_stats.hpp); a front door that refuses a request
+    // for the account's tps reports it here.
+    const client_stats& clients() const noexcept { return clients_; }
+    void count_throttled(std::string_view system_id);
 
 private:
     struct prepared {
@@ -64,6 +69,7 @@ private:
     profile_fn profile_of_;
     clock_fn now_;
     counters stats_;
+    client_stats clients_;
 };
 
 } // namespace twinsms::app

@@ -129,6 +129,7 @@ void node::start() {
         lc.session = profiles_.node.client_session;
         if (lc.session.name.empty()) lc.session.name = "client";
         lc.cost = submission_cost;
+        lc.on_throttled = [this](const smpp::client_account& a) { intake_->count_throttled(a.system_id); };
         lc.max_connections = profiles_.node.max_connections;
         if (i >= plain) {
             lc.tls = tls_ctx;

@@ -136,6 +136,7 @@ void node_http::submit(const http::api_caller& who, http::send_job job, std::fun
     if (!fresh) b->second.set_rate(a.tps, a.burst > 0 ? a.burst : a.tps, tnow);
     if (!b->second.try_take(tnow, std::min(cost, b->second.burst()))) {
         ++stats_.throttled;
+        node_.submissions().count_throttled(a.system_id);
         return refuse({429, "throttled", "over the account's throughput limit of " + std::to_string(a.tps) + " SMS/s; retry later"});
     }
 

@@ -177,6 +177,7 @@ void smtp_gateway::deliver(const smtp::mail& m, smtp::smtp_listener::done_fn don
     const double cost = static_cast<double>(parts->count() * m.recipients.size());
     if (!b->second.try_take(now, std::min(cost, b->second.burst()))) {
         ++stats_.throttled;
+        intake_.count_throttled(a.system_id);
         return refuse(outcome::temporary, "throughput limit of account " + c->name);
     }
     std::vector<smpp::submit_sm> sms;

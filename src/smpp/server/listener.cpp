@@ -152,6 +152,7 @@ void client_listener::on_request(session& s, const pdu& req) {
         !c.bucket->try_take(token_bucket::clock::now(), cfg_.cost ? std::min(cfg_.cost(req), c.bucket->burst()) : 1.0)) {
         ++throttled_;
         s.respond_status(req, status::throttled);
+        if (cfg_.on_throttled) cfg_.on_throttled(*c.account);
         return;
     }
     if (!on_request_) {

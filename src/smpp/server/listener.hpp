@@ -26,6 +26,9 @@ struct listener_config {
     // SMS it becomes (parts of a long message_payload, destinations of a
     // submit_multi). Unset: 1 per request.
     std::function<double(const pdu&)> cost;
+    // Told of every submission answered ESME_RTHROTTLED for the account's
+    // limit (per account figures); may be unset.
+    std::function<void(const client_account&)> on_throttled;
     // SMPP over TLS: every connection handshakes first (bounded by
     // handshake_timeout, counted against max_connections meanwhile).
     std::shared_ptr<asio::ssl::context> tls;
