@@ -78,6 +78,8 @@ public:
     // More endpoints for the same listener (send API, /metrics, ...);
     // only when enabled().
     router& routes() noexcept { return server_->routes(); }
+    // HTTPS handshakes that failed; 0 when plain or not enabled.
+    std::uint64_t tls_failures() const noexcept { return server_ ? server_->tls_failures() : 0; }
 
 private:
     std::unique_ptr<server> server_;

@@ -126,6 +126,7 @@ struct server::impl {
     asio::steady_timer drained; // stop() waits on it; the last connection to go cancels it
     std::list<std::shared_ptr<connection>> connections;
     bool stopping = false;
+    std::uint64_t tls_failures = 0;
 
     static asio::awaitable<void> accept_loop(std::shared_ptr<impl> self);
     static asio::awaitable<void> serve(std::shared_ptr<impl> self, std::shared_ptr<connection> c);
@@ -155,6 +156,7 @@ server::~server() {
 
 router& server::routes() noexcept { return impl_->routes; }
 std::size_t server::connection_count() const noexcept { return impl_->connections.size(); }
+std::uint64_t server::tls_failures() const noexcept { return impl_->tls_failures; }
 tcp::endpoint server::local_endpoint() const { return impl_->acceptor.local_endpoint(); }
 
 void server::start() {
@@ -241,8 +243,10 @@ asio::awaitable<void> server::impl::serve(std::shared_ptr<impl> self, std::share
         c->lowest().expires_after(self->cfg.handshake_timeout);
         auto [ec] = co_await c->tls->async_handshake(asio::ssl::stream_base::server, use_tuple);
         if (ec) {
-            if (!self->stopping)
+            if (!self->stopping) {
+                ++self->tls_failures;
                 log::warn(self->cfg.log_component, "tls_handshake_failed").kv("remote", c->remote).kv("error", ec.message());
+            }
         } else if (co_await exchange(self, c, *c->tls) && !self->stopping) {
             // A clean end: close_notify, so the client knows the response was whole.
             c->lowest().expires_after(std::chrono::seconds(1));

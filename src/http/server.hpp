@@ -130,6 +130,8 @@ public:
     asio::awaitable<void> stop();
 
     std::size_t connection_count() const noexcept;
+    // HTTPS handshakes that failed (or timed out) since start.
+    std::uint64_t tls_failures() const noexcept;
 
 private:
     struct impl;

@@ -51,6 +51,7 @@ struct https_server {
         io.run([&] { srv.reset(); });
     }
     std::size_t connections() { return io.run([&] { return srv->connection_count(); }); }
+    std::uint64_t tls_failures() { return io.run([&] { return srv->tls_failures(); }); }
     tls_options trust() const { return tls_options{ca.cert_file()}; }
 };
 
@@ -69,6 +70,7 @@ BOOST_FIXTURE_TEST_CASE(requests_and_keep_alive_over_tls, https_server) {
     c.send("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     BOOST_TEST(c.read_reply()->status == 200u);
     BOOST_TEST(c.wait_closed());
+    BOOST_TEST(tls_failures() == 0u);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_silent_or_plaintext_client_is_closed, https_server) {
@@ -82,12 +84,17 @@ BOOST_FIXTURE_TEST_CASE(a_silent_or_plaintext_client_is_closed, https_server) {
     bool freed = false;
     for (int hop = 0; hop < 1000 && !freed; ++hop) freed = connections() == 0;
     BOOST_TEST(freed);
+    BOOST_TEST(tls_failures() == 1u); // counted for /metrics (twinsms_admin_tls_failures_total)
     raw_client plain{port};
     plain.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
     BOOST_TEST(plain.wait_closed());
+    bool counted = false;
+    for (int hop = 0; hop < 1000 && !counted; ++hop) counted = tls_failures() == 2u;
+    BOOST_TEST(counted);
     // Still serving.
     raw_client c{port, trust()};
     BOOST_TEST(c.request("GET", "/hello").status == 200u);
+    BOOST_TEST(tls_failures() == 2u);
 }
 
 BOOST_FIXTURE_TEST_CASE(over_the_connection_limit_a_tls_client_is_closed_without_a_plaintext_503, https_server) {
