@@ -224,6 +224,12 @@ std::vector<boost::asio::ip::tcp::endpoint> node::tls_endpoints() const {
     return out;
 }
 
+std::uint64_t node::smpp_tls_failures() const {
+    std::uint64_t n = 0;
+    for (const auto& l : listeners_) n += l->tls_failures();
+    return n;
+}
+
 boost::asio::awaitable<void> node::stop() {
     log::info("node", "stopping").kv("node", profiles_.node.id);
     stopping_ = true;

@@ -60,6 +60,7 @@ public:
     const config::profile_set& profiles() const noexcept { return profiles_; }
     std::vector<boost::asio::ip::tcp::endpoint> endpoints() const;     // every SMPP listener, listen_tls last
     std::vector<boost::asio::ip::tcp::endpoint> tls_endpoints() const; // the listen_tls ones
+    std::uint64_t smpp_tls_failures() const; // failed handshakes on the listen_tls listeners
     const dispatcher& dispatch() const noexcept { return *dispatcher_; }
     const delivery_manager& deliveries() const noexcept { return *deliveries_; }
     const intake& intake_stats() const noexcept { return *intake_; }
@@ -92,6 +93,10 @@ public:
     struct counters {
         std::uint64_t mo_received = 0, mo_unrouted = 0, receipts_received = 0;
         std::uint64_t receipts_forwarded = 0, receipts_from_peer = 0; // handed across the pair
+        struct from_carrier {
+            std::uint64_t receipts = 0, mo = 0;
+        };
+        std::map<std::string, from_carrier, std::less<>> by_carrier; // carrier profile -> what it sent
     };
     const counters& stats() const noexcept { return stats_; }
 

@@ -34,6 +34,7 @@ void node::on_carrier_deliver(const std::string& carrier, const smpp::pdu& req, 
     else if (auto* ds = req.as<smpp::data_sm>(); ds && route::is_receipt(*ds)) info = route::read_receipt(*ds);
     else return on_mo(carrier, req, std::move(r));
     ++stats_.receipts_received;
+    ++stats_.by_carrier[carrier].receipts;
     if (!info || info->message_id.empty() || !info->state) {
         // A receipt we cannot read would be resent forever if refused.
         log::warn("node", "unreadable_receipt").kv("carrier", carrier);
@@ -106,6 +107,7 @@ void node::on_peer_forward(const smpp::pdu& req, smpp::responder r) {
 
 void node::on_mo(const std::string& carrier, const smpp::pdu& req, smpp::responder r) {
     ++stats_.mo_received;
+    ++stats_.by_carrier[carrier].mo;
     std::string source, dest, text;
     std::uint8_t dc = 0;
     if (auto* d = req.as<smpp::deliver_sm>()) {

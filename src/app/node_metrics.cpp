@@ -3,6 +3,10 @@
 // The names below are an interface (dashboards and alert rules use them):
 // add new ones freely, but do not rename or drop one. Counters end in
 // _total and only grow while the process runs (they restart from 0 with it).
+// Histograms (name_bucket{le}, name_sum, name_count) have fixed buckets:
+// latencies in seconds, 0.00005 to 30 (metrics/histogram.hpp latency_us),
+// sizes 1 to 50000 (metrics::sizes). A status label is the command_status
+// as "0x" and 8 hex digits; beyond 32 distinct ones per series, "other".
 //
 // node
 //   twinsms_node_info{node,role}                     gauge 1
@@ -19,6 +23,23 @@
 //   twinsms_carrier_links_bound                      gauge   bound links
 //   twinsms_carrier_queued                           gauge   waiting for window room
 //   twinsms_carrier_in_flight                        gauge   sent, not answered yet
+//   twinsms_carrier_window                           gauge   windows of the bound links (use: in_flight / window)
+//   twinsms_carrier_responses_total{carrier,status}  counter submit responses by command_status
+//   twinsms_carrier_response_seconds                 histogram submit_sm sent -> its response
+//   twinsms_carrier_receipts_total, _mo_total        counter receipts, MO received from the carrier
+//   twinsms_carrier_tls_failures_total               counter failed TLS handshakes to the carrier
+// clients, per client profile (label client: the profile's name), over
+// SMPP, the HTTP send API and email alike
+//   twinsms_client_submits_accepted_total            counter messages stored
+//   twinsms_client_responses_total{client,status}    counter submits answered, by command_status
+//                                                            (ESME_RTHROTTLED ones included)
+//   twinsms_client_throttled_total                   counter refused for the client's tps
+//   twinsms_client_submit_seconds                    histogram submit arrived -> answered after the commit
+//   twinsms_client_receipts_delivered_total, _mo_delivered_total counter acknowledged by the client
+//   twinsms_client_deliveries_pending                gauge   deliveries waiting in memory
+//   twinsms_client_deliveries_in_flight              gauge   deliveries sent, not answered yet
+//   twinsms_client_sessions                          gauge   bound SMPP sessions
+//   twinsms_client_window, twinsms_client_in_flight  gauges  windows of its receiver binds, requests outstanding on them
 // intake (client submits)
 //   twinsms_submits_accepted_total, twinsms_submits_refused_total,
 //   twinsms_store_full_total, twinsms_store_errors_total          counters
@@ -40,6 +61,11 @@
 //   _map_used_bytes                                                   gauges
 //   twinsms_store_commits_total, _batches_total, _commit_failures_total,
 //   _map_growths_total                                                counters
+//   twinsms_store_commit_seconds                     histogram begin -> committed, fsync included
+//   twinsms_store_commit_batches, _commit_records    histograms write batches, records per transaction
+// TLS handshakes that failed
+//   twinsms_smpp_tls_failures_total                  counter SMPP listen_tls listeners
+//   twinsms_admin_tls_failures_total                 counter admin HTTPS listener (twinsmsd's /metrics)
 // cluster (only with a cluster section)
 //   twinsms_cluster_mode{mode}                       gauge 1 for the current mode, 0 for the others
 //   twinsms_cluster_epoch                            gauge
@@ -49,6 +75,7 @@
 //   twinsms_cluster_takeovers_total, _failbacks_total, _brain_splits_total,
 //   _link_troubles_total, _fenced_total, _switchovers_total, _overflows_total counters
 //   twinsms_cluster_overflow                         gauge 1 while overflow carriers are used
+//   (no replication lag yet: state replication is a later step)
 // email to SMS (only with an smtp section)
 //   twinsms_smtp_sessions_total, _sessions_refused_total (max_sessions),
 //   _timeouts_total, _tls_failures_total                              counters
@@ -64,90 +91,14 @@
 
 #include "app/node_smtp.hpp"
 
-#include <charconv>
-#include <cmath>
 #include <map>
 
 #include "alert/alerter.hpp"
 #include "app/node.hpp"
+#include "app/node_metrics_parts.hpp"
 #include "http/admin_api.hpp"
 
 namespace twinsms::app {
-
-std::string escape_label_value(std::string_view v) {
-    std::string out;
-    out.reserve(v.size());
-    for (char c : v) {
-        if (c == '\\') out += "\\\\";
-        else if (c == '"') out += "\\\"";
-        else if (c == '\n') out += "\\n";
-        else out += c;
-    }
-    return out;
-}
-
-namespace {
-// HELP text escapes backslash and newline only.
-std::string escape_help(std::string_view v) {
-    std::string out;
-    for (char c : v) {
-        if (c == '\\') out += "\\\\";
-        else if (c == '\n') out += "\\n";
-        else out += c;
-    }
-    return out;
-}
-} // namespace
-
-void metrics_writer::family(std::string_view name, std::string_view type, std::string_view help) {
-    name_ = name;
-    out_ += "# HELP ";
-    out_ += name;
-    out_ += ' ';
-    out_ += escape_help(help);
-    out_ += "\n# TYPE ";
-    out_ += name;
-    out_ += ' ';
-    out_ += type;
-    out_ += '\n';
-}
-
-void metrics_writer::sample_prefix(labels l) {
-    out_ += name_;
-    if (l.size() == 0) {
-        out_ += ' ';
-        return;
-    }
-    out_ += '{';
-    bool first = true;
-    for (const auto& [k, v] : l) {
-        if (!first) out_ += ',';
-        first = false;
-        out_ += k;
-        out_ += "=\"";
-        out_ += escape_label_value(v);
-        out_ += '"';
-    }
-    out_ += "} ";
-}
-
-void metrics_writer::sample(labels l, std::uint64_t value) {
-    sample_prefix(l);
-    out_ += std::to_string(value);
-    out_ += '\n';
-}
-
-void metrics_writer::sample(labels l, double value) {
-    sample_prefix(l);
-    if (std::isnan(value)) out_ += "NaN";
-    else if (std::isinf(value)) out_ += value > 0 ? "+Inf" : "-Inf";
-    else {
-        char buf[64];
-        auto r = std::to_chars(buf, buf + sizeof buf, value);
-        out_.append(buf, r.ptr);
-    }
-    out_ += '\n';
-}
 
 namespace {
 
@@ -166,8 +117,9 @@ void gauge(metrics_writer& w, std::string_view name, std::string_view help, u64 
 
 void carriers(metrics_writer& w, node& n) {
     struct agg {
-        u64 links_bound = 0, queued = 0, in_flight = 0;
+        u64 links_bound = 0, queued = 0, in_flight = 0, window = 0;
         smpp::carrier_client::counters c;
+        metrics::histogram_snapshot latency;
     };
     std::map<std::string, agg> by; // one sample per carrier (several links share a name)
     for (const auto& l : n.carriers().links()) {
@@ -183,6 +135,10 @@ void carriers(metrics_writer& w, node& n) {
         a.c.binds += l.stats.binds;
         a.c.bind_failures += l.stats.bind_failures;
         a.c.delivers += l.stats.delivers;
+        a.c.tls_failures += l.stats.tls_failures;
+        a.c.responses.merge(l.stats.responses);
+        a.window += l.window;
+        a.latency.merge(l.latency);
     }
     const auto per = [&](std::string_view name, std::string_view type, std::string_view help, auto get) {
         w.family(name, type, help);
@@ -200,6 +156,27 @@ void carriers(metrics_writer& w, node& n) {
     per("twinsms_carrier_links_bound", "gauge", "links to the carrier that are bound", [](const agg& a) { return a.links_bound; });
     per("twinsms_carrier_queued", "gauge", "messages waiting for window room on the carrier's links", [](const agg& a) { return a.queued; });
     per("twinsms_carrier_in_flight", "gauge", "submit_sm sent to the carrier and not answered yet", [](const agg& a) { return a.in_flight; });
+    per("twinsms_carrier_window", "gauge", "windows of the carrier's bound links, summed (window use: in_flight / window)",
+        [](const agg& a) { return a.window; });
+    per("twinsms_carrier_tls_failures_total", "counter", "TLS handshakes with the carrier that failed",
+        [](const agg& a) { return a.c.tls_failures; });
+    const auto& inbound = n.stats().by_carrier;
+    const auto from = [&](const std::string& carrier) {
+        auto it = inbound.find(carrier);
+        return it == inbound.end() ? node::counters::from_carrier{} : it->second;
+    };
+    w.family("twinsms_carrier_receipts_total", "counter", "delivery receipts received from the carrier");
+    for (const auto& [carrier, a] : by) w.sample({{"carrier", carrier}}, from(carrier).receipts);
+    w.family("twinsms_carrier_mo_total", "counter", "MO messages received from the carrier");
+    for (const auto& [carrier, a] : by) w.sample({{"carrier", carrier}}, from(carrier).mo);
+    w.family("twinsms_carrier_responses_total", "counter", "submit responses from the carrier, by command_status");
+    for (const auto& [carrier, a] : by) status_samples(w, "carrier", carrier, a.c.responses);
+    w.family("twinsms_carrier_response_seconds", "histogram", "from submit_sm sent to the carrier's response, seconds");
+    const metrics::histogram none{metrics::latency_us};
+    for (auto& [carrier, a] : by) {
+        if (a.latency.upper.empty()) a.latency = none.snapshot(); // no link: all zero, same buckets
+        w.histogram({{"carrier", carrier}}, a.latency, micros_per_second);
+    }
 }
 
 void cluster_metrics(metrics_writer& w, const cluster_member& c) {
@@ -260,7 +237,7 @@ void smtp_metrics(metrics_writer& w, const smtp_gateway& g) {
 }
 } // namespace
 
-std::string render_metrics(node& n, const alert::alerter* alerts) {
+std::string render_metrics(node& n, const alert::alerter* alerts, const http::admin_http* admin) {
     metrics_writer w;
     const auto& p = n.profiles();
     w.family("twinsms_node_info", "gauge", "the node's id and configured role");
@@ -268,6 +245,7 @@ std::string render_metrics(node& n, const alert::alerter* alerts) {
              u64{1});
 
     carriers(w, n);
+    client_metrics(w, n);
 
     const auto& in = n.intake_stats().stats();
     counter(w, "twinsms_submits_accepted_total", "client submits accepted (stored)", in.accepted);
@@ -314,6 +292,17 @@ std::string render_metrics(node& n, const alert::alerter* alerts) {
     counter(w, "twinsms_store_batches_total", "write batches applied", st.batches);
     counter(w, "twinsms_store_commit_failures_total", "store transactions that failed", st.commit_failures);
     counter(w, "twinsms_store_map_growths_total", "times the store's map was grown", st.map_growths);
+    w.family("twinsms_store_commit_seconds", "histogram", "store transactions, from begin to committed (fsync included), seconds");
+    w.histogram({}, st.commit_us, micros_per_second);
+    w.family("twinsms_store_commit_batches", "histogram", "write batches per store transaction");
+    w.histogram({}, st.commit_batches);
+    w.family("twinsms_store_commit_records", "histogram", "records written (puts and erases) per store transaction");
+    w.histogram({}, st.commit_ops);
+
+    counter(w, "twinsms_smpp_tls_failures_total", "TLS handshakes on the SMPP listen_tls listeners that failed",
+            n.smpp_tls_failures());
+    if (admin) counter(w, "twinsms_admin_tls_failures_total", "HTTPS handshakes on the admin listener that failed",
+                       admin->tls_failures());
 
     if (const auto* c = n.cluster()) cluster_metrics(w, *c);
     if (const auto* s = n.smtp()) smtp_metrics(w, *s);
@@ -321,12 +310,12 @@ std::string render_metrics(node& n, const alert::alerter* alerts) {
     return w.take();
 }
 
-http::handler metrics_handler(node& n, const alert::alerter* alerts, std::string token) {
-    return [&n, alerts, token = std::move(token)](const http::request& req, const http::path_params&) {
+http::handler metrics_handler(node& n, const alert::alerter* alerts, std::string token, const http::admin_http* admin) {
+    return [&n, alerts, admin, token = std::move(token)](const http::request& req, const http::path_params&) {
         if (auto refused = http::check_admin_token(req, token)) return *refused;
         http::response r;
         r.content_type = std::string{metrics_content_type};
-        r.body = render_metrics(n, alerts);
+        r.body = render_metrics(n, alerts, admin);
         return r;
     };
 }

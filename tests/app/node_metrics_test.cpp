@@ -1,16 +1,15 @@
 // GET /metrics' renderer: the Prometheus text format 0.0.4 checked line by
-// line with a small parser (comments, names, labels and their escaping,
-// a TYPE for every sample), against a node in-process after some traffic.
+// line with a strict parser (app/exposition.hpp: comments, names, labels and
+// their escaping, a TYPE for every sample, whole histograms), against a node
+// in-process after some traffic.
 #define BOOST_TEST_MODULE node_metrics
 #include "app/node_harness.hpp"
 
-#include <cstdlib>
+#include <array>
 #include <map>
-#include <regex>
-#include <set>
-#include <sstream>
 
 #include "alert/alerter.hpp"
+#include "app/exposition.hpp"
 #include "app/node_metrics.hpp"
 #include "http/server.hpp"
 
@@ -18,116 +17,6 @@ using namespace twinsms;
 using namespace twinsms::test;
 
 namespace {
-
-struct sample {
-    std::string name;
-    std::map<std::string, std::string> labels;
-    double value = 0;
-};
-
-struct exposition {
-    std::vector<sample> samples;
-    std::map<std::string, std::string> types; // name -> type
-    std::vector<std::string> errors;          // "line N: why"
-
-    const sample* find(std::string_view name, const std::map<std::string, std::string>& labels = {}) const {
-        for (const auto& s : samples)
-            if (s.name == name && s.labels == labels) return &s;
-        return nullptr;
-    }
-};
-
-bool valid_name(std::string_view n) {
-    static const std::regex re{"[a-zA-Z_:][a-zA-Z0-9_:]*"};
-    return std::regex_match(n.begin(), n.end(), re);
-}
-bool valid_label_name(std::string_view n) {
-    static const std::regex re{"[a-zA-Z_][a-zA-Z0-9_]*"};
-    return std::regex_match(n.begin(), n.end(), re);
-}
-
-// Parses `text` strictly: every line a # HELP, a # TYPE or a sample
-// `name{label="value",...} value`; anything else is an error.
-exposition parse(const std::string& text) {
-    exposition e;
-    std::istringstream in{text};
-    std::string line;
-    int no = 0;
-    auto fail = [&](const std::string& why) { e.errors.push_back("line " + std::to_string(no) + ": " + why + ": " + line); };
-    if (!text.empty() && text.back() != '\n') e.errors.push_back("does not end in a newline");
-    while (std::getline(in, line)) {
-        ++no;
-        if (line.empty()) { fail("empty line"); continue; }
-        if (line[0] == '#') {
-            std::istringstream l{line};
-            std::string hash, kind, name, rest;
-            l >> hash >> kind >> name;
-            std::getline(l, rest);
-            if (hash != "#" || (kind != "HELP" && kind != "TYPE") || !valid_name(name)) { fail("bad comment"); continue; }
-            if (kind == "TYPE") {
-                if (rest != " counter" && rest != " gauge") { fail("bad type"); continue; }
-                if (e.types.count(name)) fail("second TYPE");
-                e.types[name] = rest.substr(1);
-            }
-            continue;
-        }
-        sample s;
-        std::size_t i = 0;
-        while (i < line.size() && line[i] != '{' && line[i] != ' ') ++i;
-        s.name = line.substr(0, i);
-        if (!valid_name(s.name)) { fail("bad metric name"); continue; }
-        bool ok = true;
-        if (i < line.size() && line[i] == '{') {
-            ++i;
-            while (ok && i < line.size() && line[i] != '}') {
-                const auto eq = line.find('=', i);
-                if (eq == std::string::npos) { ok = false; break; }
-                const auto lname = line.substr(i, eq - i);
-                if (!valid_label_name(lname) || eq + 1 >= line.size() || line[eq + 1] != '"') { ok = false; break; }
-                std::string value;
-                std::size_t j = eq + 2;
-                for (; j < line.size() && line[j] != '"'; ++j) {
-                    if (line[j] == '\\') {
-                        if (++j >= line.size()) { ok = false; break; }
-                        if (line[j] == 'n') value += '\n';
-                        else if (line[j] == '\\' || line[j] == '"') value += line[j];
-                        else { ok = false; break; }
-                    } else {
-                        value += line[j];
-                    }
-                }
-                if (!ok || j >= line.size()) { ok = false; break; }
-                if (s.labels.count(lname)) ok = false;
-                s.labels[lname] = value;
-                i = j + 1;
-                if (i < line.size() && line[i] == ',') ++i;
-                else if (i >= line.size() || line[i] != '}') ok = false;
-            }
-            if (!ok || i >= line.size()) { fail("bad labels"); continue; }
-            ++i; // '}'
-        }
-        if (i >= line.size() || line[i] != ' ') { fail("no value"); continue; }
-        const auto v = line.substr(i + 1);
-        char* end = nullptr;
-        if (v == "NaN" || v == "+Inf" || v == "-Inf") s.value = 0;
-        else {
-            s.value = std::strtod(v.c_str(), &end);
-            if (v.empty() || *end != '\0') { fail("bad value"); continue; }
-        }
-        if (!e.types.count(s.name)) fail("sample without a TYPE before it");
-        for (const auto& o : e.samples)
-            if (o.name == s.name && o.labels == s.labels) fail("duplicate sample");
-        e.samples.push_back(std::move(s));
-    }
-    return e;
-}
-
-std::string errors_of(const exposition& e) {
-    std::string s;
-    for (const auto& x : e.errors) s += "\n  " + x;
-    return s;
-}
-
 struct node_with_carrier : node_fixture {
     node_with_carrier() {
         add_carrier("sim");
@@ -159,6 +48,34 @@ BOOST_AUTO_TEST_CASE(label_values_are_escaped) {
     BOOST_TEST(s->value == 7);
 }
 
+BOOST_AUTO_TEST_CASE(histograms_are_cumulative_buckets_up_to_inf_then_sum_and_count) {
+    static constexpr std::array<std::uint64_t, 3> bounds{50, 1'000, 2'500'000};
+    metrics::histogram h{bounds};
+    for (std::uint64_t v : {10, 50, 51, 900, 3'000'000}) h.observe(v);
+    app::metrics_writer w;
+    w.family("twinsms_test_seconds", "histogram", "a latency");
+    w.histogram({{"carrier", "sim"}}, h.snapshot(), 1'000'000);
+    w.family("twinsms_test_size", "histogram", "a size");
+    w.histogram({}, h.snapshot());
+    const auto text = w.text();
+    BOOST_TEST_MESSAGE(text);
+    BOOST_TEST(text.find("# TYPE twinsms_test_seconds histogram\n"
+                         "twinsms_test_seconds_bucket{carrier=\"sim\",le=\"0.00005\"} 2\n"
+                         "twinsms_test_seconds_bucket{carrier=\"sim\",le=\"0.001\"} 4\n"
+                         "twinsms_test_seconds_bucket{carrier=\"sim\",le=\"2.5\"} 4\n"
+                         "twinsms_test_seconds_bucket{carrier=\"sim\",le=\"+Inf\"} 5\n"
+                         "twinsms_test_seconds_sum{carrier=\"sim\"} 3.001011\n"
+                         "twinsms_test_seconds_count{carrier=\"sim\"} 5\n") != std::string::npos, text);
+    BOOST_TEST(text.find("twinsms_test_size_bucket{le=\"50\"} 2\n") != std::string::npos, text);
+    BOOST_TEST(text.find("twinsms_test_size_sum 3001011\n") != std::string::npos, text);
+    const auto e = parse(text);
+    BOOST_TEST(e.errors.empty(), errors_of(e));
+    const auto s = e.histogram("twinsms_test_seconds", {{"carrier", "sim"}});
+    BOOST_REQUIRE(s.has_value());
+    BOOST_TEST(s->count == 5);
+    BOOST_TEST(s->buckets.size() == 4u);
+}
+
 BOOST_AUTO_TEST_CASE(the_parser_refuses_what_is_not_the_format) {
     BOOST_TEST(!parse("# TYPE a counter\na{b=\"c} 1\n").errors.empty());     // unterminated value
     BOOST_TEST(!parse("# TYPE a counter\na{b=\"\\x\"} 1\n").errors.empty()); // unknown escape
@@ -166,6 +83,16 @@ BOOST_AUTO_TEST_CASE(the_parser_refuses_what_is_not_the_format) {
     BOOST_TEST(!parse("# TYPE 1a counter\n1a 1\n").errors.empty());          // bad name
     BOOST_TEST(!parse("# TYPE a counter\na one\n").errors.empty());          // bad value
     BOOST_TEST(parse("# TYPE a:b gauge\na:b{c=\"d\"} -1.5\n").errors.empty());
+    BOOST_TEST(!parse("# TYPE a gauge\n# TYPE b gauge\na 1\nb 1\na{x=\"1\"} 1\n").errors.empty()); // not together
+    const std::string h = "# TYPE h histogram\n";
+    BOOST_TEST(parse(h + "h_bucket{le=\"1\"} 1\nh_bucket{le=\"+Inf\"} 2\nh_sum 3\nh_count 2\n").errors.empty());
+    BOOST_TEST(!parse(h + "h_bucket{le=\"1\"} 3\nh_bucket{le=\"+Inf\"} 2\nh_sum 3\nh_count 2\n").errors.empty()); // not cumulative
+    BOOST_TEST(!parse(h + "h_bucket{le=\"2\"} 1\nh_bucket{le=\"1\"} 1\nh_bucket{le=\"+Inf\"} 2\nh_sum 3\nh_count 2\n").errors.empty());
+    BOOST_TEST(!parse(h + "h_bucket{le=\"1\"} 1\nh_sum 3\nh_count 1\n").errors.empty());                    // no +Inf
+    BOOST_TEST(!parse(h + "h_bucket{le=\"+Inf\"} 2\nh_sum 3\nh_count 3\n").errors.empty());                 // count differs
+    BOOST_TEST(!parse(h + "h_bucket{le=\"+Inf\"} 2\nh_count 2\n").errors.empty());                           // no sum
+    BOOST_TEST(!parse(h + "h_bucket 2\nh_sum 3\nh_count 2\n").errors.empty());                                 // bucket without le
+    BOOST_TEST(!parse(h + "h 2\n").errors.empty());                                                             // bare name
 }
 
 BOOST_FIXTURE_TEST_CASE(a_node_after_traffic, node_with_carrier) {
@@ -179,6 +106,7 @@ BOOST_FIXTURE_TEST_CASE(a_node_after_traffic, node_with_carrier) {
     }
     for (const auto& id : ids) wait_state(id, store::msg_state::delivered);
 
+    node->message_store().flush(); // the commit figures below hold still
     asio::io_context alert_io;
     alert::alerter alerts{alert_io.get_executor(), config::alert_settings{}, "test", {}};
     const auto text = app::render_metrics(*node, &alerts);
@@ -186,8 +114,10 @@ BOOST_FIXTURE_TEST_CASE(a_node_after_traffic, node_with_carrier) {
     const auto e = parse(text);
     BOOST_TEST(e.errors.empty(), errors_of(e));
     for (const auto& s : e.samples) BOOST_TEST(s.name.rfind("twinsms_", 0) == 0u, s.name);
-    for (const auto& [name, type] : e.types)
+    for (const auto& [name, type] : e.types) {
         if (type == "counter") BOOST_TEST((name.size() > 6 && name.substr(name.size() - 6) == "_total"), name);
+        if (type == "histogram") BOOST_TEST(!name.ends_with("_total"), name);
+    }
 
     auto value = [&](std::string_view name, std::map<std::string, std::string> labels = {}) {
         const auto* s = e.find(name, labels);
@@ -207,6 +137,41 @@ BOOST_FIXTURE_TEST_CASE(a_node_after_traffic, node_with_carrier) {
     BOOST_TEST(value("twinsms_store_messages") >= n);
     BOOST_TEST(value("twinsms_store_map_size_bytes") > 0);
     BOOST_TEST(value("twinsms_store_commits_total") > 0);
+    // Issue 5's families, with plausible values after n submits.
+    BOOST_TEST(value("twinsms_carrier_responses_total", {{"carrier", "sim"}, {"status", "0x00000000"}}) == n);
+    BOOST_TEST(value("twinsms_carrier_window", {{"carrier", "sim"}}) == 20); // node_harness' carrier window
+    BOOST_TEST(value("twinsms_carrier_receipts_total", {{"carrier", "sim"}}) == n);
+    BOOST_TEST(value("twinsms_carrier_mo_total", {{"carrier", "sim"}}) == 0);
+    BOOST_TEST(value("twinsms_carrier_tls_failures_total", {{"carrier", "sim"}}) == 0);
+    const auto carrier_latency = e.histogram("twinsms_carrier_response_seconds", {{"carrier", "sim"}});
+    BOOST_REQUIRE(carrier_latency.has_value());
+    BOOST_TEST(carrier_latency->count == n);
+    BOOST_TEST(carrier_latency->sum > 0);
+    BOOST_TEST(carrier_latency->sum < n * 10.0); // seconds, not microseconds
+    BOOST_TEST(value("twinsms_client_submits_accepted_total", {{"client", "acme"}}) == n);
+    BOOST_TEST(value("twinsms_client_responses_total", {{"client", "acme"}, {"status", "0x00000000"}}) == n);
+    BOOST_TEST(value("twinsms_client_throttled_total", {{"client", "acme"}}) == 0);
+    BOOST_TEST(value("twinsms_client_sessions", {{"client", "acme"}}) == 1);
+    BOOST_TEST(value("twinsms_client_window", {{"client", "acme"}}) > 0); // a transceiver bind
+    BOOST_TEST(value("twinsms_client_in_flight", {{"client", "acme"}}) == 0);
+    const auto submit_latency = e.histogram("twinsms_client_submit_seconds", {{"client", "acme"}});
+    BOOST_REQUIRE(submit_latency.has_value());
+    BOOST_TEST(submit_latency->count == n);
+    BOOST_TEST(submit_latency->sum > 0); // a durable commit each
+    // A client profile with no traffic has its series, at 0.
+    BOOST_TEST(value("twinsms_client_submits_accepted_total", {{"client", "beta"}}) == 0);
+    BOOST_TEST(value("twinsms_client_sessions", {{"client", "beta"}}) == 0);
+    BOOST_TEST(e.histogram("twinsms_client_submit_seconds", {{"client", "beta"}})->count == 0);
+    const auto commits = value("twinsms_store_commits_total");
+    const auto batches = e.histogram("twinsms_store_commit_batches");
+    BOOST_REQUIRE(batches.has_value());
+    BOOST_TEST(batches->count == commits);
+    BOOST_TEST(batches->sum == value("twinsms_store_batches_total"));
+    BOOST_TEST(e.histogram("twinsms_store_commit_records")->count == commits);
+    BOOST_TEST(e.histogram("twinsms_store_commit_records")->sum >= batches->sum);
+    BOOST_TEST(e.histogram("twinsms_store_commit_seconds")->count == commits);
+    BOOST_TEST(value("twinsms_smpp_tls_failures_total") == 0);
+    BOOST_TEST(!e.types.count("twinsms_admin_tls_failures_total")); // no admin listener given
     BOOST_TEST(e.types.at("twinsms_store_commits_total") == "counter");
     BOOST_TEST(e.types.at("twinsms_dispatch_parked") == "gauge");
     // No cluster section: no cluster metrics.

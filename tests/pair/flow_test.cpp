@@ -262,6 +262,18 @@ BOOST_FIXTURE_TEST_CASE(metrics_on_both_nodes_after_traffic, pair_fixture) {
     BOOST_TEST(*via_peer >= 3.0);
     BOOST_TEST(value_of(body["site2"], R"(twinsms_carrier_submitted_total{carrier="sim"})").value_or(0) == 0.0);
     BOOST_TEST(value_of(body["site2"], "twinsms_submits_accepted_total").value_or(0) >= 3.0);
+    // Per client and histograms: bravo's submits on site2, which reach site1 as its peer client's.
+    BOOST_TEST(value_of(body["site2"], R"(twinsms_client_submits_accepted_total{client="bravo"})").value_or(-1) == 3.0);
+    BOOST_TEST(value_of(body["site2"], R"(twinsms_client_submit_seconds_count{client="bravo"})").value_or(-1) == 3.0);
+    BOOST_TEST(value_of(body["site2"], R"(twinsms_client_responses_total{client="bravo",status="0x00000000"})").value_or(-1) == 3.0);
+    BOOST_TEST(value_of(body["site1"], R"(twinsms_client_submits_accepted_total{client="site2"})").value_or(0) >= 3.0);
+    BOOST_TEST(value_of(body["site2"], R"(twinsms_carrier_response_seconds_count{carrier="site1"})").value_or(0) >= 3.0);
+    BOOST_TEST(value_of(body["site1"], R"(twinsms_carrier_response_seconds_count{carrier="sim"})").value_or(0) >= 3.0);
+    for (const auto& [name, text] : body) {
+        BOOST_TEST(value_of(text, "twinsms_store_commit_seconds_count").value_or(0) > 0.0, name);
+        BOOST_TEST(value_of(text, "twinsms_admin_tls_failures_total").value_or(-1) == 0.0, name); // twinsmsd wires the admin listener
+        BOOST_TEST(value_of(text, "twinsms_smpp_tls_failures_total").value_or(-1) == 0.0, name);
+    }
 
     // Without the token: 401, for both nodes.
     for (auto* s : {&s1, &s2}) {
