@@ -6,118 +6,15 @@
 // (unroutable, passive account, throughput, another account's message,
 // body limit) and the Kannel sendsms form.
 #define BOOST_TEST_MODULE node_http
-#include "app/node_harness.hpp"
+#include "app/http_node.hpp"
 
-#include <algorithm>
-#include <future>
+#include <set>
 
-#include "app/node_admin.hpp"
-#include "app/node_http.hpp"
-#include "http/test_support.hpp"
-#include "route/parts.hpp"
 #include "sms/sms_text.hpp"
 
 using namespace twinsms;
 using namespace twinsms::test;
 namespace json = boost::json;
-
-namespace {
-
-config::http_token token(std::string t, bool send, bool read) {
-    config::http_token k;
-    k.token = std::move(t);
-    k.send = send;
-    k.read = read;
-    return k;
-}
-
-const std::string send_token = "acme-send-token-0123456789";
-const std::string read_token = "acme-read-token-0123456789";
-const std::string beta_token = "beta-admin-token-0123456789";
-const std::string gamma_token = "gamma-token-0123456789";
-
-struct http_node : node_fixture {
-    sim::smsc_simulator& carrier;
-    std::unique_ptr<app::node_admin> admin_backend;
-    std::unique_ptr<app::node_http> api;
-    std::unique_ptr<http::admin_http> admin;
-    std::uint16_t port = 0;
-
-    http_node() : carrier{add_carrier("sim")} {
-        profiles.routes = {route_to("uk", {"sim"}, config::route_strategy::failover, {"44"})};
-        auto& acme = profiles.clients[0];
-        acme.http.tokens = {token(send_token, true, false), token(read_token, false, true)};
-        acme.http.sendsms = true;
-        auto& beta = profiles.clients[1];
-        auto admin_role = token(beta_token, true, true);
-        admin_role.admin = true;
-        beta.http.tokens = {admin_role};
-        beta.account.tps = 1; // SMS per second, burst 2
-        beta.account.burst = 2;
-        auto gamma = client_profile("gamma", "pw3");
-        gamma.state = config::profile_state::passive;
-        gamma.account.active = false;
-        gamma.http.tokens = {token(gamma_token, true, true)};
-        profiles.clients.push_back(gamma);
-        profiles.node.admin.listen = tcp::endpoint{asio::ip::make_address("127.0.0.1"), 0};
-        profiles.node.admin.token = "node-admin-token-0123456789";
-        start_node();
-        wait_carriers_up();
-        admin_backend = std::make_unique<app::node_admin>(*node, nullptr);
-        api = std::make_unique<app::node_http>(*node);
-        admin = std::make_unique<http::admin_http>(io.get_executor(), profiles.node.admin, *admin_backend);
-        http::add_send_routes(admin->routes(), *api);
-        admin->start();
-        port = admin->local_endpoint().port();
-    }
-    ~http_node() {
-        bool done = false;
-        asio::co_spawn(io, admin->stop(), [&](std::exception_ptr) { done = true; });
-        run_until(io, [&] { return done; });
-        admin.reset();
-    }
-
-    // One request on its own connection from another thread, while this
-    // thread runs the node.
-    http_reply call(const std::string& method, const std::string& target, std::vector<std::string> headers = {},
-                    std::string body = {}) {
-        auto f = std::async(std::launch::async, [=, this] {
-            raw_client c{port};
-            return c.request(method, target, headers, body);
-        });
-        run([&] { return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready; });
-        return f.get();
-    }
-    http_reply post(const std::string& tok, const std::string& body) {
-        return call("POST", "/api/v1/messages", {"Authorization: Bearer " + tok, "Content-Type: application/json"}, body);
-    }
-    http_reply get(const std::string& tok, const std::string& target) {
-        return call("GET", target, {"Authorization: Bearer " + tok});
-    }
-
-    // The simulator's messages for `to`, in part order.
-    std::vector<sim::received_message> at_carrier(const std::string& to) {
-        std::vector<sim::received_message> out;
-        for (const auto& m : carrier.messages())
-            if (m.destination == to) out.push_back(m);
-        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-            const auto pa = route::udh_part(a.short_message), pb = route::udh_part(b.short_message);
-            return (pa ? pa->seq : 0) < (pb ? pb->seq : 0);
-        });
-        return out;
-    }
-    void wait_at_carrier(std::size_t n) {
-        run([&] { return carrier.messages().size() >= n; });
-    }
-};
-
-std::vector<std::string> ids_of(const json::value& v, std::size_t dest) {
-    std::vector<std::string> out;
-    for (const auto& id : v.at("messages").at(dest).at("message_ids").as_array()) out.emplace_back(id.as_string());
-    return out;
-}
-
-} // namespace
 
 BOOST_FIXTURE_TEST_CASE(a_long_gsm_text_reaches_the_carrier_in_parts_and_reads_back, http_node) {
     // 150 letters, then € across the first part boundary (septets 151-152
@@ -286,6 +183,24 @@ BOOST_FIXTURE_TEST_CASE(message_log_search, http_node) {
     BOOST_TEST(future.json().at("next").is_null());
     BOOST_TEST(get(read_token, "/api/v1/messages?until=2000-01-01T00:00:00Z").json().at("messages").as_array().empty());
     BOOST_TEST(get(read_token, "/api/v1/messages?since=2000-01-01T00:00:00Z").json().at("messages").as_array().size() == 4u);
+    // A window by acceptance time: since includes, until excludes (whatever
+    // milliseconds the three got, the answers split them by them).
+    std::vector<std::string> at;
+    for (const auto& id : ids) at.emplace_back(get(read_token, "/api/v1/messages/" + id).json().at("accepted_at").as_string());
+    const auto found = [&](const std::string& window) {
+        std::set<std::string> out;
+        const auto r = get(read_token, "/api/v1/messages?number=447700900030&" + window);
+        BOOST_TEST_REQUIRE(r.status == 200u, r.body);
+        const auto doc = r.json();
+        for (const auto& m : doc.at("messages").as_array()) out.emplace(m.at("id").as_string());
+        return out;
+    };
+    std::set<std::string> from_second, before_second;
+    for (std::size_t i = 0; i < ids.size(); ++i) // one format: the strings compare as the times
+        (at[i] >= at[1] ? from_second : before_second).insert(ids[i]);
+    BOOST_TEST(from_second.count(ids[2]) == 1u);
+    BOOST_TEST((found("since=" + at[1]) == from_second));
+    BOOST_TEST((found("until=" + at[1]) == before_second));
     BOOST_TEST(get(read_token, "/api/v1/messages?limit=5000").error_code() == "invalid_parameter");
     BOOST_TEST(get(send_token, "/api/v1/messages").status == 403u);
 }
