@@ -1,7 +1,8 @@
 // A whole node from a profile folder with TLS everywhere: ESMEs on
 // listen_tls, the carrier link to a TLS simulator with verify_peer, the
-// admin API over HTTPS; a plaintext client on the TLS port is refused while
-// the node keeps serving, and SIGHUP's reload swaps the certificate.
+// admin API, the status page and the send API over HTTPS; a plaintext
+// client on the TLS port is refused while the node keeps serving, and
+// SIGHUP's reload swaps the certificate.
 #define BOOST_TEST_MODULE tls_node
 #include <boost/test/unit_test.hpp>
 
@@ -11,6 +12,7 @@
 
 #include "app/node.hpp"
 #include "app/node_admin.hpp"
+#include "app/node_http.hpp"
 #include "config/profiles.hpp"
 #include "http/admin_api.hpp"
 #include "http/test_support.hpp"
@@ -24,6 +26,7 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr const char* admin_token = "tls-admin-token-0123456789";
+constexpr const char* api_token = "acme-api-token-0123456789"; // acme's, send and read
 
 struct tls_node_fixture {
     asio::io_context io;
@@ -32,6 +35,7 @@ struct tls_node_fixture {
     std::unique_ptr<smsc_simulator> sim;
     std::unique_ptr<app::node> node;
     std::unique_ptr<app::node_admin> backend;
+    std::unique_ptr<app::node_http> send_api; // outlives `admin`, whose routes use it
     std::unique_ptr<http::admin_http> admin;
 
     tls_node_fixture() {
@@ -48,7 +52,8 @@ struct tls_node_fixture {
                            "  tls: {certificate: tls/node.crt, private_key: tls/node.key, handshake_timeout: 2s}\n"
                            "  store: {path: " + (pki.dir.path / "store").string() + ", map_size_mb: 16}\n"
                            "  admin: {listen: 127.0.0.1:0, token: " + admin_token + ", tls: true}\n");
-        write("clients/acme.yaml", "client:\n  system_id: acme\n  password: secret\n");
+        write("clients/acme.yaml", std::string{"client:\n  system_id: acme\n  password: secret\n"
+                                               "  http: {tokens: [{token: "} + api_token + ", roles: [send, read]}]}\n");
         write("carriers/sim.yaml", "carrier:\n  host: 127.0.0.1\n  port: " + std::to_string(sim->port()) +
                                        "\n  system_id: twinsms\n  password: carpw1\n  reconnect: {initial: 50ms, max: 200ms}\n"
                                        "  tls: {ca_file: tls/ca.crt, server_name: localhost}\n");
@@ -66,6 +71,7 @@ struct tls_node_fixture {
             run_until(io, [&] { return done; }, 15s);
         }
         admin.reset();
+        send_api.reset();
         backend.reset();
         node.reset();
         sim.reset();
@@ -79,6 +85,8 @@ struct tls_node_fixture {
         node = std::make_unique<app::node>(io, config::load_profiles(dir));
         backend = std::make_unique<app::node_admin>(*node, [] { return std::string{}; });
         admin = std::make_unique<http::admin_http>(io.get_executor(), node->profiles().node.admin, *backend);
+        send_api = std::make_unique<app::node_http>(*node); // as twinsmsd wires it
+        http::add_send_routes(admin->routes(), *send_api);
         node->start();
         admin->start();
         BOOST_REQUIRE(run_until(io, [&] {
@@ -201,6 +209,34 @@ BOOST_FIXTURE_TEST_CASE(admin_status_over_https, tls_node_fixture) {
         return c.request("GET", "/api/v1/health").status;
     });
     BOOST_TEST(again == 200u);
+}
+
+BOOST_FIXTURE_TEST_CASE(status_page_and_send_api_over_https, tls_node_fixture) {
+    start();
+    const auto port = admin->local_endpoint().port();
+    const auto ca = pki.ca.cert_file();
+    const auto page = off_thread([port, ca] { return raw_client{port, tls_options{ca}}.request("GET", "/"); });
+    BOOST_TEST(page.status == 200u);
+    BOOST_TEST(page.header("content-type").find("text/html") == 0u);
+    BOOST_TEST(page.body.find("id=\"login\"") != std::string::npos);
+    const auto script = off_thread([port, ca] { return raw_client{port, tls_options{ca}}.request("GET", "/page/status.js"); });
+    BOOST_TEST(script.status == 200u);
+
+    // A client account's message over HTTPS, to the carrier over TLS.
+    const std::string bearer = std::string{"Authorization: Bearer "} + api_token;
+    const auto sent = off_thread([port, ca, bearer] {
+        return raw_client{port, tls_options{ca}}.request("POST", "/api/v1/messages", {bearer, "Content-Type: application/json"},
+                                                         R"({"to":"447700900009","text":"over https"})");
+    });
+    BOOST_TEST_REQUIRE(sent.status == 202u, sent.body);
+    const std::string id{sent.json().at("messages").at(0).at("message_ids").at(0).as_string()};
+    BOOST_REQUIRE(run_until(io, [&] { return sim->messages().size() == 1; }));
+    BOOST_TEST(sim->messages().front().text == "over https");
+    const auto read = off_thread([port, ca, bearer, id] {
+        return raw_client{port, tls_options{ca}}.request("GET", "/api/v1/messages/" + id, {bearer});
+    });
+    BOOST_TEST_REQUIRE(read.status == 200u, read.body);
+    BOOST_TEST(read.json().at("id").as_string() == id);
 }
 
 BOOST_FIXTURE_TEST_CASE(reload_picks_up_a_renewed_certificate, tls_node_fixture) {
