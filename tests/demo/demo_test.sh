@@ -3,15 +3,17 @@
 # site2) and the carrier simulator. Checks that both nodes reached mode
 # normal and that the client of each site (alpha on site1, bravo on site2,
 # which goes through the peer link) got its 5 messages accepted and
-# receipted, and an MO.
+# receipted, and an MO, and that the demo printed both nodes' status page
+# URLs (which it checked answer) with the admin token.
 set -euo pipefail
 root="$1"
 build="$2"
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+admin1=$(free_port) admin2=$(free_port)
 set +e
 out=$(TWINSMS_BUILD_DIR="$build" TWINSMS_DEMO_PORT=$(free_port) TWINSMS_DEMO_SITE2_PORT=$(free_port) \
-      TWINSMS_DEMO_CARRIER_PORT=$(free_port) TWINSMS_DEMO_ADMIN1_PORT=$(free_port) \
-      TWINSMS_DEMO_ADMIN2_PORT=$(free_port) TWINSMS_DEMO_HB_PORT=$(free_port) \
+      TWINSMS_DEMO_CARRIER_PORT=$(free_port) TWINSMS_DEMO_ADMIN1_PORT=$admin1 \
+      TWINSMS_DEMO_ADMIN2_PORT=$admin2 TWINSMS_DEMO_HB_PORT=$(free_port) \
       timeout 150 "$root/tools/demo" --once --no-install 2>&1)
 rc=$?
 set -e
@@ -25,3 +27,7 @@ grep -q '^demo: site1 mode normal, site2 mode normal$' <<<"$out" || { echo "demo
 # Both nodes' status was shown, and site2's traffic went over the peer link.
 grep -Eq '^node +site1 +role primary +mode normal' <<<"$out"
 grep -Eq '^node +site2 +role secondary +mode normal' <<<"$out"
+# The status pages and the token for their buttons.
+grep -Eq "^  status pages +http://127\.0\.0\.1:$admin1/ \(site1\) +http://127\.0\.0\.1:$admin2/ \(site2\)\$" <<<"$out" \
+  || { echo "demo_test: no status page URLs of both nodes" >&2; exit 1; }
+grep -Eq '^  admin token +demo-admin-token-0123456789 ' <<<"$out" || { echo "demo_test: no admin token" >&2; exit 1; }
