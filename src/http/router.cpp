@@ -7,6 +7,7 @@
 #include <utility>
 
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -204,10 +205,17 @@ asio::awaitable<response> router::dispatch_async(const request& req) const {
     const async_handler h = m.r->ah;
     co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(response)>(
         [&](auto done) {
-            // Resumed through a post, never inside the handler's own call.
-            auto complete = [done = std::make_shared<decltype(done)>(std::move(done))](response r) mutable {
+            // A reply inside the handler's own call is posted (the request's
+            // coroutine is not suspended yet). A later one, the send API's
+            // after the store's commit, already runs from the executor's
+            // queue: it resumes the request at once, which saves a second
+            // trip through the queue per request.
+            auto later = std::make_shared<bool>(false);
+            auto complete = [done = std::make_shared<decltype(done)>(std::move(done)), later](response r) mutable {
                 auto ex = asio::get_associated_executor(*done);
-                asio::post(ex, [d = std::move(*done), r = std::move(r)]() mutable { std::move(d)(std::move(r)); });
+                auto go = [d = std::move(*done), r = std::move(r)]() mutable { std::move(d)(std::move(r)); };
+                if (*later) asio::dispatch(ex, std::move(go));
+                else asio::post(ex, std::move(go));
             };
             auto p = std::make_shared<pending_reply<decltype(complete)>>(std::move(complete), req);
             try {
@@ -215,6 +223,7 @@ asio::awaitable<response> router::dispatch_async(const request& req) const {
             } catch (const std::exception& e) {
                 p->reply(handler_failed(req, e));
             }
+            *later = true;
         },
         asio::use_awaitable);
 }

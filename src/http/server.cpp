@@ -293,8 +293,14 @@ asio::awaitable<bool> server::impl::exchange(std::shared_ptr<impl> self, std::sh
             if (iequals(parser.get()[bhttp::field::expect], "100-continue")) {
                 bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, version};
                 std::tie(ec, n) = co_await bhttp::async_write(stream, go_on, use_tuple);
+            } else if (buffer.size() > 0) {
+                // A small body mostly came with the header: parse it here
+                // rather than through another composed read.
+                parser.eager(true);
+                buffer.consume(parser.put(buffer.data(), ec));
+                if (ec == bhttp::error::need_more) ec = {};
             }
-            if (!ec) std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+            if (!ec && !parser.is_done()) std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
         }
         if (self->stopping || (ec && !is_protocol_error(ec))) break;
 

@@ -101,6 +101,7 @@ struct message_store::impl {
     void fail(const std::vector<pending*>& round, store_error e);
     // Posts p.done(ec) to p.ex once; later calls for `p` do nothing.
     void complete(pending& p, const error_code& ec) noexcept;
+    void complete(const std::vector<pending*>& round, const error_code& ec) noexcept;
     // Doubles the map up to `limit`; false when already there (or failed).
     bool grow(std::uint64_t limit);
     bool set_map_size(std::uint64_t size);
