@@ -137,6 +137,7 @@ void node::on_mo(const std::string& carrier, const smpp::pdu& req, smpp::respond
     d.pdu = stored_bytes(req);
     store::write_batch b;
     b.put_delivery(d);
+    b.admit(); // new: refused on a full store (the carrier resends it), unlike receipts
     store_->write(std::move(b), io_.get_executor(), [this, r, d](const store::error_code& ec) mutable {
         if (ec) {
             log::warn("node", "mo_store_failed").kv("error", ec.message());

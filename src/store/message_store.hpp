@@ -98,8 +98,17 @@ public:
     const std::vector<op>& ops() const noexcept { return ops_; }
     bool empty() const noexcept { return ops_.empty(); }
 
+    // A batch that takes in something new (a client's message, set by
+    // put_message without `before`; an MO, set by its writer) rather than
+    // moving stored things on. On a full map only such batches are refused:
+    // the others (attempts, outcomes, receipts, erasures) may use a reserve
+    // beyond the limit, or a full store could never deliver and drain.
+    void admit() noexcept { admits_ = true; }
+    bool admits() const noexcept { return admits_; }
+
 private:
     std::vector<op> ops_;
+    bool admits_ = false;
 };
 
 class message_store {
@@ -173,7 +182,7 @@ public:
         std::uint64_t map_size = 0, map_used = 0;
         std::uint64_t commits = 0, batches = 0, commit_failures = 0, map_growths = 0;
         std::uint64_t last_commit_seq = 0;
-        // Erase-only commits that needed the reserve beyond max_map_size.
+        // Commits admitting nothing new that needed the reserve beyond max_map_size.
         std::uint64_t map_reserve_uses = 0;
         // Per committed transaction: begin to commit returned, microseconds
         // (with store sync: the fsync included), and its batches and records.

@@ -105,7 +105,8 @@ struct message_store::impl {
     // Doubles the map up to `limit`; false when already there (or failed).
     bool grow(std::uint64_t limit);
     bool set_map_size(std::uint64_t size);
-    // Room beyond max_map that only erasing (and nudge) may use, briefly.
+    // Room beyond max_map that only batches admitting nothing new (and
+    // nudge) may use, briefly.
     std::uint64_t map_reserve() const noexcept;
     // LMDB reuses the pages a commit freed only from the second transaction
     // after it (the previous snapshot stays intact for crash safety), and a
@@ -114,8 +115,9 @@ struct message_store::impl {
     // the next write would fail. A tiny commit of meta, then waiting out
     // the readers that began before it, moves past that; true if done.
     bool nudge();
-    // Erase-only batches of a round that hit the limit; true if committed.
-    bool commit_erasers(const std::vector<pending*>& erasers, bool try_at_limit);
+    // The batches of a round that hit the limit which admit nothing new
+    // (write_batch::admits()); true if committed.
+    bool commit_with_reserve(const std::vector<pending*>& onward, bool try_at_limit);
     bool valid(const write_batch& b) const noexcept;
 
     MDB_dbi of(table t) const noexcept { return dbi[static_cast<std::size_t>(t)]; }

@@ -24,12 +24,6 @@ constexpr auto sync_interval = std::chrono::milliseconds{200};
 // batches in the round, each is retried alone so one bad batch fails alone.
 bool batch_error(int rc) noexcept { return rc == MDB_TXN_FULL || rc == MDB_BAD_VALSIZE || rc == EINVAL; }
 
-bool erase_only(const write_batch& b) noexcept {
-    for (const auto& op : b.ops())
-        if (!op.erase) return false;
-    return true;
-}
-
 } // namespace
 
 bool message_store::impl::on_writer_thread() const noexcept { return writer_of == this; }
@@ -125,12 +119,12 @@ void message_store::impl::run_round(std::vector<pending*>& round) {
         const bool full = rc == MDB_MAP_FULL || rc == ENOSPC;
         std::vector<pending*> failed;
         if (rc == MDB_MAP_FULL) {
-            std::vector<pending*> erasers;
-            for (auto* p : round) (erase_only(p->batch) ? erasers : failed).push_back(p);
+            std::vector<pending*> onward; // see write_batch::admits()
+            for (auto* p : round) (p->batch.admits() ? failed : onward).push_back(p);
             // Without the others they may fit at the limit; if they were
             // the whole round, that was just tried.
-            if (!erasers.empty() && !commit_erasers(erasers, !failed.empty()))
-                failed.insert(failed.end(), erasers.begin(), erasers.end());
+            if (!onward.empty() && !commit_with_reserve(onward, !failed.empty()))
+                failed.insert(failed.end(), onward.begin(), onward.end());
         } else {
             failed = round;
         }
@@ -277,22 +271,24 @@ bool message_store::impl::nudge() {
     return true;
 }
 
-bool message_store::impl::commit_erasers(const std::vector<pending*>& erasers, bool try_at_limit) {
+bool message_store::impl::commit_with_reserve(const std::vector<pending*>& onward, bool try_at_limit) {
     std::uint64_t seq = 0;
-    int rc = try_at_limit ? try_commit(erasers, seq) : MDB_MAP_FULL;
+    int rc = try_at_limit ? try_commit(onward, seq) : MDB_MAP_FULL;
     if (rc == MDB_MAP_FULL) {
-        // Erasing needs free pages too (copy-on-write of every page it
-        // touches), so a full map could never be emptied: erase-only
-        // batches may use a reserve beyond the limit, given back at once.
+        // Moving a stored message on (its attempt, outcome, receipt, its
+        // erasure) needs free pages too, copy-on-write of every page it
+        // touches: without room for that a full map would never deliver,
+        // finish and be swept. Such batches may use a reserve beyond the
+        // limit, given back at once; only new messages are refused.
         if (!set_map_size(max_map + map_reserve())) return false;
-        rc = try_commit(erasers, seq);
+        rc = try_commit(onward, seq);
         // LMDB keeps at least what is in use, so this may stay a little above.
         set_map_size(max_map);
         log::warn("store", "map_reserve_used").kv("ok", rc == MDB_SUCCESS ? "true" : "false");
         if (rc == MDB_SUCCESS) ++map_reserve_uses;
     }
     if (rc != MDB_SUCCESS) return false;
-    committed(erasers, seq);
+    committed(onward, seq);
     return true;
 }
 

@@ -10,6 +10,7 @@ void write_batch::put(table t, std::string key, std::string value) {
 void write_batch::erase(table t, std::string key) { ops_.push_back({t, true, std::move(key), {}}); }
 
 void write_batch::put_message(const message& m, const message* before) {
+    if (!before) admits_ = true;
     put(table::messages, keys::message(m.id), encode(m));
 
     // Queue entry: present while queued, keyed by the attempt time; a move
