@@ -18,7 +18,17 @@ out=$(TWINSMS_BUILD_DIR="$build" TWINSMS_DEMO_PORT=$(free_port) TWINSMS_DEMO_SIT
 rc=$?
 set -e
 echo "$out"
-[ "$rc" = 0 ] || { echo "demo_test: tools/demo exited $rc" >&2; exit 1; }
+if [ "$rc" != 0 ]; then
+  # The demo keeps its folder when it fails; CI only shows this output, so the logs go here.
+  kept=$(sed -n 's/^demo stopped; profiles, stores and logs in //p' <<<"$out" | tail -1)
+  if [ -n "$kept" ] && [ -d "$kept" ]; then
+    for f in "$kept"/*.log "$kept"/*.curl; do
+      [ -f "$f" ] && { echo "--- tail of $f"; tail -n 40 "$f"; }
+    done
+  fi
+  echo "demo_test: tools/demo exited $rc" >&2
+  exit 1
+fi
 for c in alpha@site1 bravo@site2; do
   grep -Eq "^$c +done +accepted=5 rejected=0 receipts=5 mo=[1-9][0-9]*\$" <<<"$out" \
     || { echo "demo_test: $c: not 5 accepted, 5 receipts and an MO" >&2; exit 1; }
