@@ -160,7 +160,8 @@ int main(int argc, char** argv) {
         // GET /metrics (Prometheus) on the admin listener, behind the admin
         // token like the rest of the admin API (no public variant on purpose).
         if (admin->enabled())
-            admin->routes().add("GET", "/metrics", app::metrics_handler(*n, alerts.get(), node_cfg.admin.token, admin.get()));
+            admin->routes().add("GET", "/metrics", app::metrics_handler(*n, alerts.get(), node_cfg.admin.token, admin.get(),
+                                                                            admin_backend.get()));
         // The client accounts' send API (http/send_api.hpp) on the same listener.
         if (admin->enabled()) {
             send_backend = std::make_unique<app::node_http>(*n);

@@ -123,4 +123,14 @@ http::admin_reply node_admin::command(std::string_view verb, std::string_view pr
     return http::admin_ok(std::string{verb} + " started; mode " + std::string{cluster::to_string(c->state().mode())});
 }
 
+std::optional<std::string> node_admin::admin_account(std::string_view token, const boost::asio::ip::address& remote) {
+    // Every token is compared, so the time does not tell which one is close.
+    const config::client_profile* found = nullptr;
+    for (const auto& c : node_.profiles().clients)
+        for (const auto& t : c.http.tokens)
+            if (http::constant_time_equal(token, t.token) && t.admin && found == nullptr) found = &c;
+    if (found == nullptr || !found->account.allows_source(remote)) return std::nullopt;
+    return found->account.system_id;
+}
+
 } // namespace twinsms::app

@@ -2,6 +2,7 @@
 // The node's answers to the admin API (src/http/admin_api.hpp): the status
 // document twinsmsctl renders, and the cluster and profile commands.
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "app/node.hpp"
@@ -18,6 +19,7 @@ public:
 
     boost::json::object status() override;
     http::admin_reply command(std::string_view verb, std::string_view profile) override;
+    std::optional<std::string> admin_account(std::string_view token, const boost::asio::ip::address& remote) override;
 
 private:
     node& node_;

@@ -108,6 +108,11 @@ std::optional<http::api_caller> node_http::by_login(std::string_view system_id, 
     return http::api_caller{c->account.system_id, true, false, false};
 }
 
+bool node_http::source_allowed(const http::api_caller& who, const boost::asio::ip::address& remote) {
+    const auto* c = client_of(node_.profiles(), who.system_id);
+    return c != nullptr && c->account.allows_source(remote);
+}
+
 void node_http::submit(const http::api_caller& who, http::send_job job, std::function<void(http::submit_result)> done) {
     ++stats_.requests;
     const auto refuse = [&](api_error e) {

@@ -310,9 +310,10 @@ std::string render_metrics(node& n, const alert::alerter* alerts, const http::ad
     return w.take();
 }
 
-http::handler metrics_handler(node& n, const alert::alerter* alerts, std::string token, const http::admin_http* admin) {
-    return [&n, alerts, admin, token = std::move(token)](const http::request& req, const http::path_params&) {
-        if (auto refused = http::check_admin_token(req, token)) return *refused;
+http::handler metrics_handler(node& n, const alert::alerter* alerts, std::string token, const http::admin_http* admin,
+                              http::admin_backend* accounts) {
+    return [&n, alerts, admin, accounts, token = std::move(token)](const http::request& req, const http::path_params&) {
+        if (auto refused = http::check_admin_token(req, token, accounts)) return *refused;
         http::response r;
         r.content_type = std::string{metrics_content_type};
         r.body = render_metrics(n, alerts, admin);

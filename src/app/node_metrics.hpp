@@ -16,6 +16,7 @@ class alerter;
 }
 namespace twinsms::http {
 class admin_http;
+class admin_backend;
 }
 
 namespace twinsms::app {
@@ -61,9 +62,10 @@ inline constexpr std::string_view metrics_content_type = "text/plain; version=0.
 // The GET /metrics handler for the admin listener. It requires the admin
 // Bearer token like every admin endpoint but /api/v1/health (a Prometheus
 // scrape job sends it with `authorization: {credentials: <token>}`); there
-// is deliberately no setting to make it public. `n`, `alerts` and `admin`
-// (both may be null) must outlive the router.
+// is deliberately no setting to make it public; `accounts` (may be null)
+// also admits admin-role account tokens. `n`, `alerts`, `admin` and
+// `accounts` (all but `n` may be null) must outlive the router.
 http::handler metrics_handler(node& n, const alert::alerter* alerts, std::string token,
-                              const http::admin_http* admin = nullptr);
+                              const http::admin_http* admin = nullptr, http::admin_backend* accounts = nullptr);
 
 } // namespace twinsms::app

@@ -12,6 +12,9 @@
 // Commands answer what the backend says: 200 {"result":"ok","message":...}
 // or an error such as 404 unknown_profile, 409 conflict. A missing token is
 // 401 unauthorized, a wrong one 403 forbidden. twinsmsctl is the client.
+// Accepted tokens: the node's admin.token, and a client account's API token
+// with the admin role (from a source the account allows), so an operator's
+// account can run the pair without the node secret.
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,6 +45,12 @@ public:
     // verbs: "switchover" "takeover" "failback" "reload" (profile empty) and
     // "activate" "deactivate" (profile = the profile name)
     virtual admin_reply command(std::string_view verb, std::string_view profile) = 0;
+    // The client account whose API token this is, if the token has the admin
+    // role and the account allows `remote`; nullopt otherwise (no accounts).
+    virtual std::optional<std::string> admin_account(std::string_view /*token*/,
+                                                     const boost::asio::ip::address& /*remote*/) {
+        return std::nullopt;
+    }
 };
 
 // Helpers for backends, so every reply has the same shape.
@@ -53,9 +62,11 @@ admin_reply admin_error(unsigned status, std::string_view code, std::string_view
 void add_admin_routes(router& r, std::string token, admin_backend& backend);
 
 // The admin endpoints' Bearer token check, for more endpoints on the same
-// listener (/metrics): nullopt when `req` carries `token`, else the refusal
-// to send (401 unauthorized with WWW-Authenticate, or 403 forbidden).
-std::optional<response> check_admin_token(const request& req, std::string_view token);
+// listener (/metrics): nullopt when `req` carries `token` or an admin-role
+// account token `accounts` knows, else the refusal to send (401
+// unauthorized with WWW-Authenticate, or 403 forbidden).
+std::optional<response> check_admin_token(const request& req, std::string_view token,
+                                          admin_backend* accounts = nullptr);
 
 // Equal contents in a time that depends only on `expected`'s length, so a
 // caller cannot find the token byte by byte by timing 403s.

@@ -57,6 +57,12 @@ std::variant<api_caller, response> authenticate(const request& req, send_backend
             .kv("missing_role", name);
         return json_error(403, "forbidden", std::string{"this token has no "} + name + " role");
     }
+    if (!b.source_allowed(*who, req.remote_address)) {
+        log::warn("send_api", "forbidden").kv("remote", req.remote).kv("path", req.path).kv("account", who->system_id)
+            .kv("reason", "source address not allowed");
+        return json_error(403, "source_not_allowed",
+                          "account " + who->system_id + " does not accept requests from " + req.remote_address.to_string());
+    }
     return *who;
 }
 
@@ -112,9 +118,10 @@ void send_kannel(send_backend& b, const request& req, std::uint8_t ref, reply_fn
     }
     auto f = parse_sendsms_form(form, ref);
     const auto who = b.by_login(f.username, f.password);
-    if (!who) {
+    if (!who || !b.source_allowed(*who, req.remote_address)) {
+        // Kannel answers a user-allow-ip refusal the same way.
         log::warn("send_api", "sendsms_refused").kv("remote", req.remote).kv("username", f.username)
-            .kv("reason", "authorization failed");
+            .kv("reason", who ? "source address not allowed" : "authorization failed");
         return reply(kannel_response(403, "Authorization failed for sendsms"));
     }
     if (f.error) return reply(kannel_response(f.error->status, f.error->message));

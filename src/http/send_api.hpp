@@ -12,7 +12,7 @@
 //
 //   {"from": "+447700900001" | "Shop", "to": "447700900123" | ["+44...", ...],
 //    "text": "UTF-8" | "binary": "hex", "encoding": "auto" | "gsm" | "ucs2" | "binary",
-//    "receipt": false, "validity": seconds, "schedule": "2026-05-01T09:00:00Z"}
+//    "receipt": false | true | "always" | "failure" | "none", "validity": seconds, "schedule": "2026-05-01T09:00:00Z"}
 //
 // Errors are {"error":{"code":"stable_code","message":"..."}}: 400 for a
 // request we refuse to read (codes in send_request.cpp), 401 without a
@@ -28,6 +28,8 @@
 #include <string>
 #include <string_view>
 #include <variant>
+
+#include <boost/asio/ip/address.hpp>
 #include <vector>
 
 #include <boost/json/object.hpp>
@@ -128,6 +130,10 @@ public:
     virtual std::optional<api_caller> by_token(std::string_view token) = 0;
     // Kannel sendsms login: an account with http.sendsms and this SMPP password.
     virtual std::optional<api_caller> by_login(std::string_view system_id, std::string_view password) = 0;
+    // Whether the account's allowed_sources admit this peer (checked after
+    // the credentials, as for an SMPP bind, so a refusal tells nothing to
+    // someone without them).
+    virtual bool source_allowed(const api_caller& who, const boost::asio::ip::address& remote) = 0;
     // Routes, stores and queues every part for every destination, all or
     // nothing; `done` runs once, after the durable commit or with the refusal.
     virtual void submit(const api_caller& who, send_job job, std::function<void(submit_result)> done) = 0;

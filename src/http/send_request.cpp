@@ -199,9 +199,15 @@ std::variant<send_job, api_error> parse_send_request(std::string_view body, std:
         return bad("too_many_sms", std::to_string(job.parts.count()) + " parts to " + std::to_string(job.to.size()) +
                                        " destinations is over " + std::to_string(max_sms_per_request) + " SMS per request");
 
+    // true/false, or SMPP's three choices by name: "failure" asks the
+    // carrier for a receipt only when the message fails (registered_delivery 2).
     if (const auto* r = o.if_contains("receipt")) {
-        if (!r->is_bool()) return bad("invalid_field", "receipt: expected true or false");
-        job.registered_delivery = r->as_bool() ? 1 : 0;
+        const auto* s = r->if_string();
+        if (r->is_bool()) job.registered_delivery = r->as_bool() ? 1 : 0;
+        else if (s && *s == "always") job.registered_delivery = 1;
+        else if (s && *s == "failure") job.registered_delivery = 2;
+        else if (s && *s == "none") job.registered_delivery = 0;
+        else return bad("invalid_field", R"(receipt: expected true, false, "always", "failure" or "none")");
     }
     if (const auto* v = o.if_contains("validity")) {
         const bool whole = v->is_int64() || v->is_uint64();

@@ -40,6 +40,7 @@ struct connection {
     beast::tcp_stream stream; // plain HTTP (unused under TLS)
     std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
     std::string remote;
+    asio::ip::address remote_address;
     bool writing = false; // a response is on its way: stop() lets it finish
     // The TCP stream (timeouts, the socket), under TLS too.
     beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : stream; }
@@ -66,7 +67,8 @@ response protocol_error(const error_code& ec) {
     return json_error(400, "bad_request", "malformed HTTP request: " + ec.message());
 }
 
-request to_request(bhttp::request<bhttp::string_body>&& m, const std::string& remote) {
+request to_request(bhttp::request<bhttp::string_body>&& m, const std::string& remote,
+                   const asio::ip::address& remote_address) {
     request r;
     r.method = std::string{m.method_string()};
     r.target = std::string{m.target()};
@@ -81,6 +83,7 @@ request to_request(bhttp::request<bhttp::string_body>&& m, const std::string& re
     }
     r.body = std::move(m.body());
     r.remote = remote;
+    r.remote_address = remote_address;
     return r;
 }
 
@@ -245,7 +248,10 @@ asio::awaitable<void> server::impl::accept_loop(std::shared_ptr<impl> self) {
         // Small responses, often two in a row on a keep-alive connection:
         // Nagle plus the client's delayed ACK would hold the second 40 ms.
         c->lowest().socket().set_option(tcp::no_delay(true), rec);
-        if (auto ep = c->lowest().socket().remote_endpoint(rec); !rec) c->remote = to_string(ep);
+        if (auto ep = c->lowest().socket().remote_endpoint(rec); !rec) {
+            c->remote = to_string(ep);
+            c->remote_address = ep.address();
+        }
         self->connections.push_back(c);
         asio::co_spawn(self->executor, serve(self, c), asio::detached);
     }
@@ -314,7 +320,7 @@ asio::awaitable<bool> server::impl::exchange(std::shared_ptr<impl> self, std::sh
             auto m = parser.release();
             version = m.version();
             keep_alive = m.keep_alive();
-            const auto req = to_request(std::move(m), c->remote);
+            const auto req = to_request(std::move(m), c->remote, c->remote_address);
             // A handler may answer later (the send API, after the store's
             // commit): meanwhile stop() gives it the grace of a response.
             c->writing = true;

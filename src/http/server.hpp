@@ -38,6 +38,7 @@ struct request {
     std::vector<std::pair<std::string, std::string>> headers; // names lower-cased, in arrival order
     std::string body;
     std::string remote; // "127.0.0.1:54321", for logs
+    asio::ip::address remote_address; // the peer, for accounts' allowed_sources
 
     // The first header of that name (case-insensitive), empty if absent.
     std::string_view header(std::string_view name) const;

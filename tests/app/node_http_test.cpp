@@ -4,7 +4,8 @@
 // header, data_coding, addresses), the ids answered, the state, history and
 // receipt read back, the message log search, the node's refusals
 // (unroutable, passive account, throughput, another account's message,
-// body limit) and the Kannel sendsms form.
+// body limit), the Kannel sendsms form, allowed_sources on HTTP and the
+// admin role of account tokens.
 #define BOOST_TEST_MODULE node_http
 #include "app/http_node.hpp"
 
@@ -240,4 +241,60 @@ BOOST_FIXTURE_TEST_CASE(kannel_sendsms_form, http_node) {
     const auto missing = call("GET", "/cgi-bin/sendsms?username=acme&password=secret&text=x");
     BOOST_TEST(missing.status == 400u);
     BOOST_TEST(missing.body == "Missing receiver number, rejected");
+}
+
+// acme may call from 10/8 only, beta from loopback: the accounts'
+// allowed_sources hold for HTTP as for SMPP binds.
+struct sources_node : http_node {
+    sources_node() : http_node(false) {
+        profiles.clients[0].account.allowed_sources = {*smpp::ip_range::parse("10.0.0.0/8")};
+        profiles.clients[1].account.allowed_sources = {*smpp::ip_range::parse("127.0.0.0/8")};
+        start_http();
+    }
+};
+
+BOOST_FIXTURE_TEST_CASE(allowed_sources_hold_for_http, sources_node) {
+    const auto before = node->message_store().get_stats().messages;
+    const auto refused = post(send_token, R"({"to":"447700900050","text":"x"})");
+    BOOST_TEST(refused.status == 403u);
+    BOOST_TEST(refused.error_code() == "source_not_allowed");
+    BOOST_TEST(get(read_token, "/api/v1/messages?to=447700900050").status == 403u);
+    const auto form = call("GET", "/cgi-bin/sendsms?username=acme&password=secret&to=447700900050&text=x");
+    BOOST_TEST(form.status == 403u);
+    BOOST_TEST(form.body == "Authorization failed for sendsms");
+    BOOST_TEST(node->message_store().get_stats().messages == before);
+    const auto ok = post(beta_token, R"({"to":"447700900051","text":"x"})");
+    BOOST_TEST(ok.status == 202u, ok.body);
+    wait_at_carrier(1);
+    BOOST_TEST(at_carrier("447700900051").size() == 1u);
+}
+
+// beta's token has the admin role: it runs the admin API like the node's
+// admin token; acme's send and read tokens do not.
+BOOST_FIXTURE_TEST_CASE(an_admin_role_token_runs_the_admin_api, http_node) {
+    BOOST_TEST(get(beta_token, "/api/v1/status").status == 200u);
+    BOOST_TEST(get(send_token, "/api/v1/status").status == 403u);
+    BOOST_TEST(get(read_token, "/api/v1/status").status == 403u);
+    const auto refused = call("POST", "/api/v1/profiles/gamma/activate", {"Authorization: Bearer " + read_token});
+    BOOST_TEST(refused.status == 403u);
+    BOOST_TEST(post(gamma_token, R"({"to":"447700900060","text":"x"})").error_code() == "account_inactive");
+    const auto activated = call("POST", "/api/v1/profiles/gamma/activate", {"Authorization: Bearer " + beta_token});
+    BOOST_TEST_REQUIRE(activated.status == 200u, activated.body);
+    const auto sent = post(gamma_token, R"({"to":"447700900060","text":"x"})");
+    BOOST_TEST(sent.status == 202u, sent.body);
+    wait_at_carrier(1);
+    BOOST_TEST(at_carrier("447700900060").size() == 1u);
+}
+
+// The same token from a source beta's account does not allow is refused.
+struct admin_sources_node : http_node {
+    admin_sources_node() : http_node(false) {
+        profiles.clients[1].account.allowed_sources = {*smpp::ip_range::parse("10.0.0.0/8")};
+        start_http();
+    }
+};
+
+BOOST_FIXTURE_TEST_CASE(an_admin_role_token_from_a_refused_source, admin_sources_node) {
+    BOOST_TEST(get(beta_token, "/api/v1/status").status == 403u);
+    BOOST_TEST(get(profiles.node.admin.token, "/api/v1/status").status == 200u);
 }

@@ -57,6 +57,11 @@ struct fake_backend final : send_backend {
         if (u == "acme" && p == "secret") return api_caller{"acme", true, false, false};
         return std::nullopt;
     }
+    // Set: the one address the accounts accept requests from.
+    std::optional<boost::asio::ip::address> only_from;
+    bool source_allowed(const api_caller&, const boost::asio::ip::address& remote) override {
+        return !only_from || *only_from == remote;
+    }
     void submit(const api_caller& who, send_job job, std::function<void(submit_result)> done) override {
         submits.emplace_back(who, job);
         submit_result r;
@@ -94,6 +99,7 @@ struct routes_fixture {
         q.headers = std::move(headers);
         q.body = std::move(body);
         q.remote = "127.0.0.1:1";
+        q.remote_address = boost::asio::ip::make_address("127.0.0.1");
         return r.dispatch(q);
     }
     response post(std::string token, std::string body, std::string type = "application/json") {
@@ -209,6 +215,12 @@ BOOST_AUTO_TEST_CASE(every_refusal_has_its_code) {
     BOOST_TEST(accepted(R"({"to":)" + many(1000) + R"(,"text":")" + std::string(10 * 153, 'a') + R"("})").parts.count() == 10u);
     BOOST_TEST(code_of(R"({"to":)" + many(1000) + R"(,"text":")" + std::string(10 * 153 + 1, 'a') + R"("})") == "too_many_sms");
     BOOST_TEST(code_of("{" + to + R"(,"text":"a","receipt":"yes"})") == "invalid_field");
+    BOOST_TEST(code_of("{" + to + R"(,"text":"a","receipt":1})") == "invalid_field");
+    // SMPP's registered_delivery by name: a receipt always, on failure only, never.
+    BOOST_TEST(accepted("{" + to + R"(,"text":"a","receipt":"always"})").registered_delivery == 1);
+    BOOST_TEST(accepted("{" + to + R"(,"text":"a","receipt":"failure"})").registered_delivery == 2);
+    BOOST_TEST(accepted("{" + to + R"(,"text":"a","receipt":"none"})").registered_delivery == 0);
+    BOOST_TEST(accepted("{" + to + R"(,"text":"a","receipt":false})").registered_delivery == 0);
     for (const char* v : {"0", "-1", "1.5", "\"60\"", "31536001", "1e3", "true", "18446744073709551615"})
         BOOST_TEST(code_of("{" + to + R"(,"text":"a","validity":)" + v + "}") == "invalid_field", v);
     for (const char* t : {"\"tomorrow\"", "\"2026-02-30T00:00:00Z\"", "\"2026-01-01T00:00:00\"", "1700000000", "\"2026-01-01T24:00:00Z\""})
@@ -436,4 +448,25 @@ BOOST_FIXTURE_TEST_CASE(sendsms_like_kannel, routes_fixture) {
         BOOST_TEST(busy.body == "Temporal failure, try again later.");
     }
     BOOST_TEST(call("PUT", "/cgi-bin/sendsms").status == 405u);
+}
+
+BOOST_FIXTURE_TEST_CASE(allowed_sources_apply_to_tokens_and_logins, routes_fixture) {
+    backend.only_from = boost::asio::ip::make_address("127.0.0.1");
+    const std::string body = R"({"from":"Shop","to":"447700900001","text":"hi"})";
+    BOOST_TEST(post("send-token-0123456789", body).status == 202u);
+    BOOST_TEST(call("GET", "/cgi-bin/sendsms?username=acme&password=secret&to=447700900001&text=hi").status == 202u);
+    BOOST_TEST(backend.submits.size() == 2u);
+
+    backend.only_from = boost::asio::ip::make_address("10.1.2.3");
+    const auto json_refused = post("send-token-0123456789", body);
+    BOOST_TEST(json_refused.status == 403u);
+    BOOST_TEST(code(json_refused) == "source_not_allowed");
+    BOOST_TEST(call("GET", "/api/v1/messages/m1", {{"authorization", "Bearer read-token-0123456789"}}).status == 403u);
+    const auto form_refused = call("GET", "/cgi-bin/sendsms?username=acme&password=secret&to=447700900001&text=hi");
+    BOOST_TEST(form_refused.status == 403u);
+    BOOST_TEST(form_refused.body == "Authorization failed for sendsms");
+    // A wrong token is still 401: the source is judged only for known credentials.
+    BOOST_TEST(post("no-such-token-0000000000", body).status == 401u);
+    BOOST_TEST(backend.submits.size() == 2u);
+    BOOST_TEST(backend.looked_up.empty());
 }

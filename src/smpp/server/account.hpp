@@ -34,6 +34,13 @@ struct client_account {
         }
         return false;
     }
+    // The same rule for every front door (SMPP bind, HTTP token or login).
+    bool allows_source(const boost::asio::ip::address& remote) const noexcept {
+        if (allowed_sources.empty()) return true;
+        for (const auto& r : allowed_sources)
+            if (r.contains(remote)) return true;
+        return false;
+    }
 };
 
 // Immutable once built; the listener swaps in a new table on reload.

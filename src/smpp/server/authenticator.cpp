@@ -16,13 +16,6 @@ bool equal_constant_time(std::string_view a, std::string_view b) noexcept {
     return diff == 0;
 }
 
-bool source_allowed(const client_account& acc, const boost::asio::ip::address& remote) noexcept {
-    if (acc.allowed_sources.empty()) return true;
-    for (const auto& r : acc.allowed_sources)
-        if (r.contains(remote)) return true;
-    return false;
-}
-
 } // namespace
 
 bind_decision authenticator::decide(const account_table& accounts, const bind_attempt& a,
@@ -39,7 +32,7 @@ bind_decision authenticator::decide(const account_table& accounts, const bind_at
         guard_.on_failure(addr, now);
         return {status::invpaswd, nullptr, "wrong password"};
     }
-    if (!source_allowed(*acc, a.remote)) {
+    if (!acc->allows_source(a.remote)) {
         guard_.on_failure(addr, now);
         return {status::bindfail, nullptr, "source address not allowed for this account"};
     }
