@@ -8,6 +8,7 @@
 #include <deque>
 #include <mutex>
 #include <shared_mutex>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -118,6 +119,11 @@ struct message_store::impl {
     // The batches of a round that hit the limit which admit nothing new
     // (write_batch::admits()); true if committed.
     bool commit_with_reserve(const std::vector<pending*>& onward, bool try_at_limit);
+    // commit_with_reserve, halving what does not fit: a round of thousands
+    // of progress batches spread over every leaf copies more pages than the
+    // reserve holds, while smaller commits reuse the pages earlier ones
+    // freed. Keeps the order; adds to `failed` the batches that fail alone.
+    void commit_onward(std::span<pending* const> onward, bool try_at_limit, std::vector<pending*>& failed);
     bool valid(const write_batch& b) const noexcept;
 
     MDB_dbi of(table t) const noexcept { return dbi[static_cast<std::size_t>(t)]; }

@@ -123,8 +123,7 @@ void message_store::impl::run_round(std::vector<pending*>& round) {
             for (auto* p : round) (p->batch.admits() ? failed : onward).push_back(p);
             // Without the others they may fit at the limit; if they were
             // the whole round, that was just tried.
-            if (!onward.empty() && !commit_with_reserve(onward, !failed.empty()))
-                failed.insert(failed.end(), onward.begin(), onward.end());
+            if (!onward.empty()) commit_onward(onward, !failed.empty(), failed);
         } else {
             failed = round;
         }
@@ -271,6 +270,18 @@ bool message_store::impl::nudge() {
     return true;
 }
 
+void message_store::impl::commit_onward(std::span<pending* const> onward, bool try_at_limit,
+                                         std::vector<pending*>& failed) {
+    if (commit_with_reserve({onward.begin(), onward.end()}, try_at_limit)) return;
+    if (onward.size() == 1) {
+        failed.push_back(onward.front());
+        return;
+    }
+    const auto half = onward.size() / 2;
+    commit_onward(onward.first(half), true, failed);
+    commit_onward(onward.subspan(half), true, failed);
+}
+
 bool message_store::impl::commit_with_reserve(const std::vector<pending*>& onward, bool try_at_limit) {
     std::uint64_t seq = 0;
     int rc = try_at_limit ? try_commit(onward, seq) : MDB_MAP_FULL;
@@ -284,8 +295,10 @@ bool message_store::impl::commit_with_reserve(const std::vector<pending*>& onwar
         rc = try_commit(onward, seq);
         // LMDB keeps at least what is in use, so this may stay a little above.
         set_map_size(max_map);
-        log::warn("store", "map_reserve_used").kv("ok", rc == MDB_SUCCESS ? "true" : "false");
-        if (rc == MDB_SUCCESS) ++map_reserve_uses;
+        if (rc == MDB_SUCCESS) {
+            ++map_reserve_uses;
+            log::warn("store", "map_reserve_used").kv("batches", onward.size());
+        }
     }
     if (rc != MDB_SUCCESS) return false;
     committed(onward, seq);

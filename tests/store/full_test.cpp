@@ -138,3 +138,37 @@ BOOST_AUTO_TEST_CASE(erasing_spread_records_on_a_full_map) {
     BOOST_TEST(st.messages == written.size() - erased);
     BOOST_TEST(!put(s, make_message(s.next_message_id(), 5, msg_state::queued, 300)));
 }
+
+BOOST_AUTO_TEST_CASE(progress_on_a_full_map_of_small_records) {
+    // What a full store's dispatcher writes as it delivers: one batch per
+    // message (the rewritten record and an event), thousands in one group
+    // commit, spread over every leaf. Together they copy more pages than
+    // the reserve holds; split into smaller commits they fit, since each
+    // commit frees the pages the next ones reuse. None may fail with full.
+    temp_dir dir;
+    message_store s{tiny(dir.path())};
+    std::vector<message> written;
+    BOOST_TEST_REQUIRE(fill(s, written, 300) == make_error_code(store_error::full));
+    asio::io_context io;
+    auto work = asio::make_work_guard(io);
+    std::size_t sent = 0, done = 0, full = 0;
+    for (std::size_t i = 0; i < written.size(); i += 3, ++sent) {
+        auto m = written[i];
+        m.state = msg_state::expired;
+        m.carrier_message_id = "carrier-id-" + std::to_string(i);
+        write_batch b;
+        b.put_message(m, &written[i]);
+        b.add_event(m.id, 1, event{2, msg_state::expired, 0, "EXPIRED"});
+        s.write(std::move(b), io.get_executor(), [&](const error_code& ec) {
+            ++done;
+            if (ec == make_error_code(store_error::full)) ++full;
+            if (done == sent) work.reset();
+        });
+    }
+    io.run();
+    s.flush();
+    BOOST_TEST(done == sent);
+    BOOST_TEST(full == 0u);
+    BOOST_TEST(s.get(written[3].id)->state == msg_state::expired);
+    BOOST_TEST(s.get_stats().map_size <= 3 * mib);
+}
