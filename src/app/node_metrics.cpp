@@ -60,12 +60,14 @@
 //   twinsms_store_messages, _queued, _deliveries, _map_size_bytes,
 //   _map_used_bytes                                                   gauges
 //   twinsms_store_commits_total, _batches_total, _commit_failures_total,
-//   _map_growths_total                                                counters
+//   _map_growths_total, _map_reserve_uses_total                       counters
 //   twinsms_store_commit_seconds                     histogram begin -> committed, fsync included
 //   twinsms_store_commit_batches, _commit_records    histograms write batches, records per transaction
 // TLS handshakes that failed
 //   twinsms_smpp_tls_failures_total                  counter SMPP listen_tls listeners
 //   twinsms_admin_tls_failures_total                 counter admin HTTPS listener (twinsmsd's /metrics)
+// admin listener (twinsmsd's /metrics)
+//   twinsms_admin_http_responses_total{code}         counter every response, by HTTP status code
 // cluster (only with a cluster section)
 //   twinsms_cluster_mode{mode}                       gauge 1 for the current mode, 0 for the others
 //   twinsms_cluster_epoch                            gauge
@@ -292,6 +294,8 @@ std::string render_metrics(node& n, const alert::alerter* alerts, const http::ad
     counter(w, "twinsms_store_batches_total", "write batches applied", st.batches);
     counter(w, "twinsms_store_commit_failures_total", "store transactions that failed", st.commit_failures);
     counter(w, "twinsms_store_map_growths_total", "times the store's map was grown", st.map_growths);
+    counter(w, "twinsms_store_map_reserve_uses_total",
+            "commits of progress (no new message) that needed the reserve beyond the map limit", st.map_reserve_uses);
     w.family("twinsms_store_commit_seconds", "histogram", "store transactions, from begin to committed (fsync included), seconds");
     w.histogram({}, st.commit_us, micros_per_second);
     w.family("twinsms_store_commit_batches", "histogram", "write batches per store transaction");
@@ -303,6 +307,16 @@ std::string render_metrics(node& n, const alert::alerter* alerts, const http::ad
             n.smpp_tls_failures());
     if (admin) counter(w, "twinsms_admin_tls_failures_total", "HTTPS handshakes on the admin listener that failed",
                        admin->tls_failures());
+    if (const auto* r = admin ? admin->responses() : nullptr) {
+        // All of them, also refusals before an account is known (bad JSON,
+        // 401, 413), which the per-client counters cannot hold.
+        w.family("twinsms_admin_http_responses_total", "counter",
+                 "responses of the admin listener (admin API, send API, status page), by HTTP status code");
+        std::vector<metrics::status_counts::entry> sorted{r->entries().begin(), r->entries().end()};
+        std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.status < b.status; });
+        for (const auto& e : sorted) w.sample({{"code", std::to_string(e.status)}}, e.count);
+        if (r->other()) w.sample({{"code", "other"}}, r->other());
+    }
 
     if (const auto* c = n.cluster()) cluster_metrics(w, *c);
     if (const auto* s = n.smtp()) smtp_metrics(w, *s);

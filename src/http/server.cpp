@@ -147,6 +147,7 @@ struct server::impl {
     std::list<std::shared_ptr<connection>> connections;
     bool stopping = false;
     std::uint64_t tls_failures = 0;
+    metrics::status_counts responses;
 
     static asio::awaitable<void> accept_loop(std::shared_ptr<impl> self);
     static asio::awaitable<void> serve(std::shared_ptr<impl> self, std::shared_ptr<connection> c);
@@ -177,6 +178,7 @@ server::~server() {
 router& server::routes() noexcept { return impl_->routes; }
 std::size_t server::connection_count() const noexcept { return impl_->connections.size(); }
 std::uint64_t server::tls_failures() const noexcept { return impl_->tls_failures; }
+const metrics::status_counts& server::responses() const noexcept { return impl_->responses; }
 tcp::endpoint server::local_endpoint() const { return impl_->acceptor.local_endpoint(); }
 
 void server::start() {
@@ -330,6 +332,7 @@ asio::awaitable<bool> server::impl::exchange(std::shared_ptr<impl> self, std::sh
                 .kv("path", req.path).kv("status", res.status);
         }
         const bool again = keep_alive && !self->stopping;
+        self->responses.add(res.status);
         const auto head = head_of(res, version, again);
         const bool bodiless = res.status / 100 == 1 || res.status == 204 || res.status == 304;
         const std::array<asio::const_buffer, 2> out{asio::buffer(head),

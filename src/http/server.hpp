@@ -23,6 +23,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include "metrics/status_counts.hpp"
 #include "tls/context.hpp"
 
 namespace twinsms::http {
@@ -133,6 +134,9 @@ public:
     std::size_t connection_count() const noexcept;
     // HTTPS handshakes that failed (or timed out) since start.
     std::uint64_t tls_failures() const noexcept;
+    // Every response sent, by HTTP status code (refusals before any handler
+    // too: malformed requests, 401s, 413s), for /metrics.
+    const metrics::status_counts& responses() const noexcept;
 
 private:
     struct impl;

@@ -11,10 +11,7 @@ struct one_carrier : node_fixture {
     sim::smsc_simulator& carrier;
     one_carrier() : carrier{add_carrier("sim")} {
         profiles.routes = {route_to("all", {"sim"})};
-        config::mo_rule mo;
-        mo.name = "all-mo";
-        mo.client = "acme";
-        profiles.mo_routes = {mo};
+        profiles.mo_routes = {mo_to_client("all-mo", "acme")};
         start_node();
         wait_carriers_up();
     }

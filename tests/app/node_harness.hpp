@@ -65,6 +65,14 @@ inline config::route_rule route_to(std::string name, std::vector<std::string> ca
     return r;
 }
 
+// An MO rule that sends every MO (no prefixes) to the client profile `client`.
+inline config::mo_rule mo_to_client(std::string name, std::string client) {
+    config::mo_rule mo;
+    mo.name = std::move(name);
+    mo.client = std::move(client);
+    return mo;
+}
+
 struct node_fixture {
     asio::io_context io;
     temp_dir dir;

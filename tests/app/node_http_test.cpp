@@ -8,6 +8,8 @@
 // admin role of account tokens.
 #define BOOST_TEST_MODULE node_http
 #include "app/http_node.hpp"
+#include "app/exposition.hpp"
+#include "app/node_metrics.hpp"
 
 #include <set>
 
@@ -297,4 +299,24 @@ struct admin_sources_node : http_node {
 BOOST_FIXTURE_TEST_CASE(an_admin_role_token_from_a_refused_source, admin_sources_node) {
     BOOST_TEST(get(beta_token, "/api/v1/status").status == 403u);
     BOOST_TEST(get(profiles.node.admin.token, "/api/v1/status").status == 200u);
+}
+
+// The admin listener counts every response by HTTP code for /metrics, the
+// refusals before an account is known among them.
+BOOST_FIXTURE_TEST_CASE(responses_by_code_on_metrics, http_node) {
+    BOOST_TEST(post(send_token, R"({"to":"447700900070","text":"x"})").status == 202u);
+    BOOST_TEST(post(send_token, R"({"to":)").status == 400u);
+    BOOST_TEST(post("not-a-known-token-000000", R"({"to":"447700900070","text":"x"})").status == 401u);
+    BOOST_TEST(post("not-a-known-token-000000", R"({"to":"447700900070","text":"x"})").status == 401u);
+    const auto e = parse(app::render_metrics(*node, nullptr, admin.get()));
+    BOOST_TEST(e.errors.empty());
+    BOOST_TEST(e.types.at("twinsms_admin_http_responses_total") == "counter");
+    const auto count = [&](const char* code) {
+        const auto* s = e.find("twinsms_admin_http_responses_total", {{"code", code}});
+        return s ? s->value : -1.0;
+    };
+    BOOST_TEST(count("202") == 1.0);
+    BOOST_TEST(count("400") == 1.0);
+    BOOST_TEST(count("401") == 2.0);
+    BOOST_TEST(count("500") == -1.0);
 }

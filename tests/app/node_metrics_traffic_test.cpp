@@ -27,10 +27,7 @@ struct traffic : node_fixture {
         profiles.clients[1].account.tps = 0.1;     // beta: one SMS per 10 s, per front door
         profiles.clients[1].account.burst = 1;
         profiles.routes = {route_to("all", {"sim"})};
-        config::mo_rule mo;
-        mo.name = "all-mo";
-        mo.client = "acme-profile";
-        profiles.mo_routes = {mo};
+        profiles.mo_routes = {mo_to_client("all-mo", "acme-profile")};
         start_node();
         wait_carriers_up();
         http = std::make_unique<app::node_http>(*node);
