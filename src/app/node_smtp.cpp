@@ -97,6 +97,10 @@ std::shared_ptr<const smtp::rules> smtp_gateway::make_rules() const {
                               mode_of(c.smtp->text)});
     }
     r->serves = host_.serves;
+    r->source_allowed = [this](std::string_view client, const boost::asio::ip::address& remote) {
+        const auto* c = profiles_.client(client);
+        return c != nullptr && c->account.allows_source(remote);
+    };
     // The rules outlive no gateway (sessions end before it does), so the
     // source can be looked up here.
     r->routable = [this](std::string_view client, std::string_view number) {

@@ -27,6 +27,11 @@ void say_and_close(tcp::socket& s, std::string_view text, bool plain = true) {
     s.shutdown(tcp::socket::shutdown_both, ec);
     s.close(ec);
 }
+asio::ip::address remote_address(const tcp::socket& s) {
+    boost::system::error_code ec;
+    const auto ep = s.remote_endpoint(ec);
+    return ec ? asio::ip::address{} : ep.address();
+}
 } // namespace
 
 // One connection: the stream (TCP, or TLS after STARTTLS), its logic, the
@@ -43,7 +48,7 @@ struct smtp_listener::conn {
     std::optional<delivery_result> result;
     asio::steady_timer wake; // cancelled when `result` is in
     conn(tcp::socket s, std::shared_ptr<const rules> r)
-        : logic{std::move(r)}, deadline{s.get_executor()}, wake{s.get_executor()} {
+        : logic{std::move(r), remote_address(s)}, deadline{s.get_executor()}, wake{s.get_executor()} {
         boost::system::error_code ec;
         const auto ep = s.remote_endpoint(ec);
         t = std::make_unique<smpp::transport>(std::move(s));

@@ -25,7 +25,8 @@ bool same_secret(std::string_view a, std::string_view b) {
 
 } // namespace
 
-session_logic::session_logic(std::shared_ptr<const rules> r) : rules_{std::move(r)} {}
+session_logic::session_logic(std::shared_ptr<const rules> r, boost::asio::ip::address remote)
+    : rules_{std::move(r)}, remote_{std::move(remote)} {}
 
 step session_logic::greet() { return {line("220 " + rules_->hostname + " ESMTP twinsms email to SMS"), false, {}}; }
 
@@ -174,6 +175,8 @@ step session_logic::mail_from(std::string_view arg) {
         if (!chosen && needs_auth) return error(line("530 5.7.0 authentication required"));
         if (!chosen) return error(line("550 5.7.1 sender <" + sender + "> is not allowed"));
     }
+    if (rules_->source_allowed && !rules_->source_allowed(chosen->name, remote_))
+        return error(line("550 5.7.1 " + remote_.to_string() + " may not send as " + chosen->name));
     if (rules_->serves && !rules_->serves(chosen->name))
         return error(line("451 4.3.2 not served on this node now, try again later"));
     client_ = chosen;

@@ -20,7 +20,7 @@
 //   451 client not served on this node now / store trouble, 452 too many recipients / store full
 //   500 unknown command / line too long, 501 syntax, 502 not implemented, 503 bad sequence,
 //   504 unknown AUTH mechanism, 530 AUTH required, 535 AUTH failed, 538 AUTH needs STARTTLS first,
-//   550 sender not allowed / other domain / no route, 552 too big, 553 bad number,
+//   550 sender not allowed / source address not allowed / other domain / no route, 552 too big, 553 bad number,
 //   554 nothing to send / unreadable text, 555 unknown MAIL/RCPT parameter
 #include <cstddef>
 #include <functional>
@@ -29,6 +29,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <boost/asio/ip/address.hpp>
 
 namespace twinsms::smtp {
 
@@ -56,6 +58,9 @@ struct rules {
     std::function<bool(std::string_view client)> serves;
     // Whether a route takes a number from this client.
     std::function<bool(std::string_view client, std::string_view number)> routable;
+    // Whether the client's account allows the session's peer address
+    // (allowed_sources, as for its SMPP binds and HTTP tokens); unset: any.
+    std::function<bool(std::string_view client, const boost::asio::ip::address& remote)> source_allowed;
 };
 
 // Command lines are at most 512 octets with CRLF, text lines 1000 (RFC 5321 4.5.3.1).
@@ -89,7 +94,8 @@ struct step {
 
 class session_logic {
 public:
-    explicit session_logic(std::shared_ptr<const rules> r);
+    // `remote`: the peer, for rules::source_allowed.
+    explicit session_logic(std::shared_ptr<const rules> r, boost::asio::ip::address remote = {});
 
     step greet();
     // One line without its line ending.
@@ -129,6 +135,7 @@ private:
     const mail_client* client(std::string_view name) const;
 
     std::shared_ptr<const rules> rules_;
+    boost::asio::ip::address remote_;
     state state_ = state::fresh;
     bool helo_ = false, ehlo_ = false, secure_ = false;
     unsigned errors_ = 0;

@@ -153,6 +153,26 @@ BOOST_AUTO_TEST_CASE(a_client_not_served_here_is_a_temporary_failure) {
     BOOST_CHECK_EQUAL(say("MAIL FROM:<a@body.example>"), "250");
 }
 
+BOOST_AUTO_TEST_CASE(a_client_takes_mail_only_from_its_allowed_sources) {
+    // "ops" takes mail from 10.0.0.1 only; the session is from 192.0.2.7.
+    std::vector<std::pair<std::string, boost::asio::ip::address>> asked;
+    r->source_allowed = [&](std::string_view c, const boost::asio::ip::address& a) {
+        asked.emplace_back(std::string{c}, a);
+        return c != "ops" || a == boost::asio::ip::make_address("10.0.0.1");
+    };
+    s = std::make_unique<session_logic>(r, boost::asio::ip::make_address("192.0.2.7"));
+    ehlo();
+    const auto refused = in("MAIL FROM:<nagios@example.com>");
+    BOOST_CHECK_EQUAL(code(refused), "550");
+    BOOST_CHECK(refused.reply.find("192.0.2.7 may not send as ops") != std::string::npos);
+    BOOST_CHECK_EQUAL(say("MAIL FROM:<a@body.example>"), "250"); // "body" allows any source
+    BOOST_REQUIRE_EQUAL(asked.size(), 2u);
+    BOOST_CHECK(asked[0].second == boost::asio::ip::make_address("192.0.2.7"));
+    s = std::make_unique<session_logic>(r, boost::asio::ip::make_address("10.0.0.1"));
+    ehlo();
+    BOOST_CHECK_EQUAL(say("MAIL FROM:<nagios@example.com>"), "250");
+}
+
 BOOST_AUTO_TEST_CASE(recipients) {
     ehlo();
     BOOST_CHECK_EQUAL(say("RCPT TO:<6591234567@sms.example.com>"), "503");
