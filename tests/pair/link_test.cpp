@@ -113,7 +113,7 @@ BOOST_FIXTURE_TEST_CASE(planned_switchover_and_failback_under_load, pair_fixture
         std::string statuses;
         for (const auto& [st, n] : c->statuses) statuses += " " + std::to_string(st) + ":" + std::to_string(n);
         BOOST_TEST_MESSAGE(c->system_id << ": sent " << c->sent << ", ok " << c->ok << ", error status "
-                                        << c->error_status << ", unanswered " << c->transport_lost << ", binds "
+                                        << c->error_status << ", unanswered " << c->transport_lost << ", not sent (unbinding) " << c->not_sent << ", binds "
                                         << c->binds.size() << ", statuses" << statuses);
         BOOST_TEST(c->error_status == 0u, c->system_id << statuses);
         BOOST_TEST(c->transport_lost == 0u, c->system_id);

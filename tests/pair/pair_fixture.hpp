@@ -221,6 +221,9 @@ struct load_client {
     std::uint16_t bound_port = 0;
     std::vector<std::uint16_t> binds; // port of each successful bind, in order
     std::size_t sent = 0, ok = 0, error_status = 0, transport_lost = 0, outstanding = 0;
+    // Refused by our own session before they went out (it is unbinding:
+    // the node's unbind crossed them): never sent, so nothing to lose.
+    std::size_t not_sent = 0;
     std::map<command_status, std::size_t> statuses;
     std::map<std::string, std::string> accepted;             // text -> message id
     std::map<std::uint16_t, std::size_t> accepted_per_port;   // port -> OK answers
@@ -283,6 +286,10 @@ struct load_client {
                     e->s->send_request(make_submit(destination + std::to_string(n % 1000), text, registered_delivery),
                                        [this, text, port](const error_code& ec, const pdu* resp) {
                                            --outstanding;
+                                           if (ec == make_error_code(smpp::session_error::not_bound)) {
+                                               ++not_sent;
+                                               return;
+                                           }
                                            if (ec || !resp) {
                                                ++transport_lost;
                                                return;
