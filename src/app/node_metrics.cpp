@@ -40,6 +40,7 @@
 //   twinsms_client_deliveries_in_flight              gauge   deliveries sent, not answered yet
 //   twinsms_client_sessions                          gauge   bound SMPP sessions
 //   twinsms_client_window, twinsms_client_in_flight  gauges  windows of its receiver binds, requests outstanding on them
+//   twinsms_client_queued{client}                    gauge   its messages in the store waiting for a carrier or a retry
 // intake (client submits)
 //   twinsms_submits_accepted_total, twinsms_submits_refused_total,
 //   twinsms_store_full_total, twinsms_store_errors_total          counters

@@ -23,11 +23,13 @@ void client_metrics(metrics_writer& w, node& n) {
         std::string_view name;
         const client_counters* c = nullptr; // null: no submit yet
         delivery_manager::account_counters d;
-        std::uint64_t sessions = 0, window = 0, in_flight = 0;
+        std::uint64_t sessions = 0, window = 0, in_flight = 0, queued = 0;
     };
+    const auto queued = n.message_store().queued_by_account(); // by system_id
     std::vector<row> rows;
     for (const auto& p : n.profiles().clients) {
         row r{p.name, n.intake_stats().clients().find(p.account.system_id), n.deliveries().account(p.account.system_id)};
+        if (const auto q = queued.find(p.account.system_id); q != queued.end()) r.queued = q->second;
         for (const auto& s : n.sessions_of(p.account.system_id)) {
             ++r.sessions;
             // Deliveries go to receiver and transceiver binds: their windows.
@@ -47,6 +49,8 @@ void client_metrics(metrics_writer& w, node& n) {
              "submits answered to the client, by command_status (HTTP and email refusals by the status they stand for)");
     for (const auto& r : rows)
         if (r.c) status_samples(w, "client", r.name, r.c->responses);
+    per("twinsms_client_queued", "gauge", "the client's messages in the store waiting for a carrier (or a retry)",
+        [](const row& r) { return r.queued; });
     per("twinsms_client_throttled_total", "counter", "submits refused for the client's tps (SMPP, HTTP, email)",
         [](const row& r) { return r.c ? r.c->throttled : 0; });
     per("twinsms_client_receipts_delivered_total", "counter", "receipts the client acknowledged",

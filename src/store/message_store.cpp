@@ -172,7 +172,9 @@ std::uint64_t message_store::impl::take_id(id_sequence& s) {
     return v;
 }
 
-message_store::message_store(store_options opt) : impl_{std::make_unique<impl>(std::move(opt))} {}
+message_store::message_store(store_options opt) : impl_{std::make_unique<impl>(std::move(opt))} {
+    impl_->seed_queued(); // before any write: nobody has the store yet
+}
 message_store::~message_store() = default;
 
 message_id message_store::next_message_id() { return {impl_->take_id(impl_->message_ids)}; }

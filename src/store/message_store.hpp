@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -106,8 +107,16 @@ public:
     void admit() noexcept { admits_ = true; }
     bool admits() const noexcept { return admits_; }
 
+    // Messages entering (+1) or leaving (-1) the queue by account, from
+    // put_message and erase_message: what message_store::queued_by_account()
+    // adds up once the batch is committed.
+    const std::vector<std::pair<std::string, int>>& queue_moves() const noexcept { return queue_moves_; }
+
 private:
+    void move_queue(const std::string& account, int d);
+
     std::vector<op> ops_;
+    std::vector<std::pair<std::string, int>> queue_moves_;
     bool admits_ = false;
 };
 
@@ -189,6 +198,9 @@ public:
         metrics::histogram_snapshot commit_us, commit_batches, commit_ops;
     };
     stats get_stats() const;
+    // Queued messages (waiting for a carrier or a retry) per account: counted
+    // from the queue index when the store opens, then kept by the commits.
+    std::map<std::string, std::uint64_t, std::less<>> queued_by_account() const;
 
 private:
     struct impl;

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <shared_mutex>
 #include <span>
@@ -127,6 +128,12 @@ struct message_store::impl {
     bool valid(const write_batch& b) const noexcept;
 
     MDB_dbi of(table t) const noexcept { return dbi[static_cast<std::size_t>(t)]; }
+
+    // Per-account queue depth (message_store::queued_by_account): seeded by
+    // a scan of the queue index at open, moved by committed().
+    mutable std::mutex queued_mutex;
+    std::map<std::string, std::int64_t, std::less<>> queued_accounts;
+    void seed_queued();
 };
 
 // Read transaction holding the map lock shared (see map_mutex).

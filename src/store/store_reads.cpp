@@ -244,6 +244,31 @@ write_batch message_store::sweep(epoch_ms now, epoch_ms finished_before, std::si
     return b;
 }
 
+void message_store::impl::seed_queued() {
+    read_txn r{env, map_mutex};
+    lmdb::cursor c;
+    if (!r.ok() || c.open(r.txn(), of(table::queue))) return;
+    std::map<std::string, std::int64_t, std::less<>> counts;
+    for (int rc = c.first(); rc == MDB_SUCCESS; rc = c.next()) {
+        const auto p = keys::split_pair(c.key());
+        if (!p) continue;
+        if (auto m = load<message>(r.txn(), of(table::messages), table::messages, keys::message({p->id})))
+            ++counts[m->account];
+    }
+    std::lock_guard lk{queued_mutex};
+    queued_accounts = std::move(counts);
+}
+
+std::map<std::string, std::uint64_t, std::less<>> message_store::queued_by_account() const {
+    std::map<std::string, std::uint64_t, std::less<>> out;
+    std::lock_guard lk{impl_->queued_mutex};
+    // A batch whose `before` was wrong could move a count below zero; the
+    // index stays right, so the count shows 0 rather than wrapping.
+    for (const auto& [account, n] : impl_->queued_accounts)
+        if (n > 0) out.emplace(account, static_cast<std::uint64_t>(n));
+    return out;
+}
+
 message_store::stats message_store::get_stats() const {
     const auto& s = *impl_;
     stats out;

@@ -198,6 +198,11 @@ void message_store::impl::committed(const std::vector<pending*>& round, std::uin
             }
         }
     }
+    {
+        std::lock_guard lk{queued_mutex};
+        for (const auto* p : round)
+            for (const auto& [account, d] : p->batch.queue_moves()) queued_accounts[account] += d;
+    }
     complete(round, {});
 }
 

@@ -20,6 +20,7 @@ void write_batch::put_message(const message& m, const message* before) {
     const bool same_slot = was_queued && now_queued && time_key(before->next_attempt) == time_key(m.next_attempt);
     if (was_queued && !same_slot) erase(table::queue, keys::queue(before->next_attempt, m.id));
     if (now_queued && !same_slot) put(table::queue, keys::queue(m.next_attempt, m.id), {});
+    if (was_queued != now_queued) move_queue(m.account, now_queued ? 1 : -1);
 
     // Finished entry: added once the message is final (retention sweep).
     const bool was_final = before && is_final(before->state);
@@ -35,9 +36,21 @@ void write_batch::put_message(const message& m, const message* before) {
 
 void write_batch::erase_message(const message& m) {
     erase(table::messages, keys::message(m.id));
-    if (is_queued(m.state)) erase(table::queue, keys::queue(m.next_attempt, m.id));
+    if (is_queued(m.state)) {
+        erase(table::queue, keys::queue(m.next_attempt, m.id));
+        move_queue(m.account, -1);
+    }
     if (is_final(m.state)) erase(table::finished, keys::finished(m.done_at, m.id));
     if (m.in_flight) erase(table::in_flight, keys::message(m.id));
+}
+
+void write_batch::move_queue(const std::string& account, int d) {
+    for (auto& [a, n] : queue_moves_)
+        if (a == account) {
+            n += d;
+            return;
+        }
+    queue_moves_.emplace_back(account, d);
 }
 
 void write_batch::mark_in_flight(message_id id) { put(table::in_flight, keys::message(id), {}); }

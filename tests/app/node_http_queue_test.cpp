@@ -5,6 +5,8 @@
 // expires, and a scheduled message waits.
 #define BOOST_TEST_MODULE node_http_queue
 #include "app/http_node.hpp"
+#include "app/exposition.hpp"
+#include "app/node_metrics.hpp"
 
 #include <set>
 
@@ -109,6 +111,13 @@ BOOST_FIXTURE_TEST_CASE(a_full_store_is_507_and_loses_nothing_accepted, full_sto
 BOOST_FIXTURE_TEST_CASE(a_full_store_drains_once_a_carrier_binds, full_store_node) {
     fill();
     BOOST_TEST_REQUIRE(last.error_code() == "store_full");
+    // Nothing left yet: the client's queue depth is every SMS accepted.
+    const auto queued = [&] {
+        const auto e = parse(app::render_metrics(*node, nullptr));
+        const auto* s = e.find("twinsms_client_queued", {{"client", profiles.clients[0].name}});
+        return s ? s->value : -1.0;
+    };
+    BOOST_TEST(queued() == static_cast<double>(ids.size()));
     carrier.accept_binds();
     // Every accepted SMS reaches the carrier, at least once and not in a loop.
     run([&] {
@@ -120,6 +129,7 @@ BOOST_FIXTURE_TEST_CASE(a_full_store_drains_once_a_carrier_binds, full_store_nod
     }, std::chrono::seconds(60));
     // Delivered and swept, the store takes messages again.
     run([&] { return node->message_store().get_stats().messages == 0; }, std::chrono::seconds(60));
+    BOOST_TEST(queued() == 0.0);
     BOOST_TEST(carrier.counters().submits_received < 2 * ids.size());
     BOOST_TEST(post(send_token, body(9002, 1)).status == 202u);
 }

@@ -241,3 +241,42 @@ BOOST_AUTO_TEST_CASE(corrupt_records_are_skipped_not_fatal) {
     BOOST_TEST(s.next_due().has_value());
     (void)s.sweep(1'000'000, 1'000'000, 100); // builds without tripping over them
 }
+
+BOOST_AUTO_TEST_CASE(queue_depth_per_account_is_kept_and_survives_a_restart) {
+    temp_dir dir;
+    using counts = std::map<std::string, std::uint64_t, std::less<>>;
+    const auto of = [](std::string account, message m) {
+        m.account = std::move(account);
+        return m;
+    };
+    message a1, a3, b1;
+    {
+        message_store s{options(dir.path())};
+        BOOST_TEST((s.queued_by_account() == counts{}));
+        a1 = of("alpha", make_message(s.next_message_id(), 10));
+        auto a2 = of("alpha", make_message(s.next_message_id(), 20));
+        a3 = of("alpha", make_message(s.next_message_id(), 30));
+        b1 = of("bravo", make_message(s.next_message_id(), 10));
+        write_batch b;
+        for (const message* m : {&a1, &a2, &a3, &b1}) b.put_message(*m);
+        BOOST_TEST_REQUIRE(!commit(s, std::move(b)));
+        BOOST_TEST((s.queued_by_account() == counts{{"alpha", 3}, {"bravo", 1}}));
+
+        // A retry moves within the queue; delivery and erasure leave it.
+        auto retried = a1;
+        retried.next_attempt = 500;
+        BOOST_TEST_REQUIRE(!put(s, retried, &a1));
+        a1 = retried;
+        auto delivered = a2;
+        delivered.state = msg_state::delivered;
+        delivered.done_at = 40;
+        BOOST_TEST_REQUIRE(!put(s, delivered, &a2));
+        write_batch e;
+        e.erase_message(b1);
+        BOOST_TEST_REQUIRE(!commit(s, std::move(e)));
+        BOOST_TEST((s.queued_by_account() == counts{{"alpha", 2}}));
+    }
+    message_store s{options(dir.path())};
+    BOOST_TEST((s.queued_by_account() == counts{{"alpha", 2}}));
+    BOOST_TEST(s.get_stats().queued == 2u);
+}
