@@ -1,5 +1,7 @@
 #include "app/node_admin.hpp"
 
+#include "app/node_http.hpp"
+
 #include <boost/json.hpp>
 
 namespace twinsms::app {
@@ -124,13 +126,9 @@ http::admin_reply node_admin::command(std::string_view verb, std::string_view pr
 }
 
 std::optional<std::string> node_admin::admin_account(std::string_view token, const boost::asio::ip::address& remote) {
-    // Every token is compared, so the time does not tell which one is close.
-    const config::client_profile* found = nullptr;
-    for (const auto& c : node_.profiles().clients)
-        for (const auto& t : c.http.tokens)
-            if (http::constant_time_equal(token, t.token) && t.admin && found == nullptr) found = &c;
-    if (found == nullptr || !found->account.allows_source(remote)) return std::nullopt;
-    return found->account.system_id;
+    const auto m = find_api_token(node_.profiles(), token);
+    if (!m.client || !m.token->admin || !m.client->account.allows_source(remote)) return std::nullopt;
+    return m.client->account.system_id;
 }
 
 } // namespace twinsms::app

@@ -91,14 +91,18 @@ api_error refusal_of(smpp::command_status st) {
 
 } // namespace
 
-std::optional<http::api_caller> node_http::by_token(std::string_view token) {
-    // Every token is compared, so the time does not tell which one is close.
-    std::optional<http::api_caller> found;
-    for (const auto& c : node_.profiles().clients)
+api_token_match find_api_token(const config::profile_set& p, std::string_view token) {
+    api_token_match found;
+    for (const auto& c : p.clients)
         for (const auto& t : c.http.tokens)
-            if (http::constant_time_equal(token, t.token) && !found)
-                found = http::api_caller{c.account.system_id, t.send, t.read, t.admin};
+            if (http::constant_time_equal(token, t.token) && !found.client) found = {&c, &t};
     return found;
+}
+
+std::optional<http::api_caller> node_http::by_token(std::string_view token) {
+    const auto m = find_api_token(node_.profiles(), token);
+    if (!m.client) return std::nullopt;
+    return http::api_caller{m.client->account.system_id, m.token->send, m.token->read, m.token->admin};
 }
 
 std::optional<http::api_caller> node_http::by_login(std::string_view system_id, std::string_view password) {

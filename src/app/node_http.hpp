@@ -13,6 +13,14 @@
 
 namespace twinsms::app {
 
+// The client profile and API token that `token` is, if any. Every token is
+// compared, so the time does not tell which one is close.
+struct api_token_match {
+    const config::client_profile* client = nullptr;
+    const config::http_token* token = nullptr;
+};
+api_token_match find_api_token(const config::profile_set& p, std::string_view token);
+
 class node_http final : public http::send_backend {
 public:
     explicit node_http(node& n) : node_{n} {}
