@@ -313,9 +313,7 @@ std::string render_metrics(node& n, const alert::alerter* alerts, const http::ad
         // 401, 413), which the per-client counters cannot hold.
         w.family("twinsms_admin_http_responses_total", "counter",
                  "responses of the admin listener (admin API, send API, status page), by HTTP status code");
-        std::vector<metrics::status_counts::entry> sorted{r->entries().begin(), r->entries().end()};
-        std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.status < b.status; });
-        for (const auto& e : sorted) w.sample({{"code", std::to_string(e.status)}}, e.count);
+        for (const auto& e : by_status(*r)) w.sample({{"code", std::to_string(e.status)}}, e.count);
         if (r->other()) w.sample({{"code", "other"}}, r->other());
     }
 

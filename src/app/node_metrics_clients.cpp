@@ -8,10 +8,14 @@
 
 namespace twinsms::app {
 
-void status_samples(metrics_writer& w, std::string_view label, std::string_view value, const metrics::status_counts& c) {
+std::vector<metrics::status_counts::entry> by_status(const metrics::status_counts& c) {
     std::vector<metrics::status_counts::entry> sorted{c.entries().begin(), c.entries().end()};
     std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.status < b.status; });
-    for (const auto& e : sorted) {
+    return sorted;
+}
+
+void status_samples(metrics_writer& w, std::string_view label, std::string_view value, const metrics::status_counts& c) {
+    for (const auto& e : by_status(c)) {
         const auto s = metrics::status_label(e.status);
         w.sample({{label, value}, {"status", s}}, e.count);
     }

@@ -2,6 +2,7 @@
 // Pieces of render_metrics (node_metrics.cpp) kept in their own files;
 // not an interface. The metric names are listed in node_metrics.cpp.
 #include <string_view>
+#include <vector>
 
 #include "app/node_metrics.hpp"
 #include "metrics/status_counts.hpp"
@@ -9,6 +10,9 @@
 namespace twinsms::app {
 
 inline constexpr std::uint64_t micros_per_second = 1'000'000;
+
+// The entries of `c` by ascending status, for a stable exposition order.
+std::vector<metrics::status_counts::entry> by_status(const metrics::status_counts& c);
 
 // One sample per status of `c` (ascending), then status="other" when
 // anything was folded there; `labels` come first, then status.
