@@ -35,7 +35,7 @@ delivery_manager::account_counters delivery_manager::account(std::string_view ac
     if (it == queues_.end()) return {};
     const auto& q = it->second;
     // `known` holds what is ready and what is in flight.
-    return {q.ready.size(), q.known.size() - std::min(q.known.size(), q.ready.size()), q.receipts, q.mo};
+    return {q.ready.size(), q.known.size() - std::min(q.known.size(), q.ready.size()), q.receipts_acked, q.mo};
 }
 
 boost::asio::awaitable<void> delivery_manager::run() {
@@ -55,10 +55,44 @@ void delivery_manager::added(store::delivery d) {
         q.spilled = true; // stays in the store; loaded when the queue drains
         return;
     }
-    q.known.insert(d.id.value);
     const auto account = d.account;
+    if (!take(account, q, d)) return;
     q.ready.push_back(std::move(d));
     pump(account, q);
+}
+
+bool delivery_manager::holds_receipt(std::string_view account, std::uint64_t message) const {
+    if (message == 0) return false; // MO
+    if (auto it = queues_.find(account); it != queues_.end() && it->second.receipts.contains(message)) return true;
+    return recent_.contains(message);
+}
+
+bool delivery_manager::take(const std::string& account, queue& q, const store::delivery& d) {
+    if (d.message.value && holds_receipt(account, d.message.value)) {
+        ++stats_.duplicates;
+        log::info("deliveries", "duplicate_receipt").kv("account", account).kv("delivery", d.id.value)
+            .kv("message", d.message.to_string());
+        erase(d);
+        return false;
+    }
+    q.known.insert(d.id.value);
+    if (d.message.value) q.receipts.insert(d.message.value);
+    return true;
+}
+
+void delivery_manager::forget(queue& q, const store::delivery& d) {
+    q.known.erase(d.id.value);
+    if (d.message.value) q.receipts.erase(d.message.value);
+}
+
+void delivery_manager::remember_delivered(const store::delivery& d) {
+    if (!d.message.value) return;
+    if (!recent_.insert(d.message.value).second) return;
+    recent_order_.push_back(d.message.value);
+    if (recent_order_.size() > recent_limit) {
+        recent_.erase(recent_order_.front());
+        recent_order_.pop_front();
+    }
 }
 
 void delivery_manager::on_bound(const std::string& account) {
@@ -75,7 +109,7 @@ void delivery_manager::load(const std::string& account, queue& q) {
     for (auto& d : found) {
         if (q.known.contains(d.id.value)) continue;
         if (added == room) return; // more remain: stay spilled
-        q.known.insert(d.id.value);
+        if (!take(account, q, d)) continue;
         q.ready.push_back(std::move(d));
         ++added;
     }
@@ -137,7 +171,7 @@ void delivery_manager::pump(const std::string& account, queue& q) {
 
 // `d` is q.ready.front().
 void delivery_manager::drop(queue& q, const store::delivery& d) {
-    q.known.erase(d.id.value);
+    forget(q, d);
     erase(d);
     q.ready.pop_front();
 }
@@ -152,17 +186,24 @@ void delivery_manager::on_answer(const std::string& account, store::delivery d, 
 void delivery_manager::on_result(const std::string& account, store::delivery d, delivery_sink::result r,
                                  const std::string& why, const delivery_sink* sink) {
     auto& q = queues_[account];
-    if (r == delivery_sink::result::delivered || r == delivery_sink::result::undeliverable) {
+    if (r != delivery_sink::result::retry) {
         if (r == delivery_sink::result::delivered) {
             ++stats_.acknowledged;
-            ++(d.message.value ? q.receipts : q.mo); // receipts name our message, MO none
+            ++(d.message.value ? q.receipts_acked : q.mo); // receipts name our message, MO none
             q.failures = 0;
+            remember_delivered(d);
+        } else if (r == delivery_sink::result::handed_over) {
+            ++stats_.handed_over;
+            q.failures = 0;
+            remember_delivered(d);
+            log::info("deliveries", "handed_to_peer").kv("account", account).kv("delivery", d.id.value)
+                .kv("message", d.message.to_string());
         } else {
             ++stats_.undeliverable;
             log::warn("deliveries", "undeliverable").kv("account", account).kv("delivery", d.id.value)
                 .kv("message", d.message.to_string()).kv("why", why);
         }
-        q.known.erase(d.id.value);
+        forget(q, d);
         erase(d);
         pump(account, q);
         return;

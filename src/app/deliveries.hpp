@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_set>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -28,7 +29,8 @@ struct deliveries_config {
 // HTTP webhook). Sinks that accept a delivery get it instead of the binds.
 class delivery_sink {
 public:
-    enum class result { delivered, retry, undeliverable };
+    // handed_over: the other node of the pair committed it for the client (delivery_handoff.hpp).
+    enum class result { delivered, retry, undeliverable, handed_over };
     using done_fn = std::function<void(result, std::string why)>;
     virtual ~delivery_sink() = default;
     virtual bool accepts(const store::delivery& d) const = 0;
@@ -57,10 +59,16 @@ public:
     void added(store::delivery d);
     // A client bound with a receiver or transceiver: what the store holds for it goes out.
     void on_bound(const std::string& account);
+    // Whether a receipt for `message` is queued for `account` here, or was
+    // delivered lately: a second one is a duplicate (a receipt handed over
+    // twice, a carrier's repeat after a resubmission).
+    bool holds_receipt(std::string_view account, std::uint64_t message) const;
 
     struct counters {
         std::uint64_t sent = 0, acknowledged = 0, client_errors = 0, expired = 0, store_failures = 0;
         std::uint64_t undeliverable = 0; // refused for good (an undecodable PDU, a webhook's 4xx)
+        std::uint64_t handed_over = 0;   // committed by the other node, which serves the client now
+        std::uint64_t duplicates = 0;    // a second receipt for one message: dropped
     };
     const counters& stats() const noexcept { return stats_; }
     std::size_t pending() const noexcept;
@@ -77,10 +85,11 @@ private:
     struct queue {
         std::deque<store::delivery> ready;
         std::set<std::uint64_t> known;  // ids in `ready` or in flight
+        std::set<std::uint64_t> receipts; // the messages their receipts in `known` report
         bool spilled = true;            // the store may hold more than `ready`
         store::epoch_ms hold_until = 0; // after a client error: back off
         unsigned failures = 0;          // in a row, for a sink's backoff
-        std::uint64_t receipts = 0, mo = 0; // acknowledged (deliver_sm_resp OK, webhook 2xx)
+        std::uint64_t receipts_acked = 0, mo = 0; // acknowledged (deliver_sm_resp OK, webhook 2xx)
     };
 
     boost::asio::awaitable<void> run();
@@ -90,6 +99,10 @@ private:
     void on_result(const std::string& account, store::delivery d, delivery_sink::result r, const std::string& why,
                    const delivery_sink* sink);
     void drop(queue& q, const store::delivery& d);
+    // Takes `d` into `q` (false: a duplicate receipt, erased from the store).
+    bool take(const std::string& account, queue& q, const store::delivery& d);
+    void forget(queue& q, const store::delivery& d);
+    void remember_delivered(const store::delivery& d);
     void erase(const store::delivery& d);
     void flush_erases();
 
@@ -101,6 +114,13 @@ private:
     clock_fn now_;
     boost::asio::steady_timer timer_;
     std::map<std::string, queue, std::less<>> queues_;
+    // Messages whose receipt was delivered (or handed over) lately, oldest
+    // first. Message ids are unique across the pair, so the id alone is the
+    // key. Bounded: duplicates are told apart within the last
+    // `recent_limit` receipts only (about 3 MB).
+    static constexpr std::size_t recent_limit = 100'000;
+    std::unordered_set<std::uint64_t> recent_;
+    std::deque<std::uint64_t> recent_order_;
     // Erases of acknowledged deliveries, gathered until the event loop is
     // done with what it read, then written as one batch.
     store::write_batch erases_;

@@ -46,14 +46,21 @@ node::node(boost::asio::io_context& io, config::profile_set profiles, node_tunin
         ex, [this](const std::string& c, const smpp::pdu& p, smpp::responder r) { on_carrier_deliver(c, p, std::move(r)); },
         [this] {
             if (dispatcher_) dispatcher_->links_changed();
-            // The peer link came up: receipts waiting for the peer go out.
-            if (const auto* p = profiles_.peer_carrier(); p && deliveries_ && carriers_ && carriers_->bound_link(p->name))
+            // The peer link came up: receipts waiting for the peer, and
+            // deliveries for clients it serves now, go out.
+            if (const auto* p = profiles_.peer_carrier(); p && deliveries_ && carriers_ && carriers_->bound_link(p->name)) {
                 deliveries_->on_bound(std::string{peer_forward_account});
+                hand_off_unserved();
+            }
         });
     deliveries_ = std::make_unique<delivery_manager>(
         ex, *store_, [this](std::string_view a) { return receivers_of(a); }, tuning.deliveries, now_);
     poster_ = std::make_unique<webhook::poster>(ex);
     deliveries_->set_sinks([this](std::string_view a) { return sink_of(a); });
+    if (profiles_.node.cluster.enabled)
+        handoff_ = std::make_shared<peer_handoff>(ex, [this](const smpp::pdu& p, peer_handoff::response_fn f) {
+            return send_to_peer(p, std::move(f));
+        });
     dispatcher_config dc = tuning.dispatch;
     dc.receipt_map_ttl = profiles_.node.store.receipt_map_ttl;
     const auto& dv = profiles_.node.delivery;
@@ -93,18 +100,11 @@ std::vector<std::shared_ptr<smpp::session>> node::receivers_of(std::string_view 
         if (const auto* p = profiles_.peer_client()) return receivers_of(p->account.system_id);
         return out;
     }
+    // A client served by the other node gets its MO and receipts there:
+    // they are handed over the peer link (sink_of, delivery_handoff.hpp).
     for (const auto& l : listeners_) {
         auto r = l->receivers_of(system_id);
         out.insert(out.end(), r.begin(), r.end());
-    }
-    // The secondary's clients are served over the peer link while they are
-    // not served here: their MO and receipts go to the secondary, which
-    // passes them on (the primary side of the pair).
-    const auto* peer = profiles_.peer_client();
-    if (out.empty() && peer && peer->account.system_id != system_id) {
-        for (const auto& c : profiles_.clients)
-            if (c.account.system_id == system_id && c.state == config::profile_state::passive && !serves(c))
-                return receivers_of(peer->account.system_id);
     }
     return out;
 }
@@ -151,8 +151,7 @@ void node::start() {
             // The peer link carries what waits for the secondary's clients.
             if (is_peer) {
                 deliveries_->on_bound(std::string{peer_forward_account});
-                for (const auto& c : profiles_.clients)
-                    if (c.state == config::profile_state::passive) deliveries_->on_bound(c.account.system_id);
+                hand_off_unserved();
             }
         });
         try {

@@ -15,6 +15,7 @@
 #include "app/carrier_pool.hpp"
 #include "app/cluster_member.hpp"
 #include "app/deliveries.hpp"
+#include "app/delivery_handoff.hpp"
 #include "app/dispatcher.hpp"
 #include "app/intake.hpp"
 #include "app/webhook_sink.hpp"
@@ -93,6 +94,9 @@ public:
     struct counters {
         std::uint64_t mo_received = 0, mo_unrouted = 0, receipts_received = 0;
         std::uint64_t receipts_forwarded = 0, receipts_from_peer = 0; // handed across the pair
+        // Client deliveries the other node handed to us (committed here), and
+        // those refused: not served here either, or a duplicate receipt.
+        std::uint64_t deliveries_from_peer = 0, deliveries_from_peer_refused = 0, deliveries_from_peer_duplicates = 0;
         struct from_carrier {
             std::uint64_t receipts = 0, mo = 0;
         };
@@ -108,6 +112,13 @@ private:
     static constexpr std::string_view peer_forward_account = "twinsms-peer";
     void forward_receipt(const std::string& carrier, const std::vector<std::uint8_t>& bytes, dispatcher::status_fn done);
     void on_peer_forward(const smpp::pdu& req, smpp::responder r);
+    // delivery_handoff.hpp: deliveries for clients the other node serves now.
+    void on_handed_delivery(cluster::handed_delivery h, smpp::responder r);
+    bool send_to_peer(const smpp::pdu& req, peer_handoff::response_fn f);
+    bool peer_link_bound() const;
+    const config::client_profile* client_of(std::string_view system_id) const;
+    // What the store holds for clients not served here goes to the peer now.
+    void hand_off_unserved();
     std::shared_ptr<const smpp::account_table> accounts() const;
     std::string profile_of(std::string_view system_id) const;
     std::vector<std::shared_ptr<smpp::session>> receivers_of(std::string_view system_id) const;
@@ -139,6 +150,7 @@ private:
     std::unique_ptr<delivery_manager> deliveries_;
     std::unique_ptr<webhook::poster> poster_;
     std::map<std::string, std::shared_ptr<webhook_sink>, std::less<>> webhooks_; // by system_id
+    std::shared_ptr<peer_handoff> handoff_; // in a pair
     std::unique_ptr<intake> intake_;
     std::vector<std::unique_ptr<smpp::client_listener>> listeners_;
     std::chrono::milliseconds housekeeping_every_, release_every_;

@@ -104,6 +104,10 @@ json::object node_admin::status() {
     counters["receipts"] = node_.dispatch().stats().receipts;
     counters["mo"] = node_.stats().mo_received;
     counters["delivered"] = node_.deliveries().stats().acknowledged;
+    counters["deliveries_handed_to_peer"] = node_.deliveries().stats().handed_over;
+    counters["deliveries_from_peer"] = node_.stats().deliveries_from_peer;
+    counters["duplicate_receipts_dropped"] =
+        node_.deliveries().stats().duplicates + node_.stats().deliveries_from_peer_duplicates;
     doc["counters"] = std::move(counters);
     return doc;
 }

@@ -52,6 +52,43 @@ void node::refresh_profiles() {
     carriers_->apply(carriers);
     dispatcher_->links_changed();
     refresh_webhooks();
+    hand_off_unserved();
+}
+
+const config::client_profile* node::client_of(std::string_view system_id) const {
+    for (const auto& c : profiles_.clients)
+        if (c.account.system_id == system_id) return &c;
+    return nullptr;
+}
+
+bool node::peer_link_bound() const {
+    if (const auto* pc = profiles_.peer_carrier()) return carriers_->bound_link(pc->name) != nullptr;
+    if (const auto* p = profiles_.peer_client())
+        for (const auto& s : sessions_of(p->account.system_id))
+            if (s->state() == smpp::bind_state::bound_trx || s->state() == smpp::bind_state::bound_rx) return true;
+    return false;
+}
+
+// Secondary: over its peer carrier link; primary: on the secondary's
+// transceiver bind (not the transmitter of the second path).
+bool node::send_to_peer(const smpp::pdu& req, peer_handoff::response_fn f) {
+    if (const auto* pc = profiles_.peer_carrier()) {
+        auto* l = carriers_->bound_link(pc->name);
+        return l && l->request(req, std::move(f));
+    }
+    if (const auto* p = profiles_.peer_client())
+        for (const auto& s : sessions_of(p->account.system_id))
+            if (s->state() == smpp::bind_state::bound_trx || s->state() == smpp::bind_state::bound_rx) {
+                s->send_request(req, std::move(f));
+                return true;
+            }
+    return false;
+}
+
+void node::hand_off_unserved() {
+    if (!handoff_ || !deliveries_ || !peer_link_bound()) return;
+    for (const auto& c : profiles_.clients)
+        if (!c.peer && !serves(c)) deliveries_->on_bound(c.account.system_id);
 }
 
 void node::apply_serving(const cluster::serving& s) {

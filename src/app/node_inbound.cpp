@@ -82,6 +82,7 @@ void node::forward_receipt(const std::string& carrier, const std::vector<std::ui
 
 void node::on_peer_forward(const smpp::pdu& req, smpp::responder r) {
     const auto* body = req.as<smpp::peer_forward>();
+    if (auto h = body ? cluster::decode_handoff(body->tlvs) : std::nullopt) return on_handed_delivery(std::move(*h), std::move(r));
     const auto f = body ? cluster::decode_forward(body->tlvs) : std::nullopt;
     smpp::pdu inner;
     const auto* raw = f ? reinterpret_cast<const std::uint8_t*>(f->pdu.data()) : nullptr;
@@ -103,6 +104,47 @@ void node::on_peer_forward(const smpp::pdu& req, smpp::responder r) {
     dispatcher_->on_receipt(f->carrier, info->message_id, static_cast<std::uint8_t>(*info->state), info->err.value_or(0),
                             [r](smpp::command_status st) mutable { r.respond(st); },
                             [](dispatcher::status_fn done) { done(smpp::status::ok); }); // neither node has it
+}
+
+// A delivery the other node held for a client we serve now. Refused (and
+// so kept there) unless we serve the client: it must not bounce.
+void node::on_handed_delivery(cluster::handed_delivery h, smpp::responder r) {
+    const auto* c = client_of(h.account);
+    if (!c || c->peer || !serves(*c)) {
+        ++stats_.deliveries_from_peer_refused;
+        log::info("node", "handoff_refused").kv("account", h.account)
+            .kv("why", !c ? "no such client here" : c->peer ? "the peer account" : "not served here");
+        r.respond(smpp::status::x_t_appn);
+        return;
+    }
+    if (deliveries_->holds_receipt(h.account, h.message)) {
+        // Already here: our first answer was lost and the peer sent it again.
+        ++stats_.deliveries_from_peer_duplicates;
+        log::info("node", "handoff_duplicate").kv("account", h.account).kv("message", store::message_id{h.message}.to_string());
+        r.respond(smpp::status::ok);
+        return;
+    }
+    store::delivery d;
+    d.id = store_->next_delivery_id();
+    d.account = std::move(h.account);
+    d.created_at = h.created_at;
+    d.expires_at = h.expires_at;
+    d.message = {h.message};
+    d.pdu.assign(h.pdu.begin(), h.pdu.end());
+    store::write_batch b;
+    b.put_delivery(d); // not new to the pair: taken on a full store like a receipt
+    store_->write(std::move(b), io_.get_executor(), [this, r, d](const store::error_code& ec) mutable {
+        if (ec) {
+            log::warn("node", "handoff_not_stored").kv("account", d.account).kv("error", ec.message());
+            r.respond(smpp::status::x_t_appn); // the peer keeps it and tries again
+            return;
+        }
+        ++stats_.deliveries_from_peer;
+        log::info("node", "handoff_taken").kv("account", d.account).kv("delivery", d.id.value)
+            .kv("message", d.message.to_string());
+        r.respond(smpp::status::ok);
+        deliveries_->added(std::move(d));
+    });
 }
 
 void node::on_mo(const std::string& carrier, const smpp::pdu& req, smpp::responder r) {

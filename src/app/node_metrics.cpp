@@ -51,7 +51,8 @@
 //   twinsms_dispatch_in_memory, twinsms_dispatch_parked               gauges
 // deliveries to clients (receipts, MO)
 //   twinsms_deliveries_sent_total, _acknowledged_total, _client_errors_total,
-//   _expired_total                                                    counters
+//   _expired_total, _handed_to_peer_total, _from_peer_total,
+//   _from_peer_refused_total, _duplicates_total                       counters
 //   twinsms_deliveries_pending                                        gauge
 // node inbound
 //   twinsms_mo_received_total, twinsms_mo_unrouted_total,
@@ -277,8 +278,18 @@ std::string render_metrics(node& n, const alert::alerter* alerts, const http::ad
     counter(w, "twinsms_deliveries_client_errors_total", "deliver_sm clients answered with an error", dls.client_errors);
     counter(w, "twinsms_deliveries_expired_total", "deliveries given up", dls.expired);
     gauge(w, "twinsms_deliveries_pending", "deliveries waiting for a client", dl.pending());
-
     const auto& ns = n.stats();
+    counter(w, "twinsms_deliveries_handed_to_peer_total",
+            "deliveries for clients the peer node serves now, committed there and erased here", dls.handed_over);
+    counter(w, "twinsms_deliveries_from_peer_total", "deliveries the peer node handed to this one, committed here",
+            ns.deliveries_from_peer);
+    counter(w, "twinsms_deliveries_from_peer_refused_total",
+            "deliveries the peer node offered for a client not served here either (it keeps them)",
+            ns.deliveries_from_peer_refused);
+    counter(w, "twinsms_deliveries_duplicates_total",
+            "second receipts for one message (handed over twice, or repeated by a carrier after a resend), dropped",
+            dls.duplicates + ns.deliveries_from_peer_duplicates);
+
     counter(w, "twinsms_mo_received_total", "MO messages received from carriers", ns.mo_received);
     counter(w, "twinsms_mo_unrouted_total", "MO messages no MO route matched", ns.mo_unrouted);
     counter(w, "twinsms_receipts_received_total", "receipts received from carriers", ns.receipts_received);

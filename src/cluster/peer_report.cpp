@@ -61,4 +61,42 @@ std::optional<forwarded_receipt> decode_forward(const smpp::tlv_list& tlvs) {
     return forwarded_receipt{std::string{*carrier}, std::string{*pdu}};
 }
 
+namespace {
+void put_u64(std::string& out, std::uint64_t v) {
+    for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((v >> (i * 8)) & 0xFF));
+}
+std::uint64_t get_u64(std::string_view in) {
+    std::uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<std::uint8_t>(in[i]);
+    return v;
+}
+} // namespace
+
+smpp::tlv_list encode(const handed_delivery& d, std::string& scratch) {
+    scratch.clear();
+    put_u64(scratch, d.message);
+    put_u64(scratch, static_cast<std::uint64_t>(d.created_at));
+    put_u64(scratch, static_cast<std::uint64_t>(d.expires_at));
+    smpp::tlv_list l;
+    l.push_back(smpp::tlv::cstring(peer_tag::handoff_account, d.account));
+    l.push_back(smpp::tlv{peer_tag::handoff_times, scratch});
+    l.push_back(smpp::tlv{peer_tag::handoff_pdu, d.pdu});
+    return l;
+}
+
+std::optional<handed_delivery> decode_handoff(const smpp::tlv_list& tlvs) {
+    const auto account = smpp::get_cstring(tlvs, peer_tag::handoff_account);
+    const auto times = smpp::get_octets(tlvs, peer_tag::handoff_times);
+    const auto pdu = smpp::get_octets(tlvs, peer_tag::handoff_pdu);
+    if (!account || account->empty() || !times || times->size() != 24 || !pdu || pdu->size() < smpp::header_size)
+        return std::nullopt;
+    handed_delivery d;
+    d.account = std::string{*account};
+    d.message = get_u64(times->substr(0, 8));
+    d.created_at = static_cast<std::int64_t>(get_u64(times->substr(8, 8)));
+    d.expires_at = static_cast<std::int64_t>(get_u64(times->substr(16, 8)));
+    d.pdu = std::string{*pdu};
+    return d;
+}
+
 } // namespace twinsms::cluster

@@ -39,6 +39,9 @@ inline constexpr std::uint16_t carrier_queue = 0x1504;
 inline constexpr std::uint16_t flags = 0x1505;
 inline constexpr std::uint16_t forward_carrier = 0x1506; // peer_forward: the carrier it came from
 inline constexpr std::uint16_t forward_pdu = 0x1507;     // peer_forward: the carrier's PDU, encoded
+inline constexpr std::uint16_t handoff_account = 0x1508; // peer_forward of a delivery: the client's system_id
+inline constexpr std::uint16_t handoff_times = 0x1509;   // message id, created_at, expires_at: 3 x 8 octets
+inline constexpr std::uint16_t handoff_pdu = 0x150A;     // the deliver_sm for the client, encoded
 } // namespace peer_tag
 
 // The TLVs view r.node_id: keep `r` alive until the PDU is encoded.
@@ -55,5 +58,22 @@ struct forwarded_receipt {
 // The TLVs view `f`: keep it alive until the PDU is encoded.
 smpp::tlv_list encode(const forwarded_receipt& f);
 std::optional<forwarded_receipt> decode_forward(const smpp::tlv_list& tlvs);
+
+// A delivery (receipt or MO) queued on one node for a client that the
+// other node serves now, handed over in the same peer_forward PDU with
+// other TLVs. The receiver stores it for the client and answers OK only
+// once it is committed; the sender erases its copy only then.
+struct handed_delivery {
+    std::string account;          // the client's system_id
+    std::uint64_t message = 0;    // receipts: the message it reports (the sender's id); 0 for MO
+    std::int64_t created_at = 0;  // epoch ms
+    std::int64_t expires_at = 0;  // epoch ms
+    std::string pdu;              // the deliver_sm as the client will get it, encoded
+};
+// The TLVs view `d` and `scratch` (which holds the numbers): keep both
+// alive until the PDU is encoded.
+smpp::tlv_list encode(const handed_delivery& d, std::string& scratch);
+// nullopt when the TLVs are not a handed delivery (a forwarded receipt, or malformed).
+std::optional<handed_delivery> decode_handoff(const smpp::tlv_list& tlvs);
 
 } // namespace twinsms::cluster

@@ -227,7 +227,16 @@ struct load_client {
     std::map<command_status, std::size_t> statuses;
     std::map<std::string, std::string> accepted;             // text -> message id
     std::map<std::uint16_t, std::size_t> accepted_per_port;   // port -> OK answers
+    std::map<std::string, std::size_t> receipts;             // message id -> receipts got, over every session
     std::unique_ptr<esme> e;
+    std::size_t harvested = 0; // of e->delivered
+
+    // Counts the receipts the current session got since the last call.
+    void harvest() {
+        for (; e && harvested < e->delivered.size(); ++harvested)
+            if (const auto* d = e->delivered[harvested]->as<deliver_sm>(); d && (d->esm_class & 0x3C) == 0x04)
+                ++receipts[std::string{smpp::receipted_message_id(d->tlvs).value_or("")}];
+    }
 
     load_client(asio::io_context& io_, std::vector<std::uint16_t> p, std::string sys, std::string pw, std::string pre,
                 std::string dst = "4670111")
@@ -251,6 +260,8 @@ struct load_client {
         int n = 0;
         while (running) {
             const auto port = ports[next_port % ports.size()];
+            harvest();
+            harvested = 0;
             e = std::make_unique<esme>();
             tcp::socket sock{io};
             boost::system::error_code ec;
