@@ -193,9 +193,11 @@ void delivery_manager::on_result(const std::string& account, store::delivery d, 
             q.failures = 0;
             remember_delivered(d);
         } else if (r == delivery_sink::result::handed_over) {
+            // Not remembered as delivered: the client has not seen it, and
+            // it may come back here (the client moves back before the
+            // other node delivered it).
             ++stats_.handed_over;
             q.failures = 0;
-            remember_delivered(d);
             log::info("deliveries", "handed_to_peer").kv("account", account).kv("delivery", d.id.value)
                 .kv("message", d.message.to_string());
         } else {

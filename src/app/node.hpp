@@ -117,6 +117,8 @@ private:
     bool send_to_peer(const smpp::pdu& req, peer_handoff::response_fn f);
     bool peer_link_bound() const;
     const config::client_profile* client_of(std::string_view system_id) const;
+    // Whether a delivery for `c` handed over by the peer is taken here.
+    bool takes_handoff(const config::client_profile& c) const;
     // What the store holds for clients not served here goes to the peer now.
     void hand_off_unserved();
     std::shared_ptr<const smpp::account_table> accounts() const;

@@ -55,6 +55,21 @@ void node::refresh_profiles() {
     hand_off_unserved();
 }
 
+bool node::takes_handoff(const config::client_profile& c) const {
+    if (c.peer) return false;
+    if (serves(c)) return true;
+    // The peer is handing this client to us right now (a failback gives us
+    // our own back, a switchover gives us its): take what waits for it, so
+    // the hand-back is complete when reported done. We do not hand these
+    // back: the peer refuses what it no longer serves.
+    if (!cluster_ || overrides_.contains(c.name)) return false;
+    const auto& peer = cluster_->state().last_peer();
+    if (!peer) return false;
+    const bool home = c.state == config::profile_state::active;
+    return (peer->mode == cluster::node_mode::handing_back && home) ||
+           (peer->mode == cluster::node_mode::standby && !home);
+}
+
 const config::client_profile* node::client_of(std::string_view system_id) const {
     for (const auto& c : profiles_.clients)
         if (c.account.system_id == system_id) return &c;
@@ -101,6 +116,12 @@ bool node::released() {
     for (const auto& l : listeners_)
         if (l->unbind_inactive() > 0) return false;
     if (carriers_->retiring()) return false;
+    // The clients it released go with what waits for them: receipts and MO
+    // are handed to the node that takes them before the hand-back is done
+    // (that node takes them already: takes_handoff).
+    if (peer_link_bound())
+        for (const auto& c : profiles_.clients)
+            if (!c.peer && !serves(c) && !store_->deliveries_for(c.account.system_id, 1).empty()) return false;
     // Switchover drains what this node holds for carriers before handing over.
     if (cluster_ && cluster_->state().mode() == cluster::node_mode::standby) {
         if (dispatcher_->in_memory() > 0) return false;

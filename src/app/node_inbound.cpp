@@ -110,7 +110,7 @@ void node::on_peer_forward(const smpp::pdu& req, smpp::responder r) {
 // so kept there) unless we serve the client: it must not bounce.
 void node::on_handed_delivery(cluster::handed_delivery h, smpp::responder r) {
     const auto* c = client_of(h.account);
-    if (!c || c->peer || !serves(*c)) {
+    if (!c || !takes_handoff(*c)) {
         ++stats_.deliveries_from_peer_refused;
         log::info("node", "handoff_refused").kv("account", h.account)
             .kv("why", !c ? "no such client here" : c->peer ? "the peer account" : "not served here");

@@ -25,10 +25,11 @@ std::shared_ptr<delivery_sink> node::sink_of(std::string_view system_id) const {
     if (const auto it = webhooks_.find(system_id); it != webhooks_.end()) return it->second;
     // A client this node does not serve now, while the peer link is up: its
     // deliveries go to the other node (which refuses them unless it serves
-    // the client). Not the peer account itself: its are the link's own.
+    // the client or is handing it to us). Not one the peer is handing to us
+    // (takes_handoff), nor the peer account itself: its are the link's own.
     if (!handoff_) return nullptr;
     const auto* c = client_of(system_id);
-    if (!c || c->peer || serves(*c) || !peer_link_bound()) return nullptr;
+    if (!c || c->peer || takes_handoff(*c) || !peer_link_bound()) return nullptr;
     return handoff_;
 }
 
