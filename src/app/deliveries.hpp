@@ -13,6 +13,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "app/clock.hpp"
+#include "metrics/histogram.hpp"
 #include "smpp/server/listener.hpp"
 #include "store/message_store.hpp"
 
@@ -61,6 +62,9 @@ public:
     struct counters {
         std::uint64_t sent = 0, acknowledged = 0, client_errors = 0, expired = 0, store_failures = 0;
         std::uint64_t undeliverable = 0; // refused for good (an undecodable PDU, a webhook's 4xx)
+        // A receipt's delivery from its creation (the carrier's receipt
+        // received) to the client's acknowledgement, microseconds (/metrics).
+        metrics::histogram receipt_latency{metrics::latency_us};
     };
     const counters& stats() const noexcept { return stats_; }
     std::size_t pending() const noexcept;
