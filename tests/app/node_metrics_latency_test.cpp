@@ -24,6 +24,8 @@ struct latency_fixture : node_fixture {
 
     latency_fixture() : carrier{add_carrier("sim")} {
         profiles.routes = {route_to("all", {"sim"})};
+        profiles.clients[1].account.tps = 0.1; // beta: one SMS per 10 s, its second HTTP send is refused
+        profiles.clients[1].account.burst = 1;
         start_node();
         wait_carriers_up();
         http = std::make_unique<app::node_http>(*node);
@@ -69,17 +71,20 @@ BOOST_FIXTURE_TEST_CASE(every_leg_of_the_message_path_is_timed, latency_fixture)
     const auto r = http_send("acme", "447700900410");
     BOOST_REQUIRE(!r.error);
     wait_state(r.ids.at(0).at(0), store::msg_state::delivered);
-    const auto refused = http_send("beta", "not a number"); // answered too: timed under beta
-    BOOST_TEST(refused.error.has_value());
+    BOOST_TEST(!http_send("beta", "447700900420").error);
+    const auto refused = http_send("beta", "447700900421"); // a refusal is answered too: timed under beta
+    BOOST_REQUIRE(refused.error.has_value());
+    BOOST_TEST(refused.error->code == "throttled");
     // Every receipt acknowledged by acme's transceiver.
     run([&] { return node->deliveries().account("acme").receipts == 4u; });
+    run([&] { return node->dispatch().stats().submitted == 5u; }); // beta's one too
 
     e = scrape();
     BOOST_TEST(count(e, "twinsms_client_submit_seconds", {{"client", "acme"}}) == 4); // submit to commit
-    BOOST_TEST(count(e, "twinsms_dispatch_commit_to_submit_seconds") == 4);           // one first attempt each
+    BOOST_TEST(count(e, "twinsms_dispatch_commit_to_submit_seconds") == 5);           // one first attempt each (beta's too)
     BOOST_TEST(count(e, "twinsms_receipt_delivery_seconds") == 4);                    // receipt to deliver_sm_resp
     BOOST_TEST(count(e, "twinsms_client_http_send_seconds", {{"client", "acme"}}) == 1);
-    BOOST_TEST(count(e, "twinsms_client_http_send_seconds", {{"client", "beta"}}) == 1);
+    BOOST_TEST(count(e, "twinsms_client_http_send_seconds", {{"client", "beta"}}) == 2);
     // The receipts came 0 ms or more after their message: the carrier's
     // round trip, so the histogram's sum is below the test's run time.
     const auto rd = e.histogram("twinsms_receipt_delivery_seconds");
