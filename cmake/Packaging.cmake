@@ -10,6 +10,10 @@
 #   lib/systemd/system/twinsmsd.service        tools/systemd (ExecStart rewritten to this prefix's bin)
 #   /etc/twinsms/                              profiles/package: a single-node set, conffiles
 #   share/doc/twinsms/                         README.md, examples/ (profiles/example, profiles/pair)
+#   share/man/man{1,5,8}/*.gz                  man/ (roff sources), gzipped when installed
+#   share/bash-completion/completions/twinsmsctl   tools/completion/twinsmsctl.bash
+#   share/twinsms/ops/{prometheus,grafana}/    tools/ops: scrape configuration, alert rules (and their
+#                                              promtool tests), Grafana dashboard
 # The store, /var/lib/twinsms/store, is the unit's StateDirectory; postinst
 # creates the twinsms user (tools/package/postinst, prerm, postrm).
 
@@ -72,6 +76,32 @@ install(CODE "
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION share/doc/twinsms)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/profiles/example ${PROJECT_SOURCE_DIR}/profiles/pair
         DESTINATION share/doc/twinsms/examples)
+
+# Man pages: roff sources in man/, gzipped (-n: no name or time stamp, so the
+# package is reproducible) into the install tree; gzip is essential in Debian.
+foreach(page twinsmsd.8 twinsmsctl.1 twinsms-profiles.5)
+  string(REGEX REPLACE ".*\\.([0-9])$" "\\1" section ${page})
+  install(CODE "
+    set(dir \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/share/man/man${section}\")
+    file(MAKE_DIRECTORY \"\${dir}\")
+    message(STATUS \"Installing: \${dir}/${page}.gz\")
+    execute_process(COMMAND gzip -9n -c \"${PROJECT_SOURCE_DIR}/man/${page}\"
+                    OUTPUT_FILE \"\${dir}/${page}.gz\" RESULT_VARIABLE rc)
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR \"gzip man/${page}: \${rc}\")
+    endif()
+    file(CHMOD \"\${dir}/${page}.gz\" PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+    list(APPEND CMAKE_INSTALL_MANIFEST_FILES \"\${dir}/${page}.gz\")
+  ")
+endforeach()
+install(FILES ${PROJECT_SOURCE_DIR}/tools/completion/twinsmsctl.bash
+        DESTINATION share/bash-completion/completions RENAME twinsmsctl)
+install(FILES ${PROJECT_SOURCE_DIR}/tools/ops/prometheus/prometheus.yml
+              ${PROJECT_SOURCE_DIR}/tools/ops/prometheus/twinsms-rules.yml
+              ${PROJECT_SOURCE_DIR}/tools/ops/prometheus/twinsms-rules.test.yml
+        DESTINATION share/twinsms/ops/prometheus)
+install(PROGRAMS ${PROJECT_SOURCE_DIR}/tools/ops/prometheus/make-config DESTINATION share/twinsms/ops/prometheus)
+install(FILES ${PROJECT_SOURCE_DIR}/tools/ops/grafana/twinsms.json DESTINATION share/twinsms/ops/grafana)
 
 # ---- CPack: one package, twinsms, for Debian 12 (amd64) ----
 set(CPACK_PACKAGE_NAME twinsms)

@@ -22,6 +22,9 @@ struct client_counters {
     // From a submit's arrival at the intake to its answer after the store's
     // commit, microseconds; requests refused before the store are not in it.
     metrics::histogram submit_latency{metrics::latency_us};
+    // HTTP send API requests of the account, from the request handed to the
+    // node to its answer (refusals included), microseconds.
+    metrics::histogram http_send_latency{metrics::latency_us};
 };
 
 class client_stats {

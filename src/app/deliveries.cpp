@@ -190,6 +190,7 @@ void delivery_manager::on_result(const std::string& account, store::delivery d, 
         if (r == delivery_sink::result::delivered) {
             ++stats_.acknowledged;
             ++(d.message.value ? q.receipts_acked : q.mo); // receipts name our message, MO none
+            if (d.message.value) stats_.receipt_latency.observe_ms(now_() - d.created_at);
             q.failures = 0;
             remember_delivered(d);
         } else if (r == delivery_sink::result::handed_over) {

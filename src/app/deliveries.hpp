@@ -14,6 +14,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "app/clock.hpp"
+#include "metrics/histogram.hpp"
 #include "smpp/server/listener.hpp"
 #include "store/message_store.hpp"
 
@@ -69,6 +70,9 @@ public:
         std::uint64_t undeliverable = 0; // refused for good (an undecodable PDU, a webhook's 4xx)
         std::uint64_t handed_over = 0;   // committed by the other node, which serves the client now
         std::uint64_t duplicates = 0;    // a second receipt for one message: dropped
+        // A receipt's delivery from its creation (the carrier's receipt
+        // received) to the client's acknowledgement, microseconds (/metrics).
+        metrics::histogram receipt_latency{metrics::latency_us};
     };
     const counters& stats() const noexcept { return stats_; }
     std::size_t pending() const noexcept;

@@ -184,9 +184,13 @@ void dispatcher::send(tracked& t, const std::string& carrier) {
             log::warn("dispatcher", "in_flight_mark_failed").kv("id", it->second.m.id.to_string()).kv("error", ec.message());
         }
         auto req = carrier_request(it->second.m);
+        const auto& m = it->second.m;
+        const auto waited = now_() - std::max(m.accepted_at, m.not_before);
+        const bool first = m.attempts == 1;
         const bool taken = req && carriers_.submit(carrier, std::move(*req), [this, id, carrier](const smpp::submit_outcome& o) {
             on_outcome(id, carrier, o);
         });
+        if (taken && first) stats_.commit_to_submit.observe_ms(waited);
         if (!taken) {
             it->second.busy = false; // the link went away meanwhile
             ready_.push_front(id);

@@ -24,6 +24,7 @@
 #include "app/carrier_pool.hpp"
 #include "app/clock.hpp"
 #include "app/retry_policy.hpp"
+#include "metrics/histogram.hpp"
 #include "route/route_table.hpp"
 #include "store/message_store.hpp"
 
@@ -82,6 +83,9 @@ public:
         std::uint64_t dispatched = 0, submitted = 0, retries = 0, failovers = 0, finished = 0;
         std::uint64_t expired = 0, undeliverable = 0, receipts = 0, unknown_receipts = 0;
         std::uint64_t duplicate_receipts = 0, recovered_in_flight = 0, store_failures = 0, spills = 0;
+        // From a message's acceptance (or its schedule time) to its first
+        // attempt handed to a carrier link, microseconds (/metrics).
+        metrics::histogram commit_to_submit{metrics::latency_us};
     };
     const counters& stats() const noexcept { return stats_; }
     std::size_t in_memory() const noexcept { return tracked_.size(); }

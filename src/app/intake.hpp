@@ -47,6 +47,10 @@ public:
     // for the account's tps reports it here.
     const client_stats& clients() const noexcept { return clients_; }
     void count_throttled(std::string_view system_id);
+    // An HTTP send API request of the account answered now (node_http.cpp).
+    void count_http_send(std::string_view system_id, std::chrono::steady_clock::time_point since) {
+        clients_.of(system_id).http_send_latency.observe_since(since);
+    }
 
 private:
     struct prepared {

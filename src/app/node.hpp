@@ -62,6 +62,8 @@ public:
     std::vector<boost::asio::ip::tcp::endpoint> endpoints() const;     // every SMPP listener, listen_tls last
     std::vector<boost::asio::ip::tcp::endpoint> tls_endpoints() const; // the listen_tls ones
     std::uint64_t smpp_tls_failures() const; // failed handshakes on the listen_tls listeners
+    // notAfter (Unix seconds) of the certificate the listen_tls listeners present; none when plain.
+    std::optional<std::int64_t> smpp_certificate_expiry() const;
     const dispatcher& dispatch() const noexcept { return *dispatcher_; }
     const delivery_manager& deliveries() const noexcept { return *deliveries_; }
     const intake& intake_stats() const noexcept { return *intake_; }

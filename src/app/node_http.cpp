@@ -117,8 +117,14 @@ bool node_http::source_allowed(const http::api_caller& who, const boost::asio::i
     return c != nullptr && c->account.allows_source(remote);
 }
 
-void node_http::submit(const http::api_caller& who, http::send_job job, std::function<void(http::submit_result)> done) {
+void node_http::submit(const http::api_caller& who, http::send_job job, std::function<void(http::submit_result)> given) {
     ++stats_.requests;
+    // Every answer, refusals too, is timed (twinsms_client_http_send_seconds).
+    auto done = [this, given = std::move(given), account = who.system_id,
+                 since = std::chrono::steady_clock::now()](http::submit_result r) {
+        node_.submissions().count_http_send(account, since);
+        given(std::move(r));
+    };
     const auto refuse = [&](api_error e) {
         ++stats_.refused;
         log::info("send_api", "refused").kv("account", who.system_id).kv("code", e.code).kv("why", e.message);

@@ -35,6 +35,7 @@
 //                                                            (ESME_RTHROTTLED ones included)
 //   twinsms_client_throttled_total                   counter refused for the client's tps
 //   twinsms_client_submit_seconds                    histogram submit arrived -> answered after the commit
+//   twinsms_client_http_send_seconds                 histogram send API request -> its answer (refusals too)
 //   twinsms_client_receipts_delivered_total, _mo_delivered_total counter acknowledged by the client
 //   twinsms_client_deliveries_pending                gauge   deliveries waiting in memory
 //   twinsms_client_deliveries_in_flight              gauge   deliveries sent, not answered yet
@@ -49,11 +50,13 @@
 //   _finished_total, _expired_total, _undeliverable_total, _receipts_total,
 //   _unknown_receipts_total, _duplicate_receipts_total                counters
 //   twinsms_dispatch_in_memory, twinsms_dispatch_parked               gauges
+//   twinsms_dispatch_commit_to_submit_seconds        histogram accepted (or scheduled time) -> first submit_sm to a link
 // deliveries to clients (receipts, MO)
 //   twinsms_deliveries_sent_total, _acknowledged_total, _client_errors_total,
 //   _expired_total, _handed_to_peer_total, _from_peer_total,
 //   _from_peer_refused_total, _duplicates_total                       counters
 //   twinsms_deliveries_pending                                        gauge
+//   twinsms_receipt_delivery_seconds                 histogram carrier receipt received -> client acknowledged it
 // node inbound
 //   twinsms_mo_received_total, twinsms_mo_unrouted_total,
 //   twinsms_receipts_received_total, twinsms_receipts_forwarded_total,
@@ -68,6 +71,7 @@
 // TLS handshakes that failed
 //   twinsms_smpp_tls_failures_total                  counter SMPP listen_tls listeners
 //   twinsms_admin_tls_failures_total                 counter admin HTTPS listener (twinsmsd's /metrics)
+//   twinsms_tls_certificate_expiry_timestamp_seconds{listener="smpp"|"admin"} gauge notAfter of the loaded certificate
 // admin listener (twinsmsd's /metrics)
 //   twinsms_admin_http_responses_total{code}         counter every response, by HTTP status code
 // cluster (only with a cluster section)
@@ -328,6 +332,7 @@ std::string render_metrics(node& n, const alert::alerter* alerts, const http::ad
         if (r->other()) w.sample({{"code", "other"}}, r->other());
     }
 
+    timing_metrics(w, n, admin);
     if (const auto* c = n.cluster()) cluster_metrics(w, *c);
     if (const auto* s = n.smtp()) smtp_metrics(w, *s);
     if (alerts) alert_metrics(w, *alerts);

@@ -75,6 +75,10 @@ void client_metrics(metrics_writer& w, node& n) {
     const metrics::histogram none{metrics::latency_us};
     const auto empty = none.snapshot();
     for (const auto& r : rows) w.histogram({{"client", r.name}}, r.c ? r.c->submit_latency.snapshot() : empty, micros_per_second);
+    w.family("twinsms_client_http_send_seconds", "histogram",
+             "from a send API request handed to the node to its answer (refusals included), seconds");
+    for (const auto& r : rows)
+        w.histogram({{"client", r.name}}, r.c ? r.c->http_send_latency.snapshot() : empty, micros_per_second);
 }
 
 } // namespace twinsms::app

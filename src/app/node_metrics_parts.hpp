@@ -21,4 +21,8 @@ void status_samples(metrics_writer& w, std::string_view label, std::string_view 
 // node_metrics_clients.cpp: twinsms_client_*{client}, one sample per client profile.
 void client_metrics(metrics_writer& w, node& n);
 
+// node_metrics_timing.cpp: the message path's latency histograms (dispatch,
+// receipts) and the TLS certificates' expiry times.
+void timing_metrics(metrics_writer& w, node& n, const http::admin_http* admin);
+
 } // namespace twinsms::app

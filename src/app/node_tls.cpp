@@ -1,6 +1,7 @@
 // Reload of the node's TLS certificate (SIGHUP after a renewal): new TLS
 // connections get the files as they are now; established ones keep theirs.
 #include "app/node.hpp"
+#include "tls/context.hpp"
 #include "util/log.hpp"
 
 namespace twinsms::app {
@@ -23,6 +24,13 @@ void node::reload_tls(const std::optional<tls::server_settings>& settings) {
         // The profile check passed a moment ago; a file changed since.
         log::error("node", "tls_reload_failed").kv("error", e.what());
     }
+}
+
+std::optional<std::int64_t> node::smpp_certificate_expiry() const {
+    // Every listen_tls listener gets the same context (start, reload_tls).
+    for (const auto& l : listeners_)
+        if (const auto& ctx = l->tls_context()) return tls::certificate_not_after(*ctx);
+    return std::nullopt;
 }
 
 } // namespace twinsms::app

@@ -91,6 +91,8 @@ public:
     router& routes() noexcept { return server_->routes(); }
     // HTTPS handshakes that failed; 0 when plain or not enabled.
     std::uint64_t tls_failures() const noexcept { return server_ ? server_->tls_failures() : 0; }
+    // The HTTPS context; null when plain or not enabled.
+    const asio::ssl::context* tls_context() const noexcept { return server_ ? server_->tls_context().get() : nullptr; }
     // Responses by HTTP status code; null when not enabled.
     const metrics::status_counts* responses() const noexcept { return server_ ? &server_->responses() : nullptr; }
 

@@ -178,6 +178,7 @@ server::~server() {
 router& server::routes() noexcept { return impl_->routes; }
 std::size_t server::connection_count() const noexcept { return impl_->connections.size(); }
 std::uint64_t server::tls_failures() const noexcept { return impl_->tls_failures; }
+const std::shared_ptr<asio::ssl::context>& server::tls_context() const noexcept { return impl_->cfg.tls; }
 const metrics::status_counts& server::responses() const noexcept { return impl_->responses; }
 tcp::endpoint server::local_endpoint() const { return impl_->acceptor.local_endpoint(); }
 

@@ -134,6 +134,8 @@ public:
     std::size_t connection_count() const noexcept;
     // HTTPS handshakes that failed (or timed out) since start.
     std::uint64_t tls_failures() const noexcept;
+    // The HTTPS context (null when plain), for its certificate's expiry.
+    const std::shared_ptr<asio::ssl::context>& tls_context() const noexcept;
     // Every response sent, by HTTP status code (refusals before any handler
     // too: malformed requests, 401s, 413s), for /metrics.
     const metrics::status_counts& responses() const noexcept;

@@ -69,6 +69,9 @@ public:
         add(counts_[i], 1);
         add(sum_, v);
     }
+    // A span of wall-clock milliseconds (stored epoch_ms times, which
+    // survive a restart), as microseconds; negative (a clock step) counts 0.
+    void observe_ms(std::int64_t ms) noexcept { observe(ms <= 0 ? 0 : static_cast<std::uint64_t>(ms) * 1000); }
     // Microseconds from `since` to now, clamped at 0.
     void observe_since(std::chrono::steady_clock::time_point since) noexcept {
         const auto d = std::chrono::steady_clock::now() - since;

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 
 #include <boost/asio/ssl/context.hpp>
@@ -95,6 +96,17 @@ std::shared_ptr<ssl::context> client_context(const client_settings& s) {
     if (!s.certificate.empty()) use_identity(*ctx, s.certificate, s.private_key);
     ERR_clear_error();
     return ctx;
+}
+
+std::optional<std::int64_t> certificate_not_after(const ssl::context& ctx) {
+    // SSL_CTX_get0_certificate: the certificate last loaded into the context
+    // (use_certificate_chain_file's leaf), owned by the context.
+    const X509* cert = SSL_CTX_get0_certificate(const_cast<ssl::context&>(ctx).native_handle());
+    if (!cert) return std::nullopt;
+    const ASN1_TIME* t = X509_get0_notAfter(cert);
+    std::tm tm{};
+    if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return std::nullopt;
+    return static_cast<std::int64_t>(timegm(&tm)); // ASN1 times are UTC
 }
 
 } // namespace twinsms::tls

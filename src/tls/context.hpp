@@ -7,7 +7,9 @@
 // renewed in place is picked up by the next listener start, reload or
 // carrier reconnect. This header pulls in no OpenSSL headers.
 #include <chrono>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -54,5 +56,11 @@ private:
 // Throw setup_error.
 std::shared_ptr<boost::asio::ssl::context> server_context(const server_settings& s);
 std::shared_ptr<boost::asio::ssl::context> client_context(const client_settings& s);
+
+// The notAfter of the certificate `ctx` presents (the first of its chain),
+// in seconds since the Unix epoch; nullopt when it has none. What the
+// context loaded, not the file as it is now: a renewal that was never
+// reloaded still shows the old expiry (twinsms_tls_certificate_expiry_timestamp_seconds).
+std::optional<std::int64_t> certificate_not_after(const boost::asio::ssl::context& ctx);
 
 } // namespace twinsms::tls

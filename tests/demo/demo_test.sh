@@ -4,7 +4,9 @@
 # normal and that the client of each site (alpha on site1, bravo on site2,
 # which goes through the peer link) got its 5 messages accepted and
 # receipted, and an MO, and that the demo printed both nodes' status page
-# URLs (which it checked answer) with the admin token.
+# URLs (which it checked answer) with the admin token, and where the alert
+# rules and dashboard are with a Prometheus command line whose configuration
+# promtool accepts.
 set -euo pipefail
 root="$1"
 build="$2"
@@ -41,3 +43,11 @@ grep -Eq '^node +site2 +role secondary +mode normal' <<<"$out"
 grep -Eq "^  status pages +http://127\.0\.0\.1:$admin1/ \(site1\) +http://127\.0\.0\.1:$admin2/ \(site2\)\$" <<<"$out" \
   || { echo "demo_test: no status page URLs of both nodes" >&2; exit 1; }
 grep -Eq '^  admin token +demo-admin-token-0123456789 ' <<<"$out" || { echo "demo_test: no admin token" >&2; exit 1; }
+# Monitoring: the rules, the dashboard and a Prometheus command line for this pair.
+grep -Eq "^  alert rules +$root/tools/ops/prometheus/twinsms-rules\.yml " <<<"$out" || { echo "demo_test: no alert rules path" >&2; exit 1; }
+grep -Eq "^  dashboard +$root/tools/ops/grafana/twinsms\.json " <<<"$out" || { echo "demo_test: no dashboard path" >&2; exit 1; }
+prom=$(sed -n 's/^  Prometheus    prometheus --config\.file=\([^ ]*\) .*/\1/p' <<<"$out")
+[ -n "$prom" ] && [ -f "$prom" ] || { echo "demo_test: no Prometheus command line with its configuration" >&2; exit 1; }
+grep -q "'127.0.0.1:$admin1'" "$prom" && grep -q "'127.0.0.1:$admin2'" "$prom" \
+  || { echo "demo_test: $prom does not scrape both nodes" >&2; exit 1; }
+if command -v promtool >/dev/null; then promtool check config "$prom" >/dev/null || { echo "demo_test: promtool check config $prom failed" >&2; exit 1; }; fi

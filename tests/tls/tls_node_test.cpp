@@ -1,8 +1,9 @@
 // A whole node from a profile folder with TLS everywhere: ESMEs on
 // listen_tls, the carrier link to a TLS simulator with verify_peer, the
 // admin API, the status page and the send API over HTTPS; a plaintext
-// client on the TLS port is refused while the node keeps serving, and
-// SIGHUP's reload swaps the certificate.
+// client on the TLS port is refused while the node keeps serving,
+// SIGHUP's reload swaps the certificate, and /metrics shows the loaded
+// certificates' expiry.
 #define BOOST_TEST_MODULE tls_node
 #include <boost/test/unit_test.hpp>
 
@@ -12,7 +13,9 @@
 
 #include "app/node.hpp"
 #include "app/node_admin.hpp"
+#include "app/exposition.hpp"
 #include "app/node_http.hpp"
+#include "app/node_metrics.hpp"
 #include "config/profiles.hpp"
 #include "http/admin_api.hpp"
 #include "http/test_support.hpp"
@@ -255,6 +258,20 @@ BOOST_FIXTURE_TEST_CASE(reload_picks_up_a_renewed_certificate, tls_node_fixture)
     BOOST_TEST(t.e->s->stream().peer_subject().find("CN=renewed.localhost") != std::string::npos,
                t.e->s->stream().peer_subject());
     BOOST_TEST(try_bind(io, *t.e, bind_type::transceiver, "acme", "secret").status == status::ok);
+}
+
+// test_pki's certificates are valid for a day from now: the notAfter the
+// listeners loaded, in Unix seconds, as the certificate-expiry alert reads it.
+BOOST_FIXTURE_TEST_CASE(metrics_show_the_loaded_certificates_expiry, tls_node_fixture) {
+    start();
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto e = parse(app::render_metrics(*node, nullptr, admin.get()));
+    BOOST_TEST(e.errors.empty(), errors_of(e));
+    for (const char* l : {"smpp", "admin"}) {
+        const auto* s = e.find("twinsms_tls_certificate_expiry_timestamp_seconds", {{"listener", l}});
+        BOOST_TEST_REQUIRE(s != nullptr, l);
+        BOOST_TEST(std::abs(s->value - double(now + 86400)) < 300, l << ": " << s->value << " vs now " << now);
+    }
 }
 
 BOOST_FIXTURE_TEST_CASE(twinsmsctl_over_https, tls_node_fixture) {

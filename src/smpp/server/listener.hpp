@@ -73,6 +73,8 @@ public:
         if (cfg_.tls && ctx) cfg_.tls = std::move(ctx);
     }
     std::uint64_t tls_failures() const noexcept { return tls_failures_; }
+    // The context new TLS connections get (null when plain): its certificate's expiry for /metrics.
+    const std::shared_ptr<asio::ssl::context>& tls_context() const noexcept { return cfg_.tls; }
     std::size_t handshakes_in_progress() const noexcept { return handshakes_.size(); }
     std::uint64_t throttled_count() const noexcept { return throttled_; }
 
