@@ -14,7 +14,21 @@ using namespace twinsms::test;
 namespace {
 
 struct handback_fixture : pair_fixture {
-    handback_fixture() : pair_fixture(pair_options{.hold = "1s"}) {}
+    // alpha at home on site1, bravo on site2; each tries the other site when refused.
+    load_client alpha, bravo;
+    handback_fixture()
+        : pair_fixture(pair_options{.hold = "1s"}),
+          alpha{io, {s1.smpp_port, s2.smpp_port}, "alpha", "alpha1", "alpha"},
+          bravo{io, {s2.smpp_port, s1.smpp_port}, "bravo", "bravo1", "bravo"} {
+        alpha.registered_delivery = bravo.registered_delivery = 1;
+    }
+    // The pair normal, and both clients' load (with receipts) flowing.
+    void start_pair_with_load() {
+        start_pair();
+        alpha.start();
+        bravo.start();
+        require([&] { return alpha.ok >= 20 && bravo.ok >= 20; }, "both clients' load flowing");
+    }
 
     // Deliveries in each node's store (receipts and MO for clients, receipts
     // for the peer): none may stay once the pair is back to normal.
@@ -34,7 +48,7 @@ struct handback_fixture : pair_fixture {
     // tally and checks it. A kill -9 may repeat a receipt the client
     // acknowledged in the node's last milliseconds (its erase was not
     // committed yet): at most `max_duplicates` of those.
-    void settle_and_check(load_client& alpha, load_client& bravo, const std::string& what, std::size_t max_duplicates) {
+    void settle_and_check(const std::string& what, std::size_t max_duplicates) {
         alpha.stop();
         bravo.stop();
         require([&] { return alpha.done && bravo.done; }, "clients stopped", 20s);
@@ -97,13 +111,7 @@ struct handback_fixture : pair_fixture {
 } // namespace
 
 BOOST_FIXTURE_TEST_CASE(every_receipt_once_through_five_takeovers_and_failbacks, handback_fixture) {
-    start_pair();
-    load_client alpha{io, {s1.smpp_port, s2.smpp_port}, "alpha", "alpha1", "alpha"};
-    load_client bravo{io, {s2.smpp_port, s1.smpp_port}, "bravo", "bravo1", "bravo"};
-    alpha.registered_delivery = bravo.registered_delivery = 1;
-    alpha.start();
-    bravo.start();
-    require([&] { return alpha.ok >= 20 && bravo.ok >= 20; }, "both clients' load flowing");
+    start_pair_with_load();
     for (int round = 1; round <= 5; ++round) {
         const bool manual = round % 2 == 0;
         const auto r = " (round " + std::to_string(round) + ")";
@@ -122,17 +130,11 @@ BOOST_FIXTURE_TEST_CASE(every_receipt_once_through_five_takeovers_and_failbacks,
         await_load_on(bravo, s2, "after the failback" + r);
     }
     // A receipt window's worth per kill at most (see settle_and_check).
-    settle_and_check(alpha, bravo, "takeover_failback_rounds", 5 * alpha.window);
+    settle_and_check("takeover_failback_rounds", 5 * alpha.window);
 }
 
 BOOST_FIXTURE_TEST_CASE(every_receipt_once_through_a_planned_switchover_and_back, handback_fixture) {
-    start_pair();
-    load_client alpha{io, {s1.smpp_port, s2.smpp_port}, "alpha", "alpha1", "alpha"};
-    load_client bravo{io, {s2.smpp_port, s1.smpp_port}, "bravo", "bravo1", "bravo"};
-    alpha.registered_delivery = bravo.registered_delivery = 1;
-    alpha.start();
-    bravo.start();
-    require([&] { return alpha.ok >= 20 && bravo.ok >= 20; }, "both clients' load flowing");
+    start_pair_with_load();
     const auto sw = ctl(s1, {"switchover"});
     BOOST_REQUIRE_MESSAGE(sw.code == 0, sw.out << sw.err);
     await_mode(s1, "standby", 25s);
@@ -143,7 +145,7 @@ BOOST_FIXTURE_TEST_CASE(every_receipt_once_through_a_planned_switchover_and_back
     await_mode(s1, "normal", 25s);
     await_mode(s2, "normal", 25s);
     await_load_on(alpha, s1, "after the failback");
-    settle_and_check(alpha, bravo, "switchover_and_back", 0); // no kill: exactly once
+    settle_and_check("switchover_and_back", 0); // no kill: exactly once
 }
 
 // site1 holds the carrier and gets the receipts; alpha moved to site2 by
