@@ -107,7 +107,8 @@ void delivery_manager::load(const std::string& account, queue& q) {
     auto found = store_.deliveries_for(account, room + q.known.size());
     std::size_t added = 0;
     for (auto& d : found) {
-        if (q.known.contains(d.id.value)) continue;
+        // Done with but not erased yet (the erase is not committed): not again.
+        if (q.known.contains(d.id.value) || erasing_.contains(d.id.value)) continue;
         if (added == room) return; // more remain: stay spilled
         if (!take(account, q, d)) continue;
         q.ready.push_back(std::move(d));
@@ -225,6 +226,8 @@ void delivery_manager::on_result(const std::string& account, store::delivery d, 
 }
 
 void delivery_manager::erase(const store::delivery& d) {
+    if (!erasing_.insert(d.id.value).second) return; // already on its way out
+    erasing_batch_.push_back(d.id.value);
     erases_.erase_delivery(d);
     if (flush_posted_) return;
     flush_posted_ = true;
@@ -234,8 +237,9 @@ void delivery_manager::erase(const store::delivery& d) {
 void delivery_manager::flush_erases() {
     flush_posted_ = false;
     if (erases_.empty()) return;
-    store_.write(std::exchange(erases_, {}), executor_, [this](const store::error_code& ec) {
+    store_.write(std::exchange(erases_, {}), executor_, [this, ids = std::exchange(erasing_batch_, {})](const store::error_code& ec) {
         if (ec) ++stats_.store_failures; // sent again after a restart: at-least-once
+        for (auto id : ids) erasing_.erase(id);
     });
 }
 

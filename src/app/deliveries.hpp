@@ -128,6 +128,11 @@ private:
     // Erases of acknowledged deliveries, gathered until the event loop is
     // done with what it read, then written as one batch.
     store::write_batch erases_;
+    // Ids of deliveries whose erase is gathered or being committed: a load
+    // from the store in between must not take them again.
+    std::unordered_set<std::uint64_t> erasing_;
+    std::vector<std::uint64_t> erasing_batch_; // those in erases_
+
     bool flush_posted_ = false;
     bool stopping_ = false;
     counters stats_;

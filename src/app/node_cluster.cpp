@@ -65,9 +65,12 @@ bool node::takes_handoff(const config::client_profile& c) const {
     if (!cluster_ || overrides_.contains(c.name)) return false;
     const auto& peer = cluster_->state().last_peer();
     if (!peer) return false;
+    const auto mine = cluster_->state().mode();
     const bool home = c.state == config::profile_state::active;
-    return (peer->mode == cluster::node_mode::handing_back && home) ||
-           (peer->mode == cluster::node_mode::standby && !home);
+    const bool getting_mine_back = peer->mode == cluster::node_mode::handing_back && home &&
+                                   (mine == cluster::node_mode::fenced || mine == cluster::node_mode::standby);
+    const bool taking_its = peer->mode == cluster::node_mode::standby && !home && mine == cluster::node_mode::normal;
+    return getting_mine_back || taking_its;
 }
 
 const config::client_profile* node::client_of(std::string_view system_id) const {

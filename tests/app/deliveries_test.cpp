@@ -138,6 +138,20 @@ BOOST_FIXTURE_TEST_CASE(a_receipt_after_the_first_was_delivered_is_dropped, fixt
     BOOST_TEST(sink->given.size() == 1u);
 }
 
+// Acknowledged, its erase not yet committed, and the client binds again (a
+// load from the store): it is not taken again, neither as a new delivery
+// nor as a duplicate.
+BOOST_FIXTURE_TEST_CASE(a_delivery_being_erased_is_not_loaded_again, fixture) {
+    add(13);
+    run_until([&] { return sink->given.size() == 1; });
+    sink->given[0].second(delivery_sink::result::delivered, {});
+    dm->on_bound("alpha"); // before the io_context ran the erase
+    run_until([&] { return stored() == 0; });
+    io.run_for(30ms);
+    BOOST_TEST(sink->given.size() == 1u);
+    BOOST_TEST(dm->stats().duplicates == 0u);
+}
+
 BOOST_FIXTURE_TEST_CASE(mo_are_never_duplicates, fixture) {
     add(0);
     add(0);
