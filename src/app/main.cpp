@@ -19,9 +19,9 @@
 
 #include "alert/alerter.hpp"
 #include "app/node.hpp"
-#include "app/node_admin.hpp"
-#include "app/node_http.hpp"
-#include "app/node_metrics.hpp"
+#include "app/front_doors/node_admin.hpp"
+#include "app/front_doors/node_http.hpp"
+#include "app/metrics/node_metrics.hpp"
 #include "config/reader.hpp"
 #include "util/log.hpp"
 

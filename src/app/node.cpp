@@ -1,3 +1,6 @@
+// Part of class node (node.hpp): construction (the engine, the pair glue
+// and the front doors wired from the profile set), start, stop, reload
+// (apply) and housekeeping.
 #include "app/node.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -5,7 +8,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "app/node_smtp.hpp"
+#include "app/front_doors/smtp_gateway.hpp"
 #include "route/parts.hpp"
 #include "util/log.hpp"
 

@@ -1,6 +1,11 @@
 #pragma once
 // One twinsms node: the store, the client listeners, the carrier links, the
-// dispatcher and the deliveries, wired from a profile set. All on one
+// dispatcher and the deliveries, wired from a profile set. The engine
+// (src/engine), the pair glue (src/pair) and the front doors
+// (app/front_doors) are its parts; its member definitions are split by part:
+// node.cpp (construction, start/stop, reload, housekeeping), node_pair.cpp,
+// node_requests.cpp, node_receipts_and_mo.cpp, node_front_doors.cpp and
+// node_tls.cpp. All on one
 // io_context thread; the store's writer is the only other thread.
 #include <filesystem>
 #include <functional>
@@ -12,13 +17,13 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "app/carrier_pool.hpp"
-#include "app/cluster_member.hpp"
-#include "app/deliveries.hpp"
-#include "app/delivery_handoff.hpp"
-#include "app/dispatcher.hpp"
-#include "app/intake.hpp"
-#include "app/webhook_sink.hpp"
+#include "engine/carrier_pool.hpp"
+#include "pair/cluster_member.hpp"
+#include "engine/deliveries.hpp"
+#include "pair/delivery_handoff.hpp"
+#include "engine/dispatcher.hpp"
+#include "engine/intake.hpp"
+#include "app/front_doors/webhook_sink.hpp"
 #include "config/profiles.hpp"
 #include "route/mo_router.hpp"
 #include "smpp/server/listener.hpp"
@@ -70,7 +75,7 @@ public:
     // Submissions from other front doors (the HTTP send API, node_http.hpp).
     intake& submissions() noexcept { return *intake_; }
     const clock_fn& clock() const noexcept { return now_; }
-    // The SMTP listener (email to SMS, node_smtp.hpp); nullptr without node.smtp.
+    // The SMTP listener (email to SMS, front_doors/smtp_gateway.hpp); nullptr without node.smtp.
     smtp_gateway* smtp() noexcept { return smtp_.get(); }
     store::message_store& message_store() noexcept { return *store_; }
     carrier_pool& carriers() noexcept { return *carriers_; }
@@ -110,7 +115,7 @@ private:
     void on_carrier_deliver(const std::string& carrier, const smpp::pdu& req, smpp::responder r);
     void on_mo(const std::string& carrier, const smpp::pdu& req, smpp::responder r);
     // Receipts for the other node's messages, stored and delivered to it
-    // over the peer link as peer_forward (node_inbound.cpp).
+    // over the peer link as peer_forward (node_receipts_and_mo.cpp).
     static constexpr std::string_view peer_forward_account = "twinsms-peer";
     void forward_receipt(const std::string& carrier, const std::vector<std::uint8_t>& bytes, dispatcher::status_fn done);
     void on_peer_forward(const smpp::pdu& req, smpp::responder r);
@@ -131,15 +136,15 @@ private:
     void reload_tls(const std::optional<tls::server_settings>& settings);
     boost::asio::awaitable<void> housekeeping();
     void log_stats() const;
-    // node_cluster.cpp
+    // node_pair.cpp (on_client_request: node_requests.cpp)
     void start_cluster();
     void apply_serving(const cluster::serving& s);
     void refresh_profiles();
     bool released();
     std::uint32_t carrier_queue() const;
     void on_client_request(smpp::session& s, const smpp::client_account& a, const smpp::pdu& req);
-    void start_smtp(); // node_smtp.cpp
-    // node_webhooks.cpp: one sink per served client with a webhook.
+    void start_smtp(); // node_front_doors.cpp
+    // node_front_doors.cpp: one sink per served client with a webhook.
     void refresh_webhooks();
     std::shared_ptr<delivery_sink> sink_of(std::string_view system_id) const;
 

@@ -1,4 +1,4 @@
-// Reload of the node's TLS certificate (SIGHUP after a renewal): new TLS
+// Part of class node (node.hpp), TLS: reload of the node's TLS certificate (SIGHUP after a renewal): new TLS
 // connections get the files as they are now; established ones keep theirs.
 #include "app/node.hpp"
 #include "tls/context.hpp"

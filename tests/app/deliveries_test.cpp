@@ -11,7 +11,7 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "app/deliveries.hpp"
+#include "engine/deliveries.hpp"
 #include "app/node_harness.hpp"
 #include "cluster/peer_report.hpp"
 #include "smpp/codec/codec.hpp"

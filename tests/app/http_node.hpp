@@ -11,8 +11,8 @@
 #include <algorithm>
 #include <future>
 
-#include "app/node_admin.hpp"
-#include "app/node_http.hpp"
+#include "app/front_doors/node_admin.hpp"
+#include "app/front_doors/node_http.hpp"
 #include "http/test_support.hpp"
 #include "route/parts.hpp"
 

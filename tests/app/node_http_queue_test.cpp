@@ -6,7 +6,7 @@
 #define BOOST_TEST_MODULE node_http_queue
 #include "app/http_node.hpp"
 #include "app/exposition.hpp"
-#include "app/node_metrics.hpp"
+#include "app/metrics/node_metrics.hpp"
 
 #include <set>
 

@@ -9,7 +9,7 @@
 #define BOOST_TEST_MODULE node_http
 #include "app/http_node.hpp"
 #include "app/exposition.hpp"
-#include "app/node_metrics.hpp"
+#include "app/metrics/node_metrics.hpp"
 
 #include <set>
 

@@ -10,8 +10,8 @@
 #include <optional>
 
 #include "app/exposition.hpp"
-#include "app/node_http.hpp"
-#include "app/node_metrics.hpp"
+#include "app/front_doors/node_http.hpp"
+#include "app/metrics/node_metrics.hpp"
 
 using namespace twinsms;
 using namespace twinsms::test;

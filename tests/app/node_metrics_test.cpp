@@ -10,7 +10,7 @@
 
 #include "alert/alerter.hpp"
 #include "app/exposition.hpp"
-#include "app/node_metrics.hpp"
+#include "app/metrics/node_metrics.hpp"
 #include "http/server.hpp"
 
 using namespace twinsms;

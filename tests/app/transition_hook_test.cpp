@@ -9,7 +9,7 @@
 #include <sstream>
 #include <thread>
 
-#include "app/transition_hook.hpp"
+#include "pair/transition_hook.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;

@@ -11,8 +11,8 @@
 #include <boost/asio/write.hpp>
 #include <boost/json.hpp>
 
-#include "app/node_metrics.hpp"
-#include "app/node_smtp.hpp"
+#include "app/metrics/node_metrics.hpp"
+#include "app/front_doors/smtp_gateway.hpp"
 #include "interop/child_process.hpp"
 #include "sms/sms_text.hpp"
 

@@ -12,10 +12,10 @@
 #include <future>
 
 #include "app/node.hpp"
-#include "app/node_admin.hpp"
+#include "app/front_doors/node_admin.hpp"
 #include "app/exposition.hpp"
-#include "app/node_http.hpp"
-#include "app/node_metrics.hpp"
+#include "app/front_doors/node_http.hpp"
+#include "app/metrics/node_metrics.hpp"
 #include "config/profiles.hpp"
 #include "http/admin_api.hpp"
 #include "http/test_support.hpp"

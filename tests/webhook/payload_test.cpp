@@ -4,7 +4,7 @@
 
 #include <boost/json/parse.hpp>
 
-#include "app/webhook_sink.hpp"
+#include "app/front_doors/webhook_sink.hpp"
 #include "smpp/codec/codec.hpp"
 #include "webhook/payload.hpp"
 

@@ -1,0 +1,138 @@
+#include "app/front_doors/node_admin.hpp"
+
+#include "app/front_doors/node_http.hpp"
+
+#include <boost/json.hpp>
+
+namespace twinsms::app {
+namespace json = boost::json;
+namespace {
+
+const char* state_name(bool active) { return active ? "active" : "passive"; }
+
+json::object peer_of(const node& n) {
+    json::object peer;
+    const auto* c = n.cluster();
+    peer["id"] = n.profiles().node.cluster.peer_id;
+    if (!c) return peer;
+    peer["verdict"] = std::string{cluster::to_string(c->state().peer_verdict())};
+    const auto link = c->link();
+    peer["link"] = link.connected ? "up" : "down";
+    const auto second = c->second_path();
+    peer["second_path"] = !second.configured ? "none" : second.connected ? "up" : "down";
+    if (link.heard_ago) peer["last_heard_ms"] = link.heard_ago->count();
+    if (const auto& r = c->state().last_peer()) {
+        peer["mode"] = std::string{cluster::to_string(r->mode)};
+        peer["epoch"] = r->epoch;
+        peer["carrier_queue"] = r->carrier_queue;
+    }
+    return peer;
+}
+
+} // namespace
+
+json::object node_admin::status() {
+    const auto& p = node_.profiles();
+    json::object doc;
+    json::object self;
+    self["id"] = p.node.id;
+    self["role"] = p.node.role == config::node_role::primary ? "primary" : "secondary";
+    const auto* c = node_.cluster();
+    self["mode"] = c ? std::string{cluster::to_string(c->state().mode())} : "standalone";
+    self["epoch"] = c ? c->state().epoch() : 0;
+    doc["node"] = std::move(self);
+    if (c) doc["peer"] = peer_of(node_);
+
+    json::array profiles;
+    for (const auto& cl : p.clients) {
+        json::object o;
+        o["name"] = cl.name;
+        o["type"] = "client";
+        o["kind"] = cl.peer ? "peer" : "client";
+        o["configured"] = state_name(cl.state == config::profile_state::active);
+        o["state"] = state_name(node_.serves(cl));
+        o["sessions"] = node_.sessions_of(cl.account.system_id).size();
+        profiles.push_back(std::move(o));
+    }
+    for (const auto& k : p.carriers) {
+        json::object o;
+        o["name"] = k.name;
+        o["type"] = "carrier";
+        o["kind"] = k.peer ? "peer" : k.overflow ? "overflow" : "carrier";
+        o["configured"] = state_name(k.state == config::profile_state::active);
+        o["state"] = state_name(node_.serves(k));
+        profiles.push_back(std::move(o));
+    }
+    doc["profiles"] = std::move(profiles);
+
+    json::array links;
+    for (const auto& l : node_.carriers().links()) {
+        json::object o;
+        o["carrier"] = l.carrier;
+        o["bound"] = l.bound;
+        o["queued"] = l.queued;
+        o["in_flight"] = l.in_flight;
+        o["submitted"] = l.stats.submitted;
+        links.push_back(std::move(o));
+    }
+    doc["links"] = std::move(links);
+
+    const auto st = node_.message_store().get_stats();
+    json::object q;
+    q["stored"] = st.messages;
+    q["queued"] = st.queued;
+    q["in_memory"] = node_.dispatch().in_memory();
+    q["parked"] = node_.dispatch().parked();
+    q["deliveries"] = st.deliveries;
+    doc["queue"] = std::move(q);
+
+    json::object counters;
+    if (c) {
+        const auto& s = c->state().stats();
+        counters["takeovers"] = s.takeovers;
+        counters["failbacks"] = s.failbacks;
+        counters["brain_splits"] = s.brain_splits;
+        counters["link_troubles"] = s.link_troubles;
+        counters["switchovers"] = s.switchovers;
+        counters["overflows"] = s.overflows;
+        counters["overflow"] = c->state().serve().overflow;
+        if (auto t = c->last_takeover_apply()) counters["last_takeover_apply_ms"] = t->count();
+    }
+    counters["accepted"] = node_.intake_stats().stats().accepted;
+    counters["submitted"] = node_.dispatch().stats().submitted;
+    // For rates on the status page (it differentiates them between polls).
+    counters["receipts"] = node_.dispatch().stats().receipts;
+    counters["mo"] = node_.stats().mo_received;
+    counters["delivered"] = node_.deliveries().stats().acknowledged;
+    counters["deliveries_handed_to_peer"] = node_.deliveries().stats().handed_over;
+    counters["deliveries_from_peer"] = node_.stats().deliveries_from_peer;
+    counters["duplicate_receipts_dropped"] =
+        node_.deliveries().stats().duplicates + node_.stats().deliveries_from_peer_duplicates;
+    doc["counters"] = std::move(counters);
+    return doc;
+}
+
+http::admin_reply node_admin::command(std::string_view verb, std::string_view profile) {
+    if (verb == "activate" || verb == "deactivate") {
+        if (!node_.set_override(profile, verb == "activate"))
+            return http::admin_error(404, "unknown_profile", "no client or carrier profile named '" + std::string{profile} + "'");
+        return http::admin_ok(std::string{verb} + "d " + std::string{profile});
+    }
+    if (verb == "reload") {
+        if (auto err = reload_ ? reload_() : std::string{"reload is not available"}; !err.empty())
+            return http::admin_error(422, "invalid_profiles", err);
+        return http::admin_ok("profiles reloaded");
+    }
+    auto* c = node_.cluster();
+    if (!c) return http::admin_error(409, "no_cluster", "this node has no cluster section in node.yaml");
+    if (auto err = c->command(verb); !err.empty()) return http::admin_error(409, "conflict", err);
+    return http::admin_ok(std::string{verb} + " started; mode " + std::string{cluster::to_string(c->state().mode())});
+}
+
+std::optional<std::string> node_admin::admin_account(std::string_view token, const boost::asio::ip::address& remote) {
+    const auto m = find_api_token(node_.profiles(), token);
+    if (!m.client || !m.token->admin || !m.client->account.allows_source(remote)) return std::nullopt;
+    return m.client->account.system_id;
+}
+
+} // namespace twinsms::app

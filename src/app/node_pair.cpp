@@ -1,0 +1,160 @@
+// Part of class node (node.hpp): the node's side of the pair. Which
+// profiles it serves (configured state, the cluster's decision, operator
+// overrides), applying that to listeners and carrier links, the peer link
+// (sending to the peer, handing off deliveries for clients served there),
+// and starting the cluster_member (src/pair) with the node as its host.
+#include "app/node.hpp"
+#include "util/log.hpp"
+
+namespace twinsms::app {
+
+bool node::serves(const config::client_profile& c) const {
+    if (c.peer) return true; // the peer link is needed in every mode
+    if (auto o = overrides_.find(c.name); o != overrides_.end()) return o->second;
+    const bool configured = c.state == config::profile_state::active;
+    if (!serving_) return configured;
+    return configured ? serving_->home_clients : serving_->peer_profiles;
+}
+
+bool node::serves(const config::carrier_profile& c) const {
+    if (c.peer) return true;
+    if (auto o = overrides_.find(c.name); o != overrides_.end()) return o->second;
+    const bool configured = c.state == config::profile_state::active;
+    if (!serving_) return configured;
+    if (configured) return serving_->home_carriers;
+    return serving_->peer_profiles || (c.overflow && serving_->overflow);
+}
+
+bool node::set_override(std::string_view profile, bool active) {
+    if (!profiles_.client(profile) && !profiles_.carrier(profile)) return false;
+    overrides_[std::string{profile}] = active;
+    log::info("node", active ? "profile_activated" : "profile_deactivated").kv("profile", profile)
+        .kv("until", profiles_.node.cluster.enabled ? "the next cluster transition" : "restart");
+    refresh_profiles();
+    return true;
+}
+
+std::vector<std::shared_ptr<smpp::session>> node::sessions_of(std::string_view system_id) const {
+    std::vector<std::shared_ptr<smpp::session>> out;
+    for (const auto& l : listeners_) {
+        auto r = l->sessions_of(system_id);
+        out.insert(out.end(), r.begin(), r.end());
+    }
+    return out;
+}
+
+void node::refresh_profiles() {
+    auto table = accounts();
+    for (auto& l : listeners_) {
+        l->set_accounts(table);
+        l->unbind_inactive(); // gracefully: their in-progress submits are answered first
+    }
+    auto carriers = profiles_.carriers;
+    for (auto& c : carriers) c.state = serves(c) ? config::profile_state::active : config::profile_state::passive;
+    carriers_->apply(carriers);
+    dispatcher_->links_changed();
+    refresh_webhooks();
+    hand_off_unserved();
+}
+
+bool node::takes_handoff(const config::client_profile& c) const {
+    if (c.peer) return false;
+    if (serves(c)) return true;
+    // The peer is handing this client to us right now (a failback gives us
+    // our own back, a switchover gives us its): take what waits for it, so
+    // the hand-back is complete when reported done. We do not hand these
+    // back: the peer refuses what it no longer serves.
+    if (!cluster_ || overrides_.contains(c.name)) return false;
+    const auto& peer = cluster_->state().last_peer();
+    if (!peer) return false;
+    const auto mine = cluster_->state().mode();
+    const bool home = c.state == config::profile_state::active;
+    const bool getting_mine_back = peer->mode == cluster::node_mode::handing_back && home &&
+                                   (mine == cluster::node_mode::fenced || mine == cluster::node_mode::standby);
+    const bool taking_its = peer->mode == cluster::node_mode::standby && !home && mine == cluster::node_mode::normal;
+    return getting_mine_back || taking_its;
+}
+
+const config::client_profile* node::client_of(std::string_view system_id) const {
+    for (const auto& c : profiles_.clients)
+        if (c.account.system_id == system_id) return &c;
+    return nullptr;
+}
+
+bool node::peer_link_bound() const {
+    if (const auto* pc = profiles_.peer_carrier()) return carriers_->bound_link(pc->name) != nullptr;
+    if (const auto* p = profiles_.peer_client())
+        for (const auto& s : sessions_of(p->account.system_id))
+            if (s->state() == smpp::bind_state::bound_trx || s->state() == smpp::bind_state::bound_rx) return true;
+    return false;
+}
+
+// Secondary: over its peer carrier link; primary: on the secondary's
+// transceiver bind (not the transmitter of the second path).
+bool node::send_to_peer(const smpp::pdu& req, peer_handoff::response_fn f) {
+    if (const auto* pc = profiles_.peer_carrier()) {
+        auto* l = carriers_->bound_link(pc->name);
+        return l && l->request(req, std::move(f));
+    }
+    if (const auto* p = profiles_.peer_client())
+        for (const auto& s : sessions_of(p->account.system_id))
+            if (s->state() == smpp::bind_state::bound_trx || s->state() == smpp::bind_state::bound_rx) {
+                s->send_request(req, std::move(f));
+                return true;
+            }
+    return false;
+}
+
+void node::hand_off_unserved() {
+    if (!handoff_ || !deliveries_ || !peer_link_bound()) return;
+    for (const auto& c : profiles_.clients)
+        if (!c.peer && !serves(c)) deliveries_->on_bound(c.account.system_id);
+}
+
+void node::apply_serving(const cluster::serving& s) {
+    serving_ = s;
+    overrides_.clear(); // an operator's activate/deactivate lasts until the pair changes its mind
+    refresh_profiles();
+}
+
+bool node::released() {
+    for (const auto& l : listeners_)
+        if (l->unbind_inactive() > 0) return false;
+    if (carriers_->retiring()) return false;
+    // The clients it released go with what waits for them: receipts and MO
+    // are handed to the node that takes them before the hand-back is done
+    // (that node takes them already: takes_handoff).
+    if (peer_link_bound())
+        for (const auto& c : profiles_.clients)
+            if (!c.peer && !serves(c) && !store_->deliveries_for(c.account.system_id, 1).empty()) return false;
+    // Switchover drains what this node holds for carriers before handing over.
+    if (cluster_ && cluster_->state().mode() == cluster::node_mode::standby) {
+        if (dispatcher_->in_memory() > 0) return false;
+        for (const auto& l : carriers_->links())
+            if (l.queued + l.in_flight > 0) return false;
+    }
+    return true;
+}
+
+std::uint32_t node::carrier_queue() const {
+    const auto q = store_->get_stats().queued;
+    return static_cast<std::uint32_t>(std::min<std::uint64_t>(q, 0xFFFFFFFFu));
+}
+
+void node::start_cluster() {
+    cluster_member::host h;
+    h.apply = [this](const cluster::serving& s) { apply_serving(s); };
+    h.released = [this] { return released(); };
+    h.carrier_queue = [this] { return carrier_queue(); };
+    h.peer_sessions = [this] {
+        const auto* p = profiles_.peer_client();
+        return p ? sessions_of(p->account.system_id) : std::vector<std::shared_ptr<smpp::session>>{};
+    };
+    h.on_event = [this](const cluster::cluster_event& e) {
+        if (on_cluster_event_) on_cluster_event_(e);
+    };
+    cluster_ = std::make_unique<cluster_member>(io_.get_executor(), profiles_, *store_, *carriers_, std::move(h));
+    cluster_->start();
+}
+
+} // namespace twinsms::app

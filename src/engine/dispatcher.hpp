@@ -1,0 +1,140 @@
+#pragma once
+// Moves stored messages to carriers and records every step.
+//
+// The store is the queue; this keeps a bounded working set of it in memory
+// (newly accepted messages go straight in, the rest is read back from the
+// store's queue index when there is room), picks a carrier per message from
+// its route, marks the attempt in flight before handing it over (so a crash
+// is counted as a possible duplicate on restart), and stores the carrier's
+// verdict: submitted with its id and receipt mapping, retry with backoff,
+// failover to the next carrier, or a final state with the failure receipt
+// the client asked for. Carrier receipts for our messages finish them.
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "engine/carrier_pool.hpp"
+#include "engine/clock.hpp"
+#include "engine/retry_policy.hpp"
+#include "metrics/histogram.hpp"
+#include "route/route_table.hpp"
+#include "store/message_store.hpp"
+
+namespace twinsms::app {
+
+struct dispatcher_config {
+    retry_config retry{};
+    std::size_t max_in_memory = 20'000;      // working set of messages
+    std::chrono::milliseconds receipt_map_ttl{72LL * 3600 * 1000};
+    std::chrono::milliseconds client_delivery_ttl{72LL * 3600 * 1000}; // receipts waiting for a bind
+    std::chrono::milliseconds rescan_interval{1'000}; // store queue poll, parked expiry
+};
+
+class dispatcher {
+public:
+    // A receipt (or failure receipt) committed for a client: deliver it.
+    using delivery_fn = std::function<void(store::delivery)>;
+    using status_fn = std::function<void(smpp::command_status)>;
+
+    dispatcher(boost::asio::any_io_executor ex, store::message_store& st, carrier_pool& carriers,
+               std::shared_ptr<route::route_table> routes, dispatcher_config cfg, clock_fn now, delivery_fn on_delivery);
+
+    // Counts the attempts a crash left in flight, then starts dispatching.
+    void start();
+    void stop();
+    void set_routes(std::shared_ptr<route::route_table> routes) { routes_ = std::move(routes); }
+
+    // A message just committed in a queued state.
+    void enqueue(store::message m);
+    // A link has room again.
+    void wake();
+    // Carrier links went up or down: parked messages are tried again at once.
+    void links_changed();
+
+    // A receipt from `carrier` for its message id `carrier_id`. `state` is
+    // the SMPP message_state (5.2.28), `err` the carrier's error code.
+    // `done` gets the status to answer the carrier with, after the commit.
+    // `unknown`, when given, takes over a receipt no message of ours maps
+    // (the pair hands it to the peer, which may have sent that message);
+    // without it such a receipt is acknowledged and logged.
+    void on_receipt(const std::string& carrier, std::string_view carrier_id, std::uint8_t state,
+                    std::uint32_t err, status_fn done, std::function<void(status_fn)> unknown = {});
+
+    // query_sm / cancel_sm / replace_sm support. A message is found only by
+    // the account that submitted it.
+    std::optional<store::message> find(store::message_id id, std::string_view account) const;
+    void cancel(store::message_id id, std::string_view account, status_fn done);
+    struct replacement {
+        std::string short_message;
+        std::uint8_t registered_delivery = 0;
+        store::epoch_ms not_before = 0, expires_at = 0; // 0: unchanged
+    };
+    void replace(store::message_id id, std::string_view account, replacement r, status_fn done);
+
+    struct counters {
+        std::uint64_t dispatched = 0, submitted = 0, retries = 0, failovers = 0, finished = 0;
+        std::uint64_t expired = 0, undeliverable = 0, receipts = 0, unknown_receipts = 0;
+        std::uint64_t duplicate_receipts = 0, recovered_in_flight = 0, store_failures = 0, spills = 0;
+        // From a message's acceptance (or its schedule time) to its first
+        // attempt handed to a carrier link, microseconds (/metrics).
+        metrics::histogram commit_to_submit{metrics::latency_us};
+    };
+    const counters& stats() const noexcept { return stats_; }
+    std::size_t in_memory() const noexcept { return tracked_.size(); }
+    std::size_t parked() const noexcept { return parked_.size(); }
+
+private:
+    struct tracked {
+        store::message m;                    // the image last written (or being written)
+        std::vector<std::string> failed_on;  // carriers that refused it permanently
+        bool busy = false;                   // a write or a carrier attempt is under way
+    };
+
+    boost::asio::awaitable<void> run();
+    void pump();
+    void refill();
+    bool try_dispatch(std::uint64_t id);
+    void send(tracked& t, const std::string& carrier);
+    void on_outcome(std::uint64_t id, const std::string& carrier, const smpp::submit_outcome& out);
+    void retry_later(tracked& t, std::uint32_t status);
+    void finish(tracked& t, store::msg_state s, std::uint32_t status, std::string detail,
+                std::function<void(const store::error_code&)> committed = {});
+    void write_and_release(tracked& t, store::message next, store::write_batch b,
+                           std::function<void(const store::error_code&)> after = {});
+    const route::compiled_rule* rule_of(const store::message& m) const;
+    void untrack(std::uint64_t id);
+
+    boost::asio::any_io_executor executor_;
+    store::message_store& store_;
+    carrier_pool& carriers_;
+    std::shared_ptr<route::route_table> routes_;
+    dispatcher_config cfg_;
+    clock_fn now_;
+    delivery_fn on_delivery_;
+    boost::asio::steady_timer signal_;
+
+    std::unordered_map<std::uint64_t, tracked> tracked_;
+    std::deque<std::uint64_t> ready_;   // due now, in arrival order
+    std::vector<std::uint64_t> parked_; // no usable carrier at the moment
+    // Carrier ids whose "submitted" record is not committed yet: a fast
+    // receipt can overtake it.
+    std::unordered_map<std::string, std::uint64_t> submitting_;
+    // Per carrier: messages picked for it whose in-flight mark is still
+    // being committed. They count against its room, or one pump would mark
+    // the whole ready queue in flight (and a crash would over-report).
+    std::map<std::string, std::size_t, std::less<>> handing_over_;
+    bool spilled_ = false; // the store holds queued messages not in memory
+    std::optional<store::message_store::queue_pos> scan_pos_;
+    bool stopping_ = false, woken_ = false;
+    counters stats_;
+};
+
+} // namespace twinsms::app

@@ -1,0 +1,135 @@
+// The dispatcher's bookkeeping after an attempt: the carrier's verdict
+// (submitted, retry, next carrier), final states with the receipts clients
+// asked for, and the writes that release a message from the working set.
+#include "engine/dispatcher.hpp"
+#include "engine/message_pdu.hpp"
+#include "route/receipt_text.hpp"
+#include "util/log.hpp"
+
+namespace twinsms::app {
+
+void dispatcher::on_outcome(std::uint64_t id, const std::string& carrier, const smpp::submit_outcome& out) {
+    auto it = tracked_.find(id);
+    if (it == tracked_.end()) return;
+    auto& t = it->second;
+    wake(); // the link has room again
+    switch (judge(static_cast<bool>(out.ec), out.status)) {
+    case verdict::accepted: {
+        ++stats_.submitted;
+        store::message next = t.m;
+        next.state = store::msg_state::submitted;
+        next.in_flight = false;
+        next.last_status = 0;
+        next.carrier_message_id = out.message_id;
+        store::write_batch b;
+        b.put_message(next, &t.m);
+        // Carriers may print a receipt's id in another base or case than the
+        // submit_sm_resp's (SMPP 3.4 Appendix B leaves it open): map every
+        // reading, so a receipt matches if any of its readings does.
+        const auto forms = route::message_id_forms(out.message_id);
+        const auto expires = now_() + cfg_.receipt_map_ttl.count();
+        std::vector<std::string> keys;
+        for (const auto& f : forms) {
+            if (f.empty()) continue;
+            b.put_receipt_map(carrier, f, next.id, expires);
+            keys.push_back(carrier + '\0' + f);
+            submitting_[keys.back()] = id;
+        }
+        b.add_event(next.id, event_no(next), {now_(), next.state, 0, carrier + " " + out.message_id});
+        write_and_release(t, std::move(next), std::move(b), [this, keys = std::move(keys)](const store::error_code&) {
+            for (const auto& k : keys) submitting_.erase(k);
+        });
+        return;
+    }
+    case verdict::retry:
+        log::info("dispatcher", "retry").kv("id", t.m.id.to_string()).kv("carrier", carrier)
+            .kv("status", out.ec ? out.ec.message() : smpp::status_name(out.status));
+        retry_later(t, out.ec ? smpp::status::syserr : out.status);
+        return;
+    case verdict::next_carrier:
+    case verdict::failed:
+        ++stats_.failovers;
+        log::info("dispatcher", "carrier_refused").kv("id", t.m.id.to_string()).kv("carrier", carrier)
+            .kv("status", smpp::status_name(out.status));
+        t.failed_on.push_back(carrier);
+        t.m.last_status = out.status;
+        t.busy = false;
+        ready_.push_front(id); // the next carrier of its route, at once
+        return;
+    }
+}
+
+void dispatcher::retry_later(tracked& t, std::uint32_t status) {
+    const auto now = now_();
+    const auto delay = retry_delay(cfg_.retry, t.m.attempts).count();
+    if (t.m.attempts >= cfg_.retry.max_attempts) {
+        finish(t, store::msg_state::undeliverable, status, "too many attempts");
+        return;
+    }
+    if (now + delay >= deadline_of(t.m, cfg_.retry)) {
+        finish(t, store::msg_state::expired, status, "validity period ends before the next attempt");
+        return;
+    }
+    ++stats_.retries;
+    store::message next = t.m;
+    next.state = store::msg_state::retry_pending;
+    next.in_flight = false;
+    next.last_status = status;
+    next.next_attempt = now + delay;
+    store::write_batch b;
+    b.put_message(next, &t.m);
+    b.add_event(next.id, event_no(next), {now, next.state, status, next.carrier});
+    // Out of memory until due: the periodic store scan brings it back.
+    write_and_release(t, std::move(next), std::move(b));
+}
+
+void dispatcher::finish(tracked& t, store::msg_state s, std::uint32_t status, std::string detail,
+                        std::function<void(const store::error_code&)> committed) {
+    const auto now = now_();
+    ++stats_.finished;
+    if (s == store::msg_state::expired) ++stats_.expired;
+    if (s == store::msg_state::undeliverable || s == store::msg_state::rejected) ++stats_.undeliverable;
+    store::message next = t.m;
+    next.state = s;
+    next.in_flight = false;
+    next.last_status = status;
+    next.done_at = now;
+    store::write_batch b;
+    b.put_message(next, &t.m);
+    b.add_event(next.id, event_no(next), {now, s, status, std::move(detail)});
+    std::optional<store::delivery> d;
+    if (wants_receipt(next)) {
+        d = client_receipt(next, store_.next_delivery_id(), now, 0, cfg_.client_delivery_ttl);
+        if (d) b.put_delivery(*d);
+    }
+    write_and_release(t, std::move(next), std::move(b), [this, d = std::move(d), committed = std::move(committed)](const store::error_code& ec) mutable {
+        if (!ec && d && on_delivery_) on_delivery_(std::move(*d));
+        if (committed) committed(ec);
+    });
+}
+
+void dispatcher::write_and_release(tracked& t, store::message next, store::write_batch b,
+                                   std::function<void(const store::error_code&)> after) {
+    t.busy = true;
+    t.m = std::move(next);
+    const auto id = t.m.id.value;
+    store_.write(std::move(b), executor_, [this, id, after = std::move(after)](const store::error_code& ec) {
+        if (ec) {
+            // The stored image is the older one, still queued: the message
+            // is retried from it after the next scan, never lost.
+            ++stats_.store_failures;
+            log::error("dispatcher", "store_write_failed").kv("id", store::message_id{id}.to_string())
+                .kv("error", ec.message());
+            spilled_ = true;
+        }
+        if (after) after(ec);
+        untrack(id);
+    });
+}
+
+void dispatcher::untrack(std::uint64_t id) {
+    tracked_.erase(id);
+    wake();
+}
+
+} // namespace twinsms::app

@@ -1,0 +1,146 @@
+#include "engine/message_pdu.hpp"
+
+#include "route/parts.hpp"
+#include "route/receipt_text.hpp"
+#include "route/route_table.hpp"
+#include "route/smpp_time.hpp"
+
+namespace twinsms::app {
+namespace {
+
+template <class F> auto with_request(const store::message& m, F&& f) -> std::optional<decltype(f(smpp::submit_sm{}))> {
+    smpp::pdu p;
+    if (smpp::decode(m.pdu, p)) return std::nullopt;
+    if (auto* s = p.as<smpp::submit_sm>()) return f(*s);
+    if (auto* d = p.as<smpp::data_sm>()) return f(*d);
+    return std::nullopt;
+}
+
+} // namespace
+
+route::mt_request request_view::as_request(std::string_view account) const {
+    return {account, source_addr, destination_addr, service_type};
+}
+
+std::optional<request_view> request_fields(const store::message& m) {
+    return with_request(m, [](const auto& s) {
+        request_view v;
+        v.service_type = s.service_type;
+        v.source_addr = s.source_addr;
+        v.destination_addr = s.destination_addr;
+        v.source_ton = s.source_addr_ton, v.source_npi = s.source_addr_npi;
+        v.dest_ton = s.dest_addr_ton, v.dest_npi = s.dest_addr_npi;
+        v.registered_delivery = s.registered_delivery;
+        v.esm_class = s.esm_class;
+        v.data_coding = s.data_coding;
+        if constexpr (requires { s.short_message; }) {
+            v.short_message = s.short_message;
+            if (v.short_message.empty())
+                if (auto mp = smpp::message_payload(s.tlvs)) v.short_message = *mp;
+        } else if (auto mp = smpp::message_payload(s.tlvs)) {
+            v.short_message = *mp;
+        }
+        return v;
+    });
+}
+
+std::optional<smpp::owned_pdu> carrier_request(const store::message& m) {
+    smpp::pdu p;
+    if (smpp::decode(m.pdu, p)) return std::nullopt;
+    std::visit(
+        [](auto& b) {
+            if constexpr (requires { b.registered_delivery; })
+                b.registered_delivery = static_cast<std::uint8_t>((b.registered_delivery & ~0x03) | 0x01);
+        },
+        p.body);
+    smpp::owned_pdu o{p};
+    if (o.failure()) return std::nullopt;
+    return o;
+}
+
+bool wants_receipt(const store::message& m) {
+    auto v = request_fields(m);
+    if (!v) return false;
+    switch (v->registered_delivery & 0x03) {
+    case 1: return store::is_final(m.state);
+    case 2: return store::is_final(m.state) && m.state != store::msg_state::delivered;
+    default: return false;
+    }
+}
+
+std::uint8_t smpp_state_of(store::msg_state s) noexcept {
+    using S = store::msg_state;
+    switch (s) {
+    // Everything on its way is ENROUTE (5.2.28); ACCEPTED means read by
+    // customer service on the subscriber's behalf, not "queued".
+    case S::accepted:
+    case S::queued:
+    case S::retry_pending:
+    case S::submitted: return 1;
+    case S::delivered: return 2;
+    case S::undeliverable: return 5;
+    case S::expired: return 3;
+    case S::rejected: return 8;
+    case S::cancelled: return 4;      // DELETED
+    }
+    return 7;
+}
+
+store::msg_state final_state_of(std::uint8_t smpp_state) noexcept {
+    switch (smpp_state) {
+    case 2: return store::msg_state::delivered;
+    case 3: return store::msg_state::expired;
+    case 4: return store::msg_state::cancelled;
+    case 8: return store::msg_state::rejected;
+    default: return store::msg_state::undeliverable;
+    }
+}
+
+std::vector<std::uint8_t> stored_bytes(const smpp::pdu& p) {
+    smpp::pdu copy = p;
+    copy.sequence_number = 0;
+    std::vector<std::uint8_t> out;
+    (void)smpp::encode(copy, out);
+    return out;
+}
+
+std::optional<store::delivery> client_receipt(const store::message& m, store::delivery_id id, store::epoch_ms now,
+                                              std::uint32_t err, std::chrono::milliseconds keep) {
+    auto v = request_fields(m);
+    if (!v) return std::nullopt;
+    const auto our_id = m.id.to_string();
+    const auto state = smpp_state_of(m.state);
+    route::receipt_fields f;
+    f.id = our_id;
+    f.dlvrd = m.state == store::msg_state::delivered ? 1 : 0;
+    f.submit_date = route::format_receipt_date(m.accepted_at);
+    f.done_date = route::format_receipt_date(m.done_at ? m.done_at : now);
+    f.stat = std::string{route::stat_text(static_cast<route::message_state>(state))};
+    f.err = err;
+    // The excerpt is of the text: a concatenated part's UDH is not text.
+    std::string_view body = v->short_message;
+    if (v->esm_class & route::esm_udhi)
+        if (auto n = route::udh_length(body)) body.remove_prefix(std::min(*n, body.size()));
+    f.text = route::receipt_excerpt(body, v->data_coding);
+    const auto text = route::format_receipt(f);
+
+    smpp::pdu p{smpp::status::ok, 0, smpp::deliver_sm{}};
+    auto& d = *p.as<smpp::deliver_sm>();
+    d.service_type = v->service_type;
+    d.source_addr_ton = v->dest_ton, d.source_addr_npi = v->dest_npi, d.source_addr = v->destination_addr;
+    d.dest_addr_ton = v->source_ton, d.dest_addr_npi = v->source_npi, d.destination_addr = v->source_addr;
+    d.esm_class = 0x04; // SMSC delivery receipt
+    d.short_message = text;
+    d.tlvs.push_back(smpp::tlv::cstring(smpp::tag::receipted_message_id, our_id));
+    d.tlvs.push_back(smpp::tlv::u8(smpp::tag::message_state, state));
+    store::delivery out;
+    out.id = id;
+    out.account = m.account;
+    out.created_at = now;
+    out.expires_at = now + keep.count();
+    out.message = m.id;
+    out.pdu = stored_bytes(p);
+    return out;
+}
+
+} // namespace twinsms::app

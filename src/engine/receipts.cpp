@@ -1,0 +1,74 @@
+// Carrier delivery receipts (engine side): a receipt for a message this
+// engine sent updates the message and, when the client asked for one,
+// queues its receipt to the client; the carrier is answered once that is
+// committed. A receipt for a message not known here goes to `unknown`
+// (in a pair: handed to the peer, node_receipts_and_mo.cpp).
+#include "engine/dispatcher.hpp"
+#include "engine/message_pdu.hpp"
+#include "route/receipt_text.hpp"
+#include "util/log.hpp"
+
+namespace twinsms::app {
+
+void dispatcher::on_receipt(const std::string& carrier, std::string_view carrier_id, std::uint8_t state,
+                            std::uint32_t err, status_fn done, std::function<void(status_fn)> unknown) {
+    ++stats_.receipts;
+    const auto now = now_();
+    // Carriers may print the id of the receipt in another base than in
+    // submit_sm_resp; try each reading.
+    std::optional<std::uint64_t> id;
+    for (const auto& form : route::message_id_forms(carrier_id)) {
+        if (auto it = submitting_.find(carrier + '\0' + form); it != submitting_.end()) id = it->second;
+        else if (auto found = store_.find_receipt(carrier, form, now)) id = found->value;
+        if (id) break;
+    }
+    if (!id) {
+        // Not ours (or its mapping expired): acknowledge so the carrier
+        // stops resending, and say so.
+        ++stats_.unknown_receipts;
+        log::warn("dispatcher", "unknown_receipt").kv("carrier", carrier).kv("carrier_id", carrier_id)
+            .kv("then", unknown ? "hand to the peer" : "acknowledge");
+        if (unknown) unknown(std::move(done));
+        else done(smpp::status::ok);
+        return;
+    }
+    auto t = tracked_.find(*id);
+    std::optional<store::message> current = t != tracked_.end() ? std::optional{t->second.m} : store_.get({*id});
+    if (!current) {
+        done(smpp::status::ok);
+        return;
+    }
+    const auto final_state = final_state_of(state);
+    if (store::is_final(current->state) || state == 1 || state == 6 || state == 0) {
+        // Already final (a repeated receipt), or an intermediate one
+        // (ENROUTE / ACCEPTED) that changes nothing here.
+        ++stats_.duplicate_receipts;
+        done(smpp::status::ok);
+        return;
+    }
+    store::message next = *current;
+    next.state = final_state;
+    next.done_at = now;
+    next.last_status = err;
+    store::write_batch b;
+    b.put_message(next, &*current);
+    b.add_event(next.id, event_no(next), {now, next.state, err, carrier + " receipt"});
+    std::optional<store::delivery> d;
+    if (wants_receipt(next)) {
+        d = client_receipt(next, store_.next_delivery_id(), now, err, cfg_.client_delivery_ttl);
+        if (d) b.put_delivery(*d);
+    }
+    if (t != tracked_.end()) t->second.m = next; // its own pending write must not resurrect it
+    ++stats_.finished;
+    store_.write(std::move(b), executor_, [this, d = std::move(d), done = std::move(done)](const store::error_code& ec) mutable {
+        if (ec) {
+            ++stats_.store_failures;
+            done(smpp::status::x_t_appn); // the carrier resends it later
+            return;
+        }
+        done(smpp::status::ok);
+        if (d && on_delivery_) on_delivery_(std::move(*d));
+    });
+}
+
+} // namespace twinsms::app
