@@ -57,6 +57,7 @@ void webhook_sink::deliver(const store::delivery& d, done_fn done) {
         case result::delivered: ++self->stats_.ok; break;
         case result::retry: ++self->stats_.failed; break;
         case result::undeliverable: ++self->stats_.refused; break;
+        case result::handed_over: break; // not a webhook's answer
         }
         const std::string why = !r.error.empty() ? r.error : "HTTP " + std::to_string(r.status);
         if (verdict != result::delivered)
