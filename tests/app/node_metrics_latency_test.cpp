@@ -11,6 +11,7 @@
 
 #include "app/exposition.hpp"
 #include "app/front_doors/node_http.hpp"
+#include "app/http_send.hpp"
 #include "app/metrics/node_metrics.hpp"
 
 using namespace twinsms;
@@ -42,13 +43,7 @@ struct latency_fixture : node_fixture {
         return h->count;
     }
     http::submit_result http_send(const std::string& system_id, const std::string& to) {
-        auto parsed = http::parse_send_request(R"({"to":[")" + to + R"("],"text":"via http","receipt":true})", 1);
-        BOOST_REQUIRE(std::holds_alternative<http::send_job>(parsed));
-        std::optional<http::submit_result> r;
-        http->submit({system_id, true, false, false}, std::get<http::send_job>(std::move(parsed)),
-                     [&](http::submit_result x) { r = std::move(x); });
-        run([&] { return r.has_value(); });
-        return *r;
+        return test::http_send(*this, *http, system_id, to);
     }
 };
 
