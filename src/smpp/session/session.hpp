@@ -17,6 +17,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "config/session.hpp"
 #include "smpp/codec/codec.hpp"
 #include "smpp/codec/framer.hpp"
 #include "smpp/codec/owned.hpp"
@@ -31,10 +32,10 @@ namespace twinsms::smpp {
 namespace asio = boost::asio;
 using error_code = boost::system::error_code;
 
-struct session_config {
-    std::string name;          // for logs: account, carrier or peer name
-    std::string system_id = "twinsms"; // returned in bind_resp (smsc role)
-    codec_options codec{};
+// The profile's settings are the session's configuration (config/session.hpp).
+using session_config = config::session_settings;
+static_assert(config::codec_settings{}.max_pdu_size == default_max_pdu_size);
+inline codec_options codec_of(const session_config& c) noexcept { return {.max_pdu_size = c.codec.max_pdu_size}; }
     std::size_t window = 100;  // outstanding requests we send
     std::chrono::milliseconds response_timeout{30'000};
     keepalive_config keepalive{};
