@@ -24,13 +24,6 @@ namespace twinsms::smpp {
 
 // A link runs from its profile's plain settings (config/carrier.hpp).
 using carrier_config = config::carrier_settings;
-   // window, response timeout, keepalive
-    double tps = 0;              // 0: unlimited
-    std::chrono::milliseconds throttle_pause{1'000};
-    std::chrono::milliseconds connect_timeout{10'000};
-    backoff_config reconnect{};
-    tls::client_settings tls{}; // SMPP over TLS when tls.enabled
-};
 
 struct submit_outcome {
     error_code ec;                         // transport failure: the carrier may or may not have the message

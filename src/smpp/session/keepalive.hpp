@@ -12,10 +12,6 @@
 namespace twinsms::smpp {
 
 using keepalive_config = config::keepalive_settings;
-// 0 disables probing and death
-    unsigned misses = 3;
-    std::chrono::milliseconds inactivity{0}; // 0 = off; no traffic other than keepalive
-};
 
 class keepalive {
 public:
