@@ -17,7 +17,7 @@ BOOST_AUTO_TEST_CASE(rfc4648_vectors) {
 }
 
 BOOST_AUTO_TEST_CASE(binary_and_utf8_round_trip) {
-    const std::string bytes{"\x00\xff\xfe\x80 caf\xc3\xa9", 11};
+    const std::string bytes{"\x00\xff\xfe\x80 caf\xc3\xa9", 10};
     BOOST_TEST(base64_encode(bytes) == "AP/+gCBjYWbDqQ==");
     BOOST_TEST(base64_decode_lenient(base64_encode(bytes)) == bytes);
 }
