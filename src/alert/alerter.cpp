@@ -1,9 +1,9 @@
 #include "alert/alerter.hpp"
 
-#include <ctime>
 #include <exception>
 
 #include "util/log.hpp"
+#include "util/utc_time.hpp"
 
 namespace twinsms::alert {
 
@@ -80,17 +80,7 @@ std::string sms_text(std::string_view node, alert_kind k, std::string_view subje
     return text + suffix;
 }
 
-std::string iso8601_utc(epoch_ms t) {
-    const auto secs = t >= 0 ? t / 1000 : (t - 999) / 1000;
-    const auto ms = static_cast<int>(t - secs * 1000);
-    const std::time_t tt = static_cast<std::time_t>(secs);
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
-    return buf;
-}
+std::string iso8601_utc(epoch_ms t) { return format_utc_ms(t); }
 
 email alert_email(std::string_view node, alert_kind k, std::string_view subject, std::string_view detail,
                   std::uint64_t suppressed, epoch_ms when) {

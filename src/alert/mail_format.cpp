@@ -4,25 +4,11 @@
 #include <ctime>
 
 #include "alert/mailer.hpp"
+#include "util/base64.hpp"
 
 namespace twinsms::alert {
 
 namespace {
-
-std::string base64(std::string_view in) {
-    static constexpr char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    for (std::size_t i = 0; i < in.size(); i += 3) {
-        unsigned v = static_cast<unsigned char>(in[i]) << 16;
-        if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
-        if (i + 2 < in.size()) v |= static_cast<unsigned char>(in[i + 2]);
-        out += t[(v >> 18) & 63];
-        out += t[(v >> 12) & 63];
-        out += i + 1 < in.size() ? t[(v >> 6) & 63] : '=';
-        out += i + 2 < in.size() ? t[v & 63] : '=';
-    }
-    return out;
-}
 
 bool ascii(std::string_view s) noexcept {
     return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
@@ -37,7 +23,7 @@ std::string encode_header(std::string_view v) {
         std::size_t n = std::min<std::size_t>(45, v.size());
         while (n < v.size() && n > 0 && (static_cast<unsigned char>(v[n]) & 0xC0) == 0x80) --n;
         if (!out.empty()) out += "\r\n ";
-        out += "=?utf-8?B?" + base64(v.substr(0, n)) + "?=";
+        out += "=?utf-8?B?" + base64_encode(v.substr(0, n)) + "?=";
         v.remove_prefix(n);
     }
     return out;

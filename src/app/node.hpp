@@ -101,6 +101,7 @@ public:
     struct counters {
         std::uint64_t mo_received = 0, mo_unrouted = 0, receipts_received = 0;
         std::uint64_t receipts_forwarded = 0, receipts_from_peer = 0; // handed across the pair
+        std::uint64_t mo_not_stored = 0, receipts_not_forwarded = 0;  // did not encode (stored_bytes)
         // Client deliveries the other node handed to us (committed here), and
         // those refused: not served here either, or a duplicate receipt.
         std::uint64_t deliveries_from_peer = 0, deliveries_from_peer_refused = 0, deliveries_from_peer_duplicates = 0;

@@ -68,6 +68,14 @@ void node::forward_receipt(const std::string& carrier, const std::vector<std::ui
     d.created_at = now;
     d.expires_at = now + profiles_.node.delivery.client_delivery_ttl.count();
     d.pdu = stored_bytes(p);
+    if (bytes.empty() || d.pdu.empty()) {
+        // Too big to wrap for the peer (logged by stored_bytes): refusing it
+        // would have the carrier resend it forever, like an unreadable one.
+        ++stats_.receipts_not_forwarded;
+        log::warn("node", "receipt_not_forwarded").kv("carrier", carrier).kv("why", "does not encode");
+        done(smpp::status::ok);
+        return;
+    }
     store::write_batch b;
     b.put_delivery(d);
     store_->write(std::move(b), io_.get_executor(), [this, done = std::move(done), d, carrier](const store::error_code& ec) mutable {
@@ -180,6 +188,14 @@ void node::on_mo(const std::string& carrier, const smpp::pdu& req, smpp::respond
     d.created_at = now;
     d.expires_at = now + profiles_.node.delivery.client_delivery_ttl.count();
     d.pdu = stored_bytes(req);
+    if (d.pdu.empty()) {
+        // It decoded but does not encode again (logged by stored_bytes):
+        // permanent, as a resend would not encode either.
+        ++stats_.mo_not_stored;
+        log::warn("node", "mo_not_stored").kv("carrier", carrier).kv("why", "does not encode");
+        r.respond(smpp::status::x_p_appn);
+        return;
+    }
     store::write_batch b;
     b.put_delivery(d);
     b.admit(); // new: refused on a full store (the carrier resends it), unlike receipts

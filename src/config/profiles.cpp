@@ -45,11 +45,11 @@ bool parse_kind(const reader& r) {
     return peer;
 }
 
-smpp::bind_type parse_bind_type(const reader& r) {
+bind_type parse_bind_type(const reader& r) {
     switch (r.choice({"transmitter", "receiver", "transceiver"})) {
-    case 0: return smpp::bind_type::transmitter;
-    case 1: return smpp::bind_type::receiver;
-    default: return smpp::bind_type::transceiver;
+    case 0: return bind_type::transmitter;
+    case 1: return bind_type::receiver;
+    default: return bind_type::transceiver;
     }
 }
 
@@ -62,7 +62,7 @@ reader single_root(const fs::path& file, std::string_view key) {
     return r;
 }
 
-void read_session(const reader& r, smpp::session_config& s) {
+void read_session(const reader& r, session_settings& s) {
     s.window = static_cast<std::size_t>(r.int_or("window", static_cast<std::int64_t>(s.window), 1, 100'000));
     s.response_timeout = r.duration_or("response_timeout", s.response_timeout);
     s.keepalive.interval = r.duration_or("enquire_link_interval", s.keepalive.interval);
@@ -177,16 +177,16 @@ client_profile read_client(const fs::path& file) {
         a.allow_transmitter = a.allow_receiver = a.allow_transceiver = false;
         for (const auto& t : b->items()) {
             switch (parse_bind_type(t)) {
-            case smpp::bind_type::transmitter: a.allow_transmitter = true; break;
-            case smpp::bind_type::receiver: a.allow_receiver = true; break;
-            case smpp::bind_type::transceiver: a.allow_transceiver = true; break;
+            case bind_type::transmitter: a.allow_transmitter = true; break;
+            case bind_type::receiver: a.allow_receiver = true; break;
+            case bind_type::transceiver: a.allow_transceiver = true; break;
             }
         }
     }
     if (auto src = r.find("allowed_sources")) {
         for (const auto& s : src->items()) {
             std::string err;
-            auto range = smpp::ip_range::parse(s.str(), &err);
+            auto range = ip_range::parse(s.str(), &err);
             if (!range) s.fail(err);
             a.allowed_sources.push_back(*range);
         }

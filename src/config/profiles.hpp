@@ -20,8 +20,9 @@
 #include "config/webhook.hpp"
 #include "config/cluster.hpp"
 #include "config/smtp.hpp"
-#include "smpp/carrier/carrier_client.hpp"
-#include "smpp/server/account.hpp"
+#include "config/account.hpp"
+#include "config/carrier.hpp"
+#include "config/session.hpp"
 
 namespace twinsms::config {
 
@@ -58,7 +59,7 @@ struct node_profile {
     delivery_settings delivery;
     std::uint32_t max_pdu_size = 64 * 1024;
     std::size_t max_connections = 10'000;
-    smpp::session_config client_session; // window, timeouts, keepalive for client sessions
+    session_settings client_session; // window, timeouts, keepalive for client sessions
     std::string log_level = "info";
     admin_settings admin;
     alert_settings alerts;
@@ -83,7 +84,7 @@ struct client_http {
 struct client_profile {
     std::string name;
     profile_state state = profile_state::active;
-    smpp::client_account account;
+    account_settings account;
     client_http http;
     std::optional<client_mail_settings> smtp; // takes mail: email to SMS (config/smtp.hpp)
     std::optional<webhook_settings> webhook; // MO and receipts POSTed over HTTP
@@ -95,7 +96,7 @@ struct carrier_profile {
     std::string name;
     profile_state state = profile_state::active;
     unsigned binds = 1; // parallel binds of this account
-    smpp::carrier_config link;
+    carrier_settings link;
     bool peer = false;     // kind: peer, the link to the primary (secondary)
     bool overflow = false; // bound by the secondary while the primary's queue is over overflow.high
     std::filesystem::path file;

@@ -33,7 +33,12 @@ void dispatcher::start() {
         // Counted once: their marks go, and each resend sets a fresh one.
         store::write_batch b;
         for (const auto& m : stranded) b.clear_in_flight(m.id);
-        store_.write(std::move(b), executor_, [](const store::error_code&) {});
+        store_.write(std::move(b), executor_, [this](const store::error_code& ec) {
+            if (!ec) return;
+            // The marks stay: a restart counts (and resends) these again.
+            ++stats_.store_failures;
+            log::warn("dispatcher", "in_flight_not_cleared").kv("error", ec.message());
+        });
     }
     spilled_ = true; // whatever the store has queued
     boost::asio::co_spawn(executor_, run(), boost::asio::detached);

@@ -4,6 +4,7 @@
 #include "route/receipt_text.hpp"
 #include "route/route_table.hpp"
 #include "route/smpp_time.hpp"
+#include "util/log.hpp"
 
 namespace twinsms::app {
 namespace {
@@ -100,7 +101,12 @@ std::vector<std::uint8_t> stored_bytes(const smpp::pdu& p) {
     smpp::pdu copy = p;
     copy.sequence_number = 0;
     std::vector<std::uint8_t> out;
-    (void)smpp::encode(copy, out);
+    if (const auto f = smpp::encode(copy, out)) {
+        // Callers see an empty result; a PDU is never empty (16-byte header).
+        stored_bytes_failures.fetch_add(1, std::memory_order_relaxed);
+        log::error("store", "pdu_not_encodable").kv("why", f.describe());
+        out.clear();
+    }
     return out;
 }
 

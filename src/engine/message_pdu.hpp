@@ -2,6 +2,8 @@
 // The SMPP side of a stored message: building it from a client's request,
 // the request sent to the carrier, and the receipt deliver_sm the client
 // gets back. Pure functions over the stored bytes.
+#include <atomic>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,7 +53,10 @@ std::optional<store::delivery> client_receipt(const store::message& m, store::de
 std::uint8_t smpp_state_of(store::msg_state s) noexcept;
 store::msg_state final_state_of(std::uint8_t smpp_state) noexcept;
 
-// Encodes `p` with sequence number 0, as the store keeps requests.
+// Encodes `p` with sequence number 0, as the store keeps requests. Empty
+// when `p` cannot be encoded (logged as pdu_not_encodable and counted in
+// stored_bytes_failures): callers must not store or send that.
 std::vector<std::uint8_t> stored_bytes(const smpp::pdu& p);
+inline std::atomic<std::uint64_t> stored_bytes_failures{0};
 
 } // namespace twinsms::app

@@ -1,5 +1,6 @@
 // The admin endpoints: token check, then one backend call each.
 #include "http/admin_api.hpp"
+#include "util/secret_equal.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -58,14 +59,7 @@ std::optional<response> check_admin_token(const request& req, std::string_view t
 }
 
 bool constant_time_equal(std::string_view given, std::string_view expected) noexcept {
-    // Every byte of `expected` is compared whatever the given length; the
-    // length difference counts as a difference too.
-    unsigned diff = given.size() != expected.size();
-    for (std::size_t i = 0; i < expected.size(); ++i) {
-        const unsigned char g = i < given.size() ? static_cast<unsigned char>(given[i]) : 0;
-        diff |= g ^ static_cast<unsigned char>(expected[i]);
-    }
-    return diff == 0;
+    return secret_equal(given, expected);
 }
 
 admin_reply admin_ok(std::string_view message) {

@@ -1,46 +1,14 @@
 // RFC 3339 date-times for the send API (schedule, since, until, and the
-// times we answer with), pure: days from the civil calendar, no time zone
+// times we answer with), pure: std::chrono's civil calendar, no time zone
 // database (an offset is explicit in RFC 3339).
 #include <algorithm>
-#include <cstdio>
+#include <chrono>
 
 #include "http/send_api.hpp"
+#include "util/utc_time.hpp"
 
 namespace twinsms::http {
 namespace {
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
-    y -= m <= 2;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-struct civil {
-    std::int64_t y;
-    unsigned m, d;
-};
-civil civil_from_days(std::int64_t z) noexcept {
-    z += 719468;
-    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const auto doe = static_cast<unsigned>(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    return {static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2), m, d};
-}
-
-bool leap(std::int64_t y) noexcept { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-unsigned days_in(std::int64_t y, unsigned m) noexcept {
-    static constexpr unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && leap(y) ? 29 : days[m - 1];
-}
 
 // `n` digits at `at`, or -1.
 int digits(std::string_view s, std::size_t at, std::size_t n) noexcept {
@@ -62,7 +30,9 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
     if (y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60) return std::nullopt;
     if (s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' || s[16] != ':')
         return std::nullopt;
-    if (static_cast<unsigned>(d) > days_in(y, static_cast<unsigned>(mo))) return std::nullopt;
+    using namespace std::chrono;
+    const year_month_day date{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+    if (!date.ok()) return std::nullopt; // 30 February, 29 February outside leap years
     std::size_t at = 19;
     std::int64_t ms = 0;
     if (at < s.size() && s[at] == '.') {
@@ -86,20 +56,11 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
     }
     if (at != s.size()) return std::nullopt;
     // A leap second is read as the last second of its minute.
-    const std::int64_t secs = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 +
+    const std::int64_t secs = std::int64_t{sys_days{date}.time_since_epoch().count()} * 86400 +
                               h * 3600 + mi * 60 + std::min(se, 59) - offset_min * 60;
     return secs * 1000 + ms;
 }
 
-std::string format_rfc3339(std::int64_t epoch_ms) {
-    std::int64_t days = epoch_ms / 86'400'000, rest = epoch_ms % 86'400'000;
-    if (rest < 0) rest += 86'400'000, --days;
-    const auto c = civil_from_days(days);
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(c.y), c.m, c.d,
-                  static_cast<long long>(rest / 3'600'000), static_cast<long long>(rest / 60'000 % 60),
-                  static_cast<long long>(rest / 1000 % 60), static_cast<long long>(rest % 1000));
-    return buf;
-}
+std::string format_rfc3339(std::int64_t epoch_ms) { return format_utc_ms(epoch_ms); }
 
 } // namespace twinsms::http

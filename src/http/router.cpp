@@ -13,6 +13,7 @@
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <boost/url/pct_string_view.hpp>
 
 #include "http/server.hpp"
 #include "util/log.hpp"
@@ -41,27 +42,12 @@ std::vector<std::string_view> split(std::string_view path) {
     return out;
 }
 
-int hex(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-// %XX undone; false for a malformed escape (the path then matches nothing).
+// %XX undone (Boost.URL); false for a malformed escape (the path then
+// matches nothing). Other characters are taken as they come.
 bool percent_decode(std::string_view in, std::string& out) {
-    out.clear();
-    for (std::size_t i = 0; i < in.size(); ++i) {
-        if (in[i] != '%') {
-            out += in[i];
-            continue;
-        }
-        if (i + 2 >= in.size()) return false;
-        const int hi = hex(in[i + 1]), lo = hex(in[i + 2]);
-        if (hi < 0 || lo < 0) return false;
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-    }
+    const auto pct = boost::urls::make_pct_string_view(in);
+    if (!pct) return false;
+    out = pct->decode();
     return true;
 }
 

@@ -17,6 +17,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
+#include <boost/url/pct_string_view.hpp>
 
 #include "http/send_api.hpp"
 
@@ -260,18 +261,14 @@ std::variant<search_query, api_error> parse_search_query(std::string_view query)
 
 std::optional<std::vector<std::pair<std::string, std::string>>> parse_form(std::string_view s) {
     std::vector<std::pair<std::string, std::string>> out;
+    // Each name and value is checked and decoded by Boost.URL, '+' as a
+    // space (HTML forms). Not parse_query: it refuses characters a URL may
+    // not hold (a raw space or UTF-8 in a posted form), which we take as
+    // they come, as before.
     const auto decode = [](std::string_view in, std::string& o) {
-        for (std::size_t i = 0; i < in.size(); ++i) {
-            if (in[i] == '+') o += ' ';
-            else if (in[i] != '%') o += in[i];
-            else {
-                if (i + 2 >= in.size()) return false;
-                const int hi = hex_value(in[i + 1]), lo = hex_value(in[i + 2]);
-                if (hi < 0 || lo < 0) return false;
-                o += static_cast<char>(hi * 16 + lo);
-                i += 2;
-            }
-        }
+        const auto pct = boost::urls::make_pct_string_view(in);
+        if (!pct) return false;
+        o = pct->decode(boost::urls::encoding_opts{true});
         return true;
     };
     while (!s.empty()) {

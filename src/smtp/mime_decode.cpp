@@ -4,6 +4,7 @@
 #include "sms/utf.hpp"
 #include "smtp/mime.hpp"
 #include "smtp/text_util.hpp"
+#include "util/base64.hpp"
 
 namespace twinsms::smtp::mime {
 namespace {
@@ -64,29 +65,7 @@ std::string lenient_ascii(std::string_view bytes) {
 
 } // namespace
 
-std::string decode_base64(std::string_view in) {
-    std::string out;
-    out.reserve(in.size() / 4 * 3);
-    std::uint32_t acc = 0;
-    int bits = 0;
-    for (char c : in) {
-        int v;
-        if (c >= 'A' && c <= 'Z') v = c - 'A';
-        else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-        else if (c >= '0' && c <= '9') v = c - '0' + 52;
-        else if (c == '+') v = 62;
-        else if (c == '/') v = 63;
-        else if (c == '=') break; // padding: the data ends here
-        else continue;            // line breaks and whatever else is not base64
-        acc = (acc << 6) | static_cast<std::uint32_t>(v);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out += static_cast<char>((acc >> bits) & 0xFF);
-        }
-    }
-    return out;
-}
+std::string decode_base64(std::string_view in) { return base64_decode_lenient(in); }
 
 std::string decode_quoted_printable(std::string_view in) {
     std::string out;

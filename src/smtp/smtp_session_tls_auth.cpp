@@ -5,20 +5,13 @@
 #include <algorithm>
 
 #include "smtp/text_util.hpp"
+#include "util/secret_equal.hpp"
 
 namespace twinsms::smtp {
 namespace {
 using namespace text;
 
 std::string line(std::string_view text) { return std::string{text} + "\r\n"; }
-
-// Compares secrets without stopping at the first difference.
-bool same_secret(std::string_view a, std::string_view b) {
-    unsigned diff = a.size() != b.size();
-    for (std::size_t i = 0; i < std::max(a.size(), b.size()); ++i)
-        diff |= static_cast<unsigned char>(i < a.size() ? a[i] : 0) ^ static_cast<unsigned char>(i < b.size() ? b[i] : 0);
-    return diff == 0;
-}
 
 } // namespace
 
@@ -68,7 +61,7 @@ step session_logic::auth_response(std::string_view l) {
     if (!creds) return error(line("501 5.5.2 cannot decode the AUTH PLAIN response"));
     for (const auto& c : rules_->clients) {
         if (!c.auth || c.user != creds->user) continue;
-        if (same_secret(c.password, creds->password) && (creds->authzid.empty() || creds->authzid == creds->user)) {
+        if (secret_equal(creds->password, c.password) && (creds->authzid.empty() || creds->authzid == creds->user)) {
             auth_client_ = c.name;
             return {line("235 2.7.0 authentication successful"), false, {}};
         }

@@ -1,9 +1,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 
 #include "util/log.hpp"
+#include "util/utc_time.hpp"
 
 namespace twinsms::log {
 namespace {
@@ -66,15 +66,7 @@ bool parse_level(std::string_view s, level& out) noexcept {
 
 line::line(level l, std::string_view component, std::string_view event) : on_{enabled(l)} {
     if (!on_) return;
-    using namespace std::chrono;
-    const auto now = system_clock::now();
-    const auto t = system_clock::to_time_t(now);
-    const auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char ts[64];
-    std::snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+    const auto ts = format_utc_ms(std::chrono::system_clock::now());
     text_.reserve(160);
     text_ += "ts=";
     text_ += ts;

@@ -10,6 +10,7 @@
 #include "smpp/codec/owned.hpp"
 #include "smpp/codec/tlv.hpp"
 #include "sms/sms_decode.hpp"
+#include "util/utc_time.hpp"
 
 namespace twinsms::webhook {
 namespace json = boost::json;
@@ -26,15 +27,7 @@ std::string hex(std::string_view bytes) {
     return out;
 }
 
-std::string iso_time(store::epoch_ms ms) {
-    const std::time_t secs = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[80]; // room for any int fields, so the format cannot truncate
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-    return buf;
-}
+std::string iso_time(store::epoch_ms ms) { return format_utc_ms(ms); }
 
 std::string_view coding_name(std::uint8_t dc) {
     switch (dc) {

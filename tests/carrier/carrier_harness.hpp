@@ -11,10 +11,10 @@
 #include "session/loopback.hpp"
 #include "smpp/carrier/carrier_client.hpp"
 
-namespace twinsms::smpp {
-// For Boost.Test messages.
-inline std::ostream& boost_test_print_type(std::ostream& os, bind_type t) { return os << to_string(t); }
-} // namespace twinsms::smpp
+namespace twinsms::config {
+// For Boost.Test messages (bind_type is config's enum, found there by ADL).
+inline std::ostream& boost_test_print_type(std::ostream& os, bind_type t) { return os << smpp::to_string(t); }
+} // namespace twinsms::config
 
 namespace twinsms::test {
 

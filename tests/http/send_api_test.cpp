@@ -288,6 +288,19 @@ BOOST_AUTO_TEST_CASE(form_decoding) {
     for (const char* bad : {"a=%", "a=%4", "a=%zz", "%=1"}) BOOST_TEST(!parse_form(bad).has_value(), bad);
 }
 
+// Characters a URL may not hold come through as written (a posted form from
+// curl -d), repeated keys stay in order, and only '+' in a form is a space.
+BOOST_AUTO_TEST_CASE(form_takes_raw_characters_and_repeated_keys) {
+    auto f = parse_form("text=caf\xc3\xa9 au lait&to=1&to=2&=x");
+    BOOST_TEST_REQUIRE(f.has_value());
+    BOOST_TEST_REQUIRE(f->size() == 4u);
+    BOOST_TEST((*f)[0].second == "caf\xc3\xa9 au lait");
+    BOOST_TEST((*f)[1].second == "1");
+    BOOST_TEST((*f)[2].second == "2");
+    BOOST_TEST((*f)[3].first.empty());
+    BOOST_TEST((*f)[3].second == "x");
+}
+
 BOOST_AUTO_TEST_CASE(kannel_form_fields) {
     auto f = form("username=acme&password=secret&from=Shop&to=447700900001+%2B447700900002&text=Hi+there&dlr-mask=3"
                   "&validity=10&deferred=5&smsc=ignored&dlr-url=http%3A%2F%2Fx");

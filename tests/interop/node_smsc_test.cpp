@@ -109,7 +109,7 @@ struct recording_handler : carrier_handler {
     }
 };
 
-carrier_config config(std::uint16_t port, std::size_t window) {
+carrier_config link_config(std::uint16_t port, std::size_t window) {
     carrier_config c;
     c.name = "node-smsc";
     c.host = "127.0.0.1";
@@ -204,7 +204,7 @@ void carrier_fixture::throttle_scenario(std::size_t window) {
     node_smsc smsc{{"--system-id", "carrier1", "--password", "cpw1", "--throttle-nth", "2"}};
     dump_on_failure dump{smsc.proc(), "node SMSC"};
 
-    start_client(config(smsc.port(), window));
+    start_client(link_config(smsc.port(), window));
     BOOST_REQUIRE_MESSAGE(pump_until(io, [&] { return client->bound(); }, 10s), "carrier client never bound");
 
     for (int i = 0; i < n; ++i) submit(*client, i, slots, completion);
@@ -314,7 +314,7 @@ BOOST_FIXTURE_TEST_CASE(throttle_pause_resend_window_10, carrier_fixture) { thro
 BOOST_FIXTURE_TEST_CASE(refused_bind_is_retried_with_backoff, carrier_fixture) {
     node_smsc smsc{{"--system-id", "carrier1", "--password", "cpw1"}};
     dump_on_failure dump{smsc.proc(), "node SMSC"};
-    auto cfg = config(smsc.port(), 10);
+    auto cfg = link_config(smsc.port(), 10);
     cfg.password = "wrongpw";
     const auto t0 = std::chrono::steady_clock::now();
     start_client(cfg);
@@ -338,7 +338,7 @@ BOOST_FIXTURE_TEST_CASE(reconnects_after_smsc_restart_on_same_port, carrier_fixt
         std::vector<std::string>{"--system-id", "carrier1", "--password", "cpw1", "--throttle-nth", "0"});
     const std::uint16_t port = smsc1->port();
 
-    start_client(config(port, 10));
+    start_client(link_config(port, 10));
     BOOST_REQUIRE(pump_until(io, [&] { return client->bound(); }, 10s));
 
     submit(*client, 0, slots, completion);
@@ -399,7 +399,7 @@ BOOST_FIXTURE_TEST_CASE(reconnects_after_smsc_restart_on_same_port, carrier_fixt
 BOOST_FIXTURE_TEST_CASE(smsc_initiated_enquire_link_mo_and_unbind, carrier_fixture) {
     node_smsc smsc{{"--system-id", "carrier1", "--password", "cpw1", "--throttle-nth", "0"}};
     dump_on_failure dump{smsc.proc(), "node SMSC"};
-    start_client(config(smsc.port(), 10));
+    start_client(link_config(smsc.port(), 10));
     BOOST_REQUIRE(pump_until(io, [&] { return client->bound(); }, 10s));
 
     BOOST_REQUIRE(smsc.proc().write_stdin("enquire_link\n"));
@@ -465,7 +465,7 @@ BOOST_FIXTURE_TEST_CASE(bulk_300_with_receipts_window_20, carrier_fixture) {
     constexpr int n = 300;
     node_smsc smsc{{"--system-id", "carrier1", "--password", "cpw1", "--throttle-nth", "0"}};
     dump_on_failure dump{smsc.proc(), "node SMSC"};
-    start_client(config(smsc.port(), 20));
+    start_client(link_config(smsc.port(), 20));
     BOOST_REQUIRE(pump_until(io, [&] { return client->bound(); }, 10s));
 
     for (int i = 0; i < n; ++i) submit(*client, i, slots, completion);
@@ -504,7 +504,7 @@ BOOST_FIXTURE_TEST_CASE(bulk_300_with_receipts_window_20, carrier_fixture) {
 BOOST_FIXTURE_TEST_CASE(stop_while_smsc_down_fails_queued, carrier_fixture) {
     auto smsc = std::make_unique<node_smsc>(
         std::vector<std::string>{"--system-id", "carrier1", "--password", "cpw1", "--throttle-nth", "0"});
-    start_client(config(smsc->port(), 10));
+    start_client(link_config(smsc->port(), 10));
     BOOST_REQUIRE(pump_until(io, [&] { return client->bound(); }, 10s));
     smsc->proc().kill();
     smsc.reset();

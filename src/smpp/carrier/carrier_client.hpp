@@ -11,6 +11,7 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include "config/carrier.hpp"
 #include "metrics/histogram.hpp"
 #include "metrics/status_counts.hpp"
 #include "smpp/session/responder.hpp"
@@ -21,25 +22,8 @@
 
 namespace twinsms::smpp {
 
-struct carrier_config {
-    std::string name;
-    std::string host = "127.0.0.1";
-    std::uint16_t port = 2775;
-    bind_type bind = bind_type::transceiver;
-    std::string system_id;
-    std::string password;
-    std::string system_type;
-    std::uint8_t interface_version = 0x34;
-    std::uint8_t addr_ton = 0;
-    std::uint8_t addr_npi = 0;
-    std::string address_range;
-    session_config session{};    // window, response timeout, keepalive
-    double tps = 0;              // 0: unlimited
-    std::chrono::milliseconds throttle_pause{1'000};
-    std::chrono::milliseconds connect_timeout{10'000};
-    backoff_config reconnect{};
-    tls::client_settings tls{}; // SMPP over TLS when tls.enabled
-};
+// A link runs from its profile's plain settings (config/carrier.hpp).
+using carrier_config = config::carrier_settings;
 
 struct submit_outcome {
     error_code ec;                         // transport failure: the carrier may or may not have the message

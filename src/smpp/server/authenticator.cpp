@@ -1,22 +1,7 @@
 #include "smpp/server/authenticator.hpp"
+#include "util/secret_equal.hpp"
 
 namespace twinsms::smpp {
-namespace {
-
-// Compares in time independent of where the strings differ, so response
-// timing does not reveal how much of a guessed password was right.
-bool equal_constant_time(std::string_view a, std::string_view b) noexcept {
-    unsigned char diff = a.size() == b.size() ? 0 : 1;
-    const std::size_t n = a.size() > b.size() ? a.size() : b.size();
-    for (std::size_t i = 0; i < n; ++i) {
-        const auto x = static_cast<unsigned char>(i < a.size() ? a[i] : 0);
-        const auto y = static_cast<unsigned char>(i < b.size() ? b[i] : 0);
-        diff |= static_cast<unsigned char>(x ^ y);
-    }
-    return diff == 0;
-}
-
-} // namespace
 
 bind_decision authenticator::decide(const account_table& accounts, const bind_attempt& a,
                                     const std::function<unsigned(const client_account&)>& current_binds,
@@ -28,7 +13,9 @@ bind_decision authenticator::decide(const account_table& accounts, const bind_at
         guard_.on_failure(addr, now);
         return {status::invsysid, nullptr, "unknown system_id"};
     }
-    if (!equal_constant_time(acc->password, a.password)) {
+    // In constant time, so response timing does not reveal how much of a
+    // guessed password was right.
+    if (!secret_equal(a.password, acc->password)) {
         guard_.on_failure(addr, now);
         return {status::invpaswd, nullptr, "wrong password"};
     }

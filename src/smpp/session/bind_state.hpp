@@ -3,6 +3,7 @@
 // and table 4-1), as a pure function so the rules are tested without sockets.
 #include <string_view>
 
+#include "config/session.hpp"
 #include "smpp/codec/command.hpp"
 
 namespace twinsms::smpp {
@@ -10,7 +11,7 @@ namespace twinsms::smpp {
 enum class bind_state { open, bound_tx, bound_rx, bound_trx, unbound, closed };
 // Which end of the link we are: esme binds, smsc accepts binds.
 enum class role { esme, smsc };
-enum class bind_type { transmitter, receiver, transceiver };
+using bind_type = config::bind_type; // as profiles name it (config/session.hpp)
 
 std::string_view to_string(bind_state s) noexcept;
 std::string_view to_string(bind_type t) noexcept;

@@ -7,13 +7,11 @@
 // traffic is not killed. The cluster's failure detector listens for `dead`.
 #include <chrono>
 
+#include "config/session.hpp"
+
 namespace twinsms::smpp {
 
-struct keepalive_config {
-    std::chrono::milliseconds interval{30'000}; // 0 disables probing and death
-    unsigned misses = 3;
-    std::chrono::milliseconds inactivity{0}; // 0 = off; no traffic other than keepalive
-};
+using keepalive_config = config::keepalive_settings;
 
 class keepalive {
 public:

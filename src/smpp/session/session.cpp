@@ -74,7 +74,7 @@ void session::send_request(const pdu& req, response_handler h) {
     if (id != command_id::enquire_link) keepalive_.on_activity(clock::now());
     if (window_.full() || !backlog_.empty()) {
         queued q{p.sequence_number, {}, std::move(h)};
-        if (auto f = encode(p, q.bytes, cfg_.codec)) {
+        if (auto f = encode(p, q.bytes, codec_of(cfg_))) {
             log::warn("session", "encode_failed").kv("peer", cfg_.name).kv("error", f.describe());
             asio::post(executor_, [h = std::move(q.handler), f] { h(make_error_code(f.code), nullptr); });
             return;
@@ -83,7 +83,7 @@ void session::send_request(const pdu& req, response_handler h) {
         return;
     }
     const std::size_t before = out_.size();
-    if (auto f = encode(p, out_, cfg_.codec)) {
+    if (auto f = encode(p, out_, codec_of(cfg_))) {
         log::warn("session", "encode_failed").kv("peer", cfg_.name).kv("error", f.describe());
         asio::post(executor_, [h = std::move(h), f] { h(make_error_code(f.code), nullptr); });
         return;
@@ -116,7 +116,7 @@ void session::pump_backlog() {
 void session::enqueue(const pdu& p) {
     if (closed()) return;
     const bool was_empty = out_.empty();
-    if (auto f = encode(p, out_, cfg_.codec)) {
+    if (auto f = encode(p, out_, codec_of(cfg_))) {
         log::error("session", "encode_failed").kv("peer", cfg_.name).kv("error", f.describe());
         return;
     }

@@ -17,6 +17,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "config/session.hpp"
 #include "smpp/codec/codec.hpp"
 #include "smpp/codec/framer.hpp"
 #include "smpp/codec/owned.hpp"
@@ -31,24 +32,10 @@ namespace twinsms::smpp {
 namespace asio = boost::asio;
 using error_code = boost::system::error_code;
 
-struct session_config {
-    std::string name;          // for logs: account, carrier or peer name
-    std::string system_id = "twinsms"; // returned in bind_resp (smsc role)
-    codec_options codec{};
-    std::size_t window = 100;  // outstanding requests we send
-    std::chrono::milliseconds response_timeout{30'000};
-    keepalive_config keepalive{};
-    std::chrono::milliseconds bind_timeout{30'000};   // smsc role: must bind within this
-    // Graceful unbind: bounds the drain of outstanding requests, then
-    // (afresh) the wait for unbind_resp.
-    std::chrono::milliseconds unbind_timeout{5'000};
-    // Requests the peer may have outstanding with us; beyond this we answer
-    // ESME_RTHROTTLED instead of queueing without bound.
-    std::size_t max_incoming_pending = 1000;
-    // Stop reading while this many encoded bytes wait to be written (the
-    // peer is not reading its responses).
-    std::size_t write_high_water = 4 * 1024 * 1024;
-};
+// The profile's settings are the session's configuration (config/session.hpp).
+using session_config = config::session_settings;
+static_assert(config::codec_settings{}.max_pdu_size == default_max_pdu_size);
+inline codec_options codec_of(const session_config& c) noexcept { return {.max_pdu_size = c.codec.max_pdu_size}; }
 
 // Bind fields common to the three bind requests.
 struct bind_params {

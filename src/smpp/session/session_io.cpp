@@ -137,7 +137,7 @@ void session::on_frame(std::span<const std::uint8_t> frame, const header& h) {
     ++stats_.rx_pdus;
     pdu p;
     const auto cmd = static_cast<command_id>(h.command_id);
-    if (auto f = decode(frame, p, cfg_.codec)) {
+    if (auto f = decode(frame, p, codec_of(cfg_))) {
         ++stats_.decode_errors;
         log::warn("session", "decode_failed").kv("peer", cfg_.name).kv("remote", remote_).kv("seq", h.sequence_number)
             .kv("error", f.describe());

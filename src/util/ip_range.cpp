@@ -1,8 +1,8 @@
 #include <charconv>
 
-#include "smpp/server/ip_range.hpp"
+#include "util/ip_range.hpp"
 
-namespace twinsms::smpp {
+namespace twinsms {
 namespace {
 
 // Compares the first `prefix` bits of two byte arrays of equal size.
@@ -51,4 +51,4 @@ bool ip_range::contains(const boost::asio::ip::address& a) const noexcept {
 
 std::string ip_range::to_string() const { return base_.to_string() + "/" + std::to_string(prefix_); }
 
-} // namespace twinsms::smpp
+} // namespace twinsms
