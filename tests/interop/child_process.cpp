@@ -187,6 +187,18 @@ const child_process::exit_status& child_process::wait(std::chrono::milliseconds 
     return status_;
 }
 
+void child_process::await_activity(std::chrono::milliseconds limit) {
+    if (limit.count() <= 0 || status_.exited) return;
+    const pidfd exit_fd{pid_};
+    pollfd fds[3];
+    nfds_t n = 0;
+    if (out_fd_ >= 0) fds[n++] = {out_fd_, POLLIN, 0};
+    if (err_fd_ >= 0) fds[n++] = {err_fd_, POLLIN, 0};
+    if (exit_fd.fd >= 0) fds[n++] = {exit_fd.fd, POLLIN, 0};
+    const long long cap = exit_fd.fd >= 0 ? limit.count() : fallback_slice_ms;
+    ::poll(fds, n, static_cast<int>(std::min<long long>(limit.count(), cap)));
+}
+
 void child_process::signal(int sig) noexcept {
     // Never after reaping: the pid (and group id) may belong to someone else by then.
     if (status_.exited || pid_ <= 0) return;
