@@ -67,7 +67,7 @@ BOOST_FIXTURE_TEST_CASE(reconnects_after_smsc_restart_on_same_port, carrier_fixt
     submit(*client, 2, slots, completion);
     submit(*client, 3, slots, completion);
     // A few refused connects: neither bound nor sent while nobody listens.
-    BOOST_TEST(observe_quiet(io, 300ms, [&] { return client->bound() || slots[2].done || client->queued() != 2u; }));
+    BOOST_TEST(pump_quiet(io, 300ms, [&] { return client->bound() || slots[2].done || client->queued() != 2u; }));
     BOOST_TEST(!client->bound());
     BOOST_TEST(!slots[2].done);
     BOOST_TEST(client->queued() == 2u);

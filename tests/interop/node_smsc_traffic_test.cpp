@@ -122,7 +122,7 @@ BOOST_FIXTURE_TEST_CASE(stop_while_smsc_down_fails_queued, carrier_fixture) {
     submit(*client, 0, slots, completion);
     submit(*client, 1, slots, completion);
     // Reconnect attempts are refused: nothing completes meanwhile.
-    BOOST_TEST(observe_quiet(io, 150ms, [&] { return !completion.empty(); }));
+    BOOST_TEST(pump_quiet(io, 150ms, [&] { return !completion.empty(); }));
     BOOST_TEST(completion.empty());
 
     const auto t0 = std::chrono::steady_clock::now();
