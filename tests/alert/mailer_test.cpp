@@ -7,7 +7,13 @@
 #define BOOST_TEST_MODULE alert_mailer
 #include <boost/test/unit_test.hpp>
 
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <optional>
+#include <string>
 #include <thread>
 
 #include "alert/mailer.hpp"
@@ -241,6 +247,35 @@ BOOST_AUTO_TEST_CASE(full_queue_drops_the_oldest_and_stop_abandons_the_rest_in_b
 
 namespace {
 
+// True once a thread of this process other than the caller sits in a
+// poll-family system call (/proc/self/task/*/syscall names the call a
+// blocked thread is in): the mailer's worker waiting in curl_multi_poll.
+bool another_thread_polls() {
+    const auto self = std::to_string(::gettid());
+    std::error_code ec;
+    for (const auto& task : std::filesystem::directory_iterator{"/proc/self/task", ec}) {
+        if (task.path().filename() == self) continue;
+        long nr = -1;
+        if (std::ifstream in{task.path() / "syscall"}; !(in >> nr)) continue; // "running" or gone
+        for (const long poll_call : {
+#ifdef SYS_poll
+                 long{SYS_poll},
+#endif
+                 long{SYS_ppoll}})
+            if (nr == poll_call) return true;
+    }
+    return false;
+}
+
+// Bounded: polls /proc every millisecond for at most `limit`.
+bool wait_for_a_polling_thread(std::chrono::milliseconds limit) {
+    const auto end = steady::now() + limit;
+    while (!another_thread_polls())
+        if (steady::now() >= end) return false;
+        else std::this_thread::sleep_for(1ms);
+    return true;
+}
+
 // curl waits for these replies inside one blocking call (the end of DATA,
 // QUIT), deaf to its wakeup: stop() must still return in about its grace.
 void stop_is_bounded_while_curl_blocks(const char* mode, const char* stalled_line) {
@@ -253,7 +288,9 @@ void stop_is_bounded_while_curl_blocks(const char* mode, const char* stalled_lin
     ml.emplace(io.get_executor(), s);
     ml->send(sample(), o.callback());
     BOOST_REQUIRE_MESSAGE(sink.saw_line(stalled_line, 15s), sink.describe());
-    std::this_thread::sleep_for(100ms); // let curl settle into its wait
+    // curl has sent what the server stalls on; wait until it sits in its
+    // blocking wait (the worker thread inside poll), not a fixed time.
+    BOOST_REQUIRE_MESSAGE(wait_for_a_polling_thread(5000ms), "the mailer's thread never waited in poll");
     const auto t0 = steady::now();
     ml->stop(200ms);
     const auto took = steady::now() - t0;

@@ -91,6 +91,14 @@ inline bool run_until(boost::asio::io_context& io, const std::function<bool()>& 
     return true;
 }
 
+// A bounded observation window for "this must not happen": runs the loop for
+// `window` and returns false as soon as `forbidden()` holds (true when it
+// stayed false the whole window).
+inline bool observe_quiet(boost::asio::io_context& io, std::chrono::milliseconds window,
+                          const std::function<bool()>& forbidden) {
+    return !run_until(io, forbidden, window);
+}
+
 // A socket bound to 127.0.0.1 that listens but never accepts: the kernel
 // completes the TCP handshake, and then the SMTP greeting never comes.
 class silent_listener {

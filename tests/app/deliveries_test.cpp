@@ -80,6 +80,16 @@ struct fixture {
         while (!cond() && std::chrono::steady_clock::now() < end) io.run_for(5ms);
         BOOST_REQUIRE(cond());
     }
+    // A bounded observation window for "this must not happen": runs the loop
+    // for `window`, false as soon as `forbidden()` holds.
+    bool observe_quiet(std::chrono::milliseconds window, const std::function<bool()>& forbidden) {
+        const auto end = std::chrono::steady_clock::now() + window;
+        while (std::chrono::steady_clock::now() < end) {
+            if (forbidden()) return false;
+            io.run_for(5ms);
+        }
+        return !forbidden();
+    }
     std::size_t stored() { return st->deliveries_for("alpha", 100).size(); }
 };
 
@@ -88,7 +98,8 @@ struct fixture {
 BOOST_FIXTURE_TEST_CASE(handed_over_is_erased_only_after_the_peer_committed_it, fixture) {
     add(7);
     run_until([&] { return sink->given.size() == 1; });
-    io.run_for(30ms); // a few ticks: still stored while the peer has not answered
+    // A few ticks: still stored, and not offered again, while the peer has not answered.
+    BOOST_TEST(observe_quiet(30ms, [&] { return stored() != 1u || sink->given.size() != 1u; }));
     BOOST_TEST(stored() == 1u);
     BOOST_TEST(sink->given.size() == 1u); // not offered twice while in flight
     sink->given[0].second(delivery_sink::result::handed_over, {});

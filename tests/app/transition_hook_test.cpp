@@ -3,6 +3,10 @@
 #define BOOST_TEST_MODULE transition_hook
 #include <boost/test/unit_test.hpp>
 
+#include <poll.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -24,13 +28,25 @@ struct temp_dir {
 };
 
 // The hook writes its file with a rename, so the file appears complete; a
-// bounded wait for that event (the hook runs in another process).
+// bounded wait for that event (the hook runs in another process), woken by
+// inotify on the file's folder (a name created or moved in), at most `limit`.
 std::string wait_for_file(const fs::path& p, std::chrono::milliseconds limit = 5s) {
     const auto until = std::chrono::steady_clock::now() + limit;
-    while (!fs::exists(p)) {
-        if (std::chrono::steady_clock::now() > until) return "<timeout>";
-        std::this_thread::sleep_for(5ms);
+    const int watch = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (watch >= 0) ::inotify_add_watch(watch, p.parent_path().c_str(), IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE);
+    while (!fs::exists(p)) { // checked after the watch is set: an earlier rename is not missed
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+        if (left.count() < 0) {
+            if (watch >= 0) ::close(watch);
+            return "<timeout>";
+        }
+        pollfd fd{watch, POLLIN, 0};
+        // Without inotify (watch < 0): poll() on no descriptor waits in 5 ms steps.
+        ::poll(watch >= 0 ? &fd : nullptr, watch >= 0 ? 1 : 0, static_cast<int>(watch >= 0 ? left.count() + 1 : 5));
+        char buf[4096];
+        if (watch >= 0) while (::read(watch, buf, sizeof buf) > 0) {}
     }
+    if (watch >= 0) ::close(watch);
     std::ifstream in{p};
     std::stringstream ss;
     ss << in.rdbuf();

@@ -77,9 +77,11 @@ BOOST_FIXTURE_TEST_CASE(second_sigterm_during_the_graceful_stop_still_exits_0, d
     daemon->signal(SIGTERM);
     // Not pumping our io_context: the client does not answer the daemon's
     // unbind yet, so the graceful stop is still under way (up to its unbind timeout).
+    // Woken by the daemon's output (or its exit), at most 5 s.
     const auto until = std::chrono::steady_clock::now() + 5s;
     while (!daemon->first_event("node", "stopping") && daemon->poll() == false && std::chrono::steady_clock::now() < until)
-        daemon->proc().wait_for_line([](std::string_view) { return false; }, 5ms);
+        daemon->proc().await_activity(
+            std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now()));
     BOOST_REQUIRE(daemon->first_event("node", "stopping").has_value());
     daemon->signal(SIGTERM);
     wait([&] { return !daemon->running(); }, 10s);

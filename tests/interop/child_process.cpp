@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,6 +24,24 @@ void close_fd(int& fd) noexcept {
     if (fd >= 0) ::close(fd);
     fd = -1;
 }
+
+// A pidfd for `pid`: readable once the child has exited, so poll() wakes on
+// the exit itself. -1 where the kernel has none (before Linux 5.3); the
+// callers then fall back to short slices and waitpid(WNOHANG).
+struct pidfd {
+    int fd = -1;
+    explicit pidfd(pid_t pid) noexcept {
+#ifdef SYS_pidfd_open
+        if (pid > 0) fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+#endif
+        if (fd < 0) fd = -1;
+    }
+    ~pidfd() { close_fd(fd); }
+    pidfd(const pidfd&) = delete;
+    pidfd& operator=(const pidfd&) = delete;
+};
+
+constexpr int fallback_slice_ms = 20;
 
 // Appends everything readable from a non-blocking fd; closes it at EOF.
 void read_available(int& fd, std::string& into) noexcept {
@@ -147,6 +166,7 @@ bool child_process::poll() {
 
 const child_process::exit_status& child_process::wait(std::chrono::milliseconds limit) {
     const auto until = clock::now() + limit;
+    const pidfd exit_fd{status_.exited ? -1 : pid_};
     while (!poll()) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - clock::now());
         if (left.count() <= 0) {
@@ -154,16 +174,29 @@ const child_process::exit_status& child_process::wait(std::chrono::milliseconds 
             kill();
             break;
         }
-        pollfd fds[2];
+        // Sleeps until output, the child's exit (its pidfd) or the limit;
+        // without a pidfd the exit is noticed by waitpid, in short slices.
+        pollfd fds[3];
         nfds_t n = 0;
         if (out_fd_ >= 0) fds[n++] = {out_fd_, POLLIN, 0};
         if (err_fd_ >= 0) fds[n++] = {err_fd_, POLLIN, 0};
-        // Short slices: the child's exit is noticed by waitpid, not by the pipes.
-        const int slice = static_cast<int>(std::min<long long>(left.count(), 20));
-        if (n > 0) ::poll(fds, n, slice);
-        else ::usleep(static_cast<useconds_t>(slice) * 1000);
+        if (exit_fd.fd >= 0) fds[n++] = {exit_fd.fd, POLLIN, 0};
+        const long long cap = exit_fd.fd >= 0 ? left.count() : fallback_slice_ms;
+        ::poll(fds, n, static_cast<int>(std::min<long long>(left.count(), cap)));
     }
     return status_;
+}
+
+void child_process::await_activity(std::chrono::milliseconds limit) {
+    if (limit.count() <= 0 || status_.exited) return;
+    const pidfd exit_fd{pid_};
+    pollfd fds[3];
+    nfds_t n = 0;
+    if (out_fd_ >= 0) fds[n++] = {out_fd_, POLLIN, 0};
+    if (err_fd_ >= 0) fds[n++] = {err_fd_, POLLIN, 0};
+    if (exit_fd.fd >= 0) fds[n++] = {exit_fd.fd, POLLIN, 0};
+    const long long cap = exit_fd.fd >= 0 ? limit.count() : fallback_slice_ms;
+    ::poll(fds, n, static_cast<int>(std::min<long long>(limit.count(), cap)));
 }
 
 void child_process::signal(int sig) noexcept {
@@ -222,15 +255,21 @@ std::vector<std::string> child_process::out_lines() const {
 std::optional<std::string> child_process::wait_for_line(const std::function<bool(std::string_view)>& pred,
                                                         std::chrono::milliseconds limit, std::size_t from) {
     const auto until = clock::now() + limit;
+    const pidfd exit_fd{status_.exited ? -1 : pid_};
     for (;;) {
         const bool gone = poll();
         const auto lines = out_lines();
         for (std::size_t i = from; i < lines.size(); ++i)
             if (pred(lines[i])) return lines[i];
-        if (gone || clock::now() >= until) return std::nullopt;
-        pollfd fd{out_fd_, POLLIN, 0};
-        if (out_fd_ >= 0) ::poll(&fd, 1, 10);
-        else ::usleep(10'000);
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - clock::now());
+        if (gone || left.count() <= 0) return std::nullopt;
+        // Sleeps until a line may have come, the child exits or the limit.
+        pollfd fds[2];
+        nfds_t n = 0;
+        if (out_fd_ >= 0) fds[n++] = {out_fd_, POLLIN, 0};
+        if (exit_fd.fd >= 0) fds[n++] = {exit_fd.fd, POLLIN, 0};
+        const long long cap = exit_fd.fd >= 0 ? left.count() : fallback_slice_ms;
+        ::poll(fds, n, static_cast<int>(std::min<long long>(left.count(), cap)));
     }
 }
 

@@ -52,6 +52,10 @@ public:
     // stdin is closed or the child is gone.
     bool write_stdin(std::string_view data) noexcept;
 
+    // Blocks until there is output on stdout or stderr, the child exits or
+    // `limit` passes (whichever first; reads nothing: poll() does).
+    void await_activity(std::chrono::milliseconds limit);
+
     // Blocks (polling) until a complete stdout line satisfies `pred`, the
     // child exits or `limit` passes. Lines already seen count too; `from`
     // skips the first lines.

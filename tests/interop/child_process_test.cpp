@@ -1,6 +1,10 @@
 // The interop tests' child-process helper: output capture, exit status, and
 // that a child is always killed and reaped (timeout, destructor).
 #define BOOST_TEST_MODULE interop_child_process
+#include <poll.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <boost/test/unit_test.hpp>
 
 #include <signal.h>
@@ -55,6 +59,7 @@ BOOST_AUTO_TEST_CASE(timeout_kills_and_reaps) {
 BOOST_AUTO_TEST_CASE(destructor_kills_the_process_group) {
     pid_t pid = -1;
     long grandchild = -1;
+    int grandchild_fd = -1; // a pidfd: readable once the grandchild has exited (zombie or gone)
     {
         // The shell starts a grandchild; both are in the child's process group.
         child_process p{{"sh", "-c", "sleep 30 & echo $!; wait"}};
@@ -62,16 +67,28 @@ BOOST_AUTO_TEST_CASE(destructor_kills_the_process_group) {
         auto l = p.wait_for_line([](std::string_view l) { return !l.empty(); }, 10s);
         BOOST_REQUIRE(l.has_value());
         grandchild = std::stol(*l);
+#ifdef SYS_pidfd_open
+        grandchild_fd = static_cast<int>(::syscall(SYS_pidfd_open, static_cast<pid_t>(grandchild), 0));
+#endif
+        BOOST_REQUIRE(alive_not_zombie(static_cast<pid_t>(grandchild)));
     }
     BOOST_TEST(!pid_exists(pid));
     // The orphaned grandchild is dead: gone, or a zombie its new parent has
-    // not reaped yet.
+    // not reaped yet. Waited for on its pidfd (its exit), at most 2 s; a
+    // kernel without pidfds falls back to looking at /proc in 10 ms steps.
     bool dead = false;
-    for (int i = 0; i < 200 && !dead; ++i) {
-        dead = !alive_not_zombie(static_cast<pid_t>(grandchild));
-        if (!dead) std::this_thread::sleep_for(10ms);
+    if (grandchild_fd >= 0) {
+        pollfd fd{grandchild_fd, POLLIN, 0};
+        dead = ::poll(&fd, 1, 2000) == 1 && (fd.revents & POLLIN);
+        ::close(grandchild_fd);
+    } else {
+        for (int i = 0; i < 200 && !dead; ++i) {
+            dead = !alive_not_zombie(static_cast<pid_t>(grandchild));
+            if (!dead) std::this_thread::sleep_for(10ms);
+        }
     }
     BOOST_TEST(dead);
+    BOOST_TEST(!alive_not_zombie(static_cast<pid_t>(grandchild)));
 }
 
 BOOST_AUTO_TEST_CASE(wait_for_line_sees_lines_as_they_come) {

@@ -58,6 +58,14 @@ bool pump_until(boost::asio::io_context& io, Pred done, ms limit = std::chrono::
     return true;
 }
 
+// A bounded observation window for "this must not happen" (observe_quiet in
+// session/loopback.hpp, pumped like pump_until): pumps the loop
+// for `window` and returns false as soon as `forbidden()` holds (true when
+// it stayed false the whole window).
+template <class Pred> bool pump_quiet(boost::asio::io_context& io, ms window, Pred forbidden) {
+    return !pump_until(io, forbidden, window);
+}
+
 // The JSON objects among `lines` (scripts print one object per line).
 inline std::vector<json::object> json_lines(const std::vector<std::string>& lines) {
     std::vector<json::object> out;

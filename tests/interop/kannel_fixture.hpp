@@ -189,14 +189,15 @@ public:
     // "SMPP:127.0.0.1:PORT/PORT:kannel: (online 3s, ..." once bound.
     bool wait_smsc_online(std::chrono::milliseconds limit = std::chrono::seconds(20)) {
         const std::string conn = "SMPP:127.0.0.1:" + std::to_string(gateway_port) + "/";
-        const auto until = std::chrono::steady_clock::now() + limit;
-        while (std::chrono::steady_clock::now() < until) {
+        // The status page has no push: asked every 100 ms until online, at most `limit`.
+        auto next = std::chrono::steady_clock::time_point{};
+        return wait_for([&] {
+            if (std::chrono::steady_clock::now() < next) return false;
+            next = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
             const std::string s = admin_status();
             const auto at = s.find(conn);
-            if (at != std::string::npos && s.find("(online", at) < s.find('\n', at)) return true;
-            wait_for([] { return false; }, std::chrono::milliseconds(100));
-        }
-        return false;
+            return at != std::string::npos && s.find("(online", at) < s.find('\n', at);
+        }, limit);
     }
 
     // smsbox's sendsms: "0: Accepted for delivery" (HTTP 202) when queued.

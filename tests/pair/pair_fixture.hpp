@@ -10,119 +10,16 @@
 // nothing synchronises by sleeping. Every daemon (and child) is SIGKILLed
 // and reaped by the destructor whatever happened, and on a failed test the
 // tail of each node's log is printed.
-#include <boost/test/unit_test.hpp>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <chrono>
-#include <cstdint>
-#include <functional>
-#include <map>
-#include <memory>
-#include <optional>
-#include <set>
-#include <string>
-#include <vector>
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/json.hpp>
-
-#include "control.hpp" // the simulator's stdin command interpreter (run_command)
-#include "daemon/daemon_process.hpp"
-#include "interop/http_loopback.hpp"
-#include "interop/interop_support.hpp"
-#include "sim/sim_harness.hpp"
-
-#ifndef TWINSMSCTL_EXE
-#error "TWINSMSCTL_EXE must name the twinsmsctl executable"
-#endif
+//
+// The pieces live by role: pair_site.hpp (ports, files, a node and its log),
+// tcp_proxy.hpp (the cuttable peer link), load_client.hpp (a client under load);
+// this header holds the pair_fixture itself (both nodes, the simulator, the
+// admin API, twinsmsctl, clients) and includes them all.
+#include "pair/pair_site.hpp"
+#include "pair/tcp_proxy.hpp"
+#include "pair/load_client.hpp"
 
 namespace twinsms::test {
-
-using namespace std::chrono_literals;
-using steady = std::chrono::steady_clock;
-
-inline constexpr const char* admin_token = "demo-admin-token-0123456789";
-
-// A port on `addr` that was free a moment ago (bound to 0, read, closed).
-inline std::uint16_t free_port(const char* addr = "127.0.0.1") {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = ::inet_addr(addr);
-    socklen_t len = sizeof a;
-    std::uint16_t port = 0;
-    if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
-        port = ntohs(a.sin_port);
-    if (fd >= 0) ::close(fd);
-    if (!port) throw std::runtime_error{std::string{"no free port on "} + addr};
-    return port;
-}
-
-inline void edit_file(const fs::path& p, const std::string& from, const std::string& to) {
-    auto text = read_text(p);
-    const auto at = text.find(from);
-    if (at == std::string::npos) throw std::runtime_error(p.string() + ": '" + from + "' not found");
-    text.replace(at, from.size(), to);
-    std::ofstream{p} << text;
-}
-inline void write_file(const fs::path& p, const std::string& text) {
-    fs::create_directories(p.parent_path());
-    std::ofstream{p} << text;
-}
-
-// A daemon's stderr split into lines incrementally (a log grows to MBs under
-// load; re-splitting it every poll would cost more than the test).
-struct log_view {
-    std::size_t offset = 0;
-    std::vector<std::string> lines;
-    void update(const std::string& err) {
-        for (std::size_t nl; (nl = err.find('\n', offset)) != std::string::npos; offset = nl + 1)
-            lines.emplace_back(err.substr(offset, nl - offset));
-    }
-};
-
-// One node of the pair: its profile folder, ports and process.
-struct site {
-    std::string name;
-    fs::path dir;
-    std::uint16_t smpp_port = 0, admin_port = 0;
-    std::unique_ptr<daemon_process> proc;
-    log_view log;
-    std::vector<std::string> earlier; // tails of earlier runs' logs, for failure dumps
-    bool running() const { return proc && proc->running(); }
-
-    // Lines of this run matching comp/event (and every key=value in `kv`), from line `from` on.
-    std::vector<std::string> events(std::string_view comp, std::string_view event,
-                                    std::vector<std::pair<std::string, std::string>> kv = {}, std::size_t from = 0) const {
-        std::vector<std::string> out;
-        for (std::size_t i = from; i < log.lines.size(); ++i) {
-            const auto& l = log.lines[i];
-            if (!is_event(l, comp, event)) continue;
-            bool ok = true;
-            for (const auto& [k, v] : kv) ok = ok && logfmt_value(l, k) == v;
-            if (ok) out.push_back(l);
-        }
-        return out;
-    }
-    bool has(std::string_view comp, std::string_view event, std::vector<std::pair<std::string, std::string>> kv = {},
-             std::size_t from = 0) const {
-        return !events(comp, event, std::move(kv), from).empty();
-    }
-    std::size_t mark() const { return log.lines.size(); }
-    std::string tail(std::size_t n = 60) const {
-        std::string s;
-        for (std::size_t i = log.lines.size() > n ? log.lines.size() - n : 0; i < log.lines.size(); ++i)
-            s += "\n  " + log.lines[i];
-        return s;
-    }
-};
 
 struct pair_options {
     std::string interval = "250ms"; // cluster keepalive
@@ -132,201 +29,6 @@ struct pair_options {
     std::string site2_alerts; // replaces site2's alerts: section ("" keeps the demo's)
     std::optional<std::pair<int, int>> overflow; // site2 cluster.overflow {high, low}, with an overflow carrier
     std::string retry = "{initial: 200ms, max: 1s}"; // delivery.retry on both
-};
-
-// A TCP relay on 127.0.0.1 (for site2's peer link): cut() closes the
-// listener and every relayed connection (new connects are refused),
-// restore() listens on the same port again.
-class tcp_proxy {
-public:
-    tcp_proxy(asio::io_context& io, std::uint16_t target) : io_{io}, target_{target} { listen(0); }
-    ~tcp_proxy() { cut(); }
-    std::uint16_t port() const noexcept { return port_; }
-    std::size_t accepted() const noexcept { return accepted_; }
-    void cut() {
-        boost::system::error_code ec;
-        if (acceptor_) acceptor_->close(ec);
-        acceptor_.reset();
-        for (auto& w : conns_)
-            if (auto c = w.lock()) {
-                c->a.close(ec);
-                c->b.close(ec);
-            }
-        conns_.clear();
-    }
-    void restore() { listen(port_); }
-
-private:
-    struct conn {
-        tcp::socket a, b;
-        explicit conn(asio::io_context& io) : a{io}, b{io} {}
-    };
-    void listen(std::uint16_t port) {
-        acceptor_ = std::make_shared<tcp::acceptor>(io_);
-        tcp::endpoint ep{asio::ip::make_address("127.0.0.1"), port};
-        acceptor_->open(ep.protocol());
-        acceptor_->set_option(tcp::acceptor::reuse_address(true));
-        acceptor_->bind(ep);
-        acceptor_->listen();
-        port_ = acceptor_->local_endpoint().port();
-        asio::co_spawn(io_, accept_loop(acceptor_), asio::detached);
-    }
-    asio::awaitable<void> accept_loop(std::shared_ptr<tcp::acceptor> acc) {
-        constexpr auto t = asio::as_tuple(asio::use_awaitable);
-        for (;;) {
-            auto c = std::make_shared<conn>(io_);
-            auto [ec] = co_await acc->async_accept(c->a, t);
-            if (ec) co_return;
-            auto [cec] = co_await c->b.async_connect({asio::ip::make_address("127.0.0.1"), target_}, t);
-            if (cec || !acc->is_open()) continue;
-            ++accepted_;
-            conns_.push_back(c);
-            asio::co_spawn(io_, pipe(c, c->a, c->b), asio::detached);
-            asio::co_spawn(io_, pipe(c, c->b, c->a), asio::detached);
-        }
-    }
-    static asio::awaitable<void> pipe(std::shared_ptr<conn> c, tcp::socket& from, tcp::socket& to) {
-        constexpr auto t = asio::as_tuple(asio::use_awaitable);
-        std::array<char, 16384> buf;
-        for (;;) {
-            auto [ec, n] = co_await from.async_read_some(asio::buffer(buf), t);
-            if (ec) break;
-            auto [wec, wn] = co_await asio::async_write(to, asio::buffer(buf.data(), n), t);
-            (void)wn;
-            if (wec) break;
-        }
-        boost::system::error_code ig;
-        c->a.close(ig);
-        c->b.close(ig);
-    }
-    asio::io_context& io_;
-    std::uint16_t target_, port_ = 0;
-    std::shared_ptr<tcp::acceptor> acceptor_;
-    std::vector<std::weak_ptr<conn>> conns_;
-    std::size_t accepted_ = 0;
-};
-
-// A client that keeps submitting (window `window`, one new submit every
-// `gap`), counting every submit_sm_resp; when its session ends or a bind is
-// refused it reconnects, trying its ports in turn.
-struct load_client {
-    asio::io_context& io;
-    std::vector<std::uint16_t> ports;
-    std::string system_id, password, prefix, destination;
-    std::size_t window = 4;
-    ms gap{10};
-    std::uint8_t registered_delivery = 0;
-
-    bool running = false, bound = false, done = false;
-    std::uint16_t bound_port = 0;
-    std::vector<std::uint16_t> binds; // port of each successful bind, in order
-    std::size_t sent = 0, ok = 0, error_status = 0, transport_lost = 0, outstanding = 0;
-    // Refused by our own session before they went out (it is unbinding:
-    // the node's unbind crossed them): never sent, so nothing to lose.
-    std::size_t not_sent = 0;
-    std::map<command_status, std::size_t> statuses;
-    std::map<std::string, std::string> accepted;             // text -> message id
-    std::map<std::uint16_t, std::size_t> accepted_per_port;   // port -> OK answers
-    std::map<std::string, std::size_t> receipts;             // message id -> receipts got, over every session
-    std::unique_ptr<esme> e;
-    std::size_t harvested = 0; // of e->delivered
-
-    // Counts the receipts the current session got since the last call.
-    void harvest() {
-        for (; e && harvested < e->delivered.size(); ++harvested)
-            if (const auto* d = e->delivered[harvested]->as<deliver_sm>(); d && (d->esm_class & 0x3C) == 0x04)
-                ++receipts[std::string{smpp::receipted_message_id(d->tlvs).value_or("")}];
-    }
-
-    load_client(asio::io_context& io_, std::vector<std::uint16_t> p, std::string sys, std::string pw, std::string pre,
-                std::string dst = "4670111")
-        : io{io_}, ports{std::move(p)}, system_id{std::move(sys)}, password{std::move(pw)}, prefix{std::move(pre)},
-          destination{std::move(dst)} {}
-
-    void start() {
-        running = true;
-        asio::co_spawn(io, run(), [this](std::exception_ptr) { done = true; });
-    }
-    void stop() { running = false; }
-    std::size_t answered() const { return ok + error_status; }
-
-    asio::awaitable<void> pause(ms d) {
-        asio::steady_timer t{io};
-        t.expires_after(d);
-        co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
-    }
-    asio::awaitable<void> run() {
-        std::size_t next_port = 0;
-        int n = 0;
-        while (running) {
-            const auto port = ports[next_port % ports.size()];
-            harvest();
-            harvested = 0;
-            e = std::make_unique<esme>();
-            tcp::socket sock{io};
-            boost::system::error_code ec;
-            sock.connect({asio::ip::make_address("127.0.0.1"), port}, ec);
-            if (ec) {
-                ++next_port;
-                co_await pause(50ms);
-                continue;
-            }
-            smpp::session_config cfg;
-            cfg.window = window + 2;
-            e->s = session::create(std::move(sock), role::esme, cfg);
-            e->s->set_handler(e.get());
-            e->s->start();
-            bind_params bp;
-            bp.system_id = system_id;
-            bp.password = password;
-            auto r = co_await e->s->bind(bind_type::transceiver, bp);
-            if (r.ec || r.status != status::ok) {
-                e.reset();
-                ++next_port;
-                co_await pause(50ms);
-                continue;
-            }
-            bound = true;
-            bound_port = port;
-            binds.push_back(port);
-            while (running && !e->closed) {
-                if (outstanding < window) {
-                    const auto text = prefix + "-" + std::to_string(n++);
-                    ++sent;
-                    ++outstanding;
-                    e->s->send_request(make_submit(destination + std::to_string(n % 1000), text, registered_delivery),
-                                       [this, text, port](const error_code& ec, const pdu* resp) {
-                                           --outstanding;
-                                           if (ec == make_error_code(smpp::session_error::not_bound)) {
-                                               ++not_sent;
-                                               return;
-                                           }
-                                           if (ec || !resp) {
-                                               ++transport_lost;
-                                               return;
-                                           }
-                                           ++statuses[resp->status];
-                                           if (resp->status != status::ok) {
-                                               ++error_status;
-                                               return;
-                                           }
-                                           ++ok;
-                                           ++accepted_per_port[port];
-                                           if (const auto* b = resp->as<submit_sm_resp>())
-                                               accepted[text] = std::string{b->message_id};
-                                       });
-                }
-                co_await pause(gap);
-            }
-            bound = false;
-            if (running) ++next_port; // unbound by the node: try the other site
-            else {
-                // Stop: wait for what is in flight, then unbind.
-                for (int i = 0; i < 500 && outstanding > 0 && !e->closed; ++i) co_await pause(10ms);
-                if (!e->closed) co_await e->s->unbind();
-            }
-        }
-    }
 };
 
 struct pair_fixture {
@@ -521,12 +223,14 @@ struct pair_fixture {
         return false;
     }
     bool await_status(site& s, const std::function<bool(const json::object&)>& pred, ms limit = 10s) {
-        const auto end = steady::now() + limit;
-        while (steady::now() < end) {
-            if (auto st = try_status(s); st && pred(*st)) return true;
-            wait([] { return false; }, 50ms);
-        }
-        return false;
+        // The admin API has no push: asked every 50 ms until `pred` holds, at most `limit`.
+        auto next = steady::time_point{};
+        return wait([&] {
+            if (steady::now() < next) return false;
+            next = steady::now() + 50ms;
+            const auto st = try_status(s);
+            return st && pred(*st);
+        }, limit);
     }
 
     // ---- twinsmsctl ----

@@ -34,4 +34,23 @@ template <class Pred> bool run_until(asio::io_context& io, Pred done, std::chron
     return done();
 }
 
+// A bounded observation window for "this must not happen": runs the loop
+// for `window` and returns false as soon as `forbidden()` holds (true when
+// it stayed false the whole window). Use it where a test checks that
+// nothing (more) happens within a time, never to wait for something.
+template <class Pred> bool observe_quiet(asio::io_context& io, std::chrono::milliseconds window, Pred forbidden) {
+    return !run_until(io, forbidden, window);
+}
+
+// Runs the handlers that are ready (and those they make ready) until none
+// is left, at most `limit`: what close() set in motion has finished.
+inline bool drain_ready(asio::io_context& io, std::chrono::milliseconds limit = std::chrono::seconds(5)) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    do {
+        io.restart();
+        if (io.poll() == 0) return true;
+    } while (std::chrono::steady_clock::now() < until);
+    return false;
+}
+
 } // namespace twinsms::test

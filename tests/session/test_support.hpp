@@ -243,7 +243,7 @@ inline session::bind_result bind_now(asio::io_context& io, session& client, std:
 // Closes what is still open and lets the coroutines finish before the test ends.
 inline void shutdown(asio::io_context& io, std::initializer_list<std::shared_ptr<session>> sessions) {
     for (auto& s : sessions) s->close();
-    run_until(io, [] { return false; }, ms(20));
+    drain_ready(io);
 }
 
 } // namespace twinsms::test

@@ -1,0 +1,119 @@
+#pragma once
+// Pair tests: the pieces every pair header shares (includes, free ports,
+// file edits) and one node of the pair, `site`: its profile folder, ports,
+// process and its logfmt log (log_view, events(), has(), mark(), tail()).
+#include <boost/test/unit_test.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json.hpp>
+
+#include "control.hpp" // the simulator's stdin command interpreter (run_command)
+#include "daemon/daemon_process.hpp"
+#include "interop/http_loopback.hpp"
+#include "interop/interop_support.hpp"
+#include "sim/sim_harness.hpp"
+
+#ifndef TWINSMSCTL_EXE
+#error "TWINSMSCTL_EXE must name the twinsmsctl executable"
+#endif
+
+namespace twinsms::test {
+
+using namespace std::chrono_literals;
+using steady = std::chrono::steady_clock;
+
+inline constexpr const char* admin_token = "demo-admin-token-0123456789";
+
+// A port on `addr` that was free a moment ago (bound to 0, read, closed).
+inline std::uint16_t free_port(const char* addr = "127.0.0.1") {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = ::inet_addr(addr);
+    socklen_t len = sizeof a;
+    std::uint16_t port = 0;
+    if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
+        port = ntohs(a.sin_port);
+    if (fd >= 0) ::close(fd);
+    if (!port) throw std::runtime_error{std::string{"no free port on "} + addr};
+    return port;
+}
+
+inline void edit_file(const fs::path& p, const std::string& from, const std::string& to) {
+    auto text = read_text(p);
+    const auto at = text.find(from);
+    if (at == std::string::npos) throw std::runtime_error(p.string() + ": '" + from + "' not found");
+    text.replace(at, from.size(), to);
+    std::ofstream{p} << text;
+}
+inline void write_file(const fs::path& p, const std::string& text) {
+    fs::create_directories(p.parent_path());
+    std::ofstream{p} << text;
+}
+
+// A daemon's stderr split into lines incrementally (a log grows to MBs under
+// load; re-splitting it every poll would cost more than the test).
+struct log_view {
+    std::size_t offset = 0;
+    std::vector<std::string> lines;
+    void update(const std::string& err) {
+        for (std::size_t nl; (nl = err.find('\n', offset)) != std::string::npos; offset = nl + 1)
+            lines.emplace_back(err.substr(offset, nl - offset));
+    }
+};
+
+// One node of the pair: its profile folder, ports and process.
+struct site {
+    std::string name;
+    fs::path dir;
+    std::uint16_t smpp_port = 0, admin_port = 0;
+    std::unique_ptr<daemon_process> proc;
+    log_view log;
+    std::vector<std::string> earlier; // tails of earlier runs' logs, for failure dumps
+    bool running() const { return proc && proc->running(); }
+
+    // Lines of this run matching comp/event (and every key=value in `kv`), from line `from` on.
+    std::vector<std::string> events(std::string_view comp, std::string_view event,
+                                    std::vector<std::pair<std::string, std::string>> kv = {}, std::size_t from = 0) const {
+        std::vector<std::string> out;
+        for (std::size_t i = from; i < log.lines.size(); ++i) {
+            const auto& l = log.lines[i];
+            if (!is_event(l, comp, event)) continue;
+            bool ok = true;
+            for (const auto& [k, v] : kv) ok = ok && logfmt_value(l, k) == v;
+            if (ok) out.push_back(l);
+        }
+        return out;
+    }
+    bool has(std::string_view comp, std::string_view event, std::vector<std::pair<std::string, std::string>> kv = {},
+             std::size_t from = 0) const {
+        return !events(comp, event, std::move(kv), from).empty();
+    }
+    std::size_t mark() const { return log.lines.size(); }
+    std::string tail(std::size_t n = 60) const {
+        std::string s;
+        for (std::size_t i = log.lines.size() > n ? log.lines.size() - n : 0; i < log.lines.size(); ++i)
+            s += "\n  " + log.lines[i];
+        return s;
+    }
+};
+
+} // namespace twinsms::test
