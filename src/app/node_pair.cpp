@@ -52,7 +52,7 @@ void node::refresh_profiles() {
     auto carriers = profiles_.carriers;
     for (auto& c : carriers) c.state = serves(c) ? config::profile_state::active : config::profile_state::passive;
     carriers_->apply(carriers);
-    dispatcher_->links_changed();
+    engine_->dispatch().links_changed();
     refresh_webhooks();
     hand_off_unserved();
 }
@@ -106,9 +106,9 @@ bool node::send_to_peer(const smpp::pdu& req, peer_handoff::response_fn f) {
 }
 
 void node::hand_off_unserved() {
-    if (!handoff_ || !deliveries_ || !peer_link_bound()) return;
+    if (!handoff_ || !peer_link_bound()) return;
     for (const auto& c : profiles_.clients)
-        if (!c.peer && !serves(c)) deliveries_->on_bound(c.account.system_id);
+        if (!c.peer && !serves(c)) engine_->deliveries().on_bound(c.account.system_id);
 }
 
 void node::apply_serving(const cluster::serving& s) {
@@ -129,7 +129,7 @@ bool node::released() {
             if (!c.peer && !serves(c) && !store_->deliveries_for(c.account.system_id, 1).empty()) return false;
     // Switchover drains what this node holds for carriers before handing over.
     if (cluster_ && cluster_->state().mode() == cluster::node_mode::standby) {
-        if (dispatcher_->in_memory() > 0) return false;
+        if (engine_->dispatch().in_memory() > 0) return false;
         for (const auto& l : carriers_->links())
             if (l.queued + l.in_flight > 0) return false;
     }

@@ -8,7 +8,7 @@
 #include "route/receipt_text.hpp"
 #include "util/log.hpp"
 
-namespace twinsms::app {
+namespace twinsms::engine {
 
 void dispatcher::on_receipt(const std::string& carrier, std::string_view carrier_id, std::uint8_t state,
                             std::uint32_t err, status_fn done, std::function<void(status_fn)> unknown) {
@@ -71,4 +71,4 @@ void dispatcher::on_receipt(const std::string& carrier, std::string_view carrier
     });
 }
 
-} // namespace twinsms::app
+} // namespace twinsms::engine

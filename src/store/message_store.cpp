@@ -6,7 +6,9 @@
 
 #include <cstdio>
 #include <string_view>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "store/message_codec.hpp"
 #include "store/store_impl.hpp"
@@ -208,6 +210,22 @@ void message_store::flush() {
 void message_store::set_change_sink(change_sink sink) {
     std::lock_guard lk{impl_->sink_mutex};
     impl_->sink = std::move(sink);
+}
+
+error_code message_store::copy_to(const std::filesystem::path& path) const {
+    std::shared_lock lk{impl_->map_mutex};
+    std::error_code fec;
+    std::filesystem::remove(path, fec);
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) return make_error_code(store_error::io);
+    int rc = mdb_env_copyfd2(impl_->env, fd, MDB_CP_COMPACT);
+    if (!rc && ::fsync(fd) != 0) rc = errno;
+    ::close(fd);
+    if (rc) {
+        log::warn("store", "copy_failed").kv("path", path.string()).kv("error", mdb_strerror(rc));
+        return make_error_code(rc == ENOSPC || rc == MDB_MAP_FULL ? store_error::full : store_error::io);
+    }
+    return {};
 }
 
 void message_store::release_mapped_pages() const {

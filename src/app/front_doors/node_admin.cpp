@@ -102,7 +102,7 @@ json::object node_admin::status() {
     counters["submitted"] = node_.dispatch().stats().submitted;
     // For rates on the status page (it differentiates them between polls).
     counters["receipts"] = node_.dispatch().stats().receipts;
-    counters["mo"] = node_.stats().mo_received;
+    counters["mo"] = node_.engine().stats().mo_received;
     counters["delivered"] = node_.deliveries().stats().acknowledged;
     counters["deliveries_handed_to_peer"] = node_.deliveries().stats().handed_over;
     counters["deliveries_from_peer"] = node_.stats().deliveries_from_peer;
