@@ -42,7 +42,13 @@ node::node(boost::asio::io_context& io, config::profile_set profiles, node_tunin
     : io_{io}, profiles_{std::move(profiles)}, now_{std::move(now)}, housekeeping_every_{tuning.housekeeping}, release_every_{tuning.release_pages},
       housekeeping_timer_{io} {
     const auto ex = io_.get_executor();
-    store_ = std::make_unique<store::message_store>(store_options_of(profiles_.node.store, profiles_.node.role));
+    const auto so = store_options_of(profiles_.node.store, profiles_.node.role);
+    store_ = std::make_unique<store::message_store>(so);
+    // Before anything writes: the sender's stream starts at the store's
+    // last commit, and what came before reaches the peer as a snapshot.
+    if (profiles_.node.replication.mode != config::replication_mode::off)
+        replication_ = std::make_unique<replication::peer_replication>(ex, *store_, so, profiles_.node.replication,
+                                                                       profiles_.node.id, now_);
     routes_ = std::make_shared<route::route_table>(profiles_.routes);
     carriers_ = std::make_unique<carrier_pool>(
         ex, [this](const std::string& c, const smpp::pdu& p, smpp::responder r) { on_carrier_deliver(c, p, std::move(r)); },
@@ -175,6 +181,7 @@ void node::start() {
         listeners_.push_back(std::move(l));
     }
     start_smtp();
+    if (replication_) replication_->start();
     if (profiles_.node.cluster.enabled) start_cluster(); // serves nothing until the pair decides
     else refresh_profiles();
     engine_->start();
@@ -250,7 +257,8 @@ boost::asio::awaitable<void> node::stop() {
     engine_->stop();
     poster_->stop(); // what is unanswered stays stored, sent again after a restart
     co_await carriers_->stop();
-    store_->flush();
+    store_->flush(); // the last changes go to the sender's buffer
+    if (replication_) co_await replication_->stop();
     log_stats();
     log::info("node", "stopped").kv("node", profiles_.node.id);
 }
@@ -265,6 +273,7 @@ void node::apply(config::profile_set p) {
     p.node.listen = profiles_.node.listen;
     p.node.listen_tls = profiles_.node.listen_tls;
     p.node.store = profiles_.node.store;
+    p.node.replication = profiles_.node.replication;
     // The pair's settings (the detector's budget, peer identity) are the
     // running cluster member's; they change with a restart.
     p.node.cluster = profiles_.node.cluster;

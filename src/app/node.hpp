@@ -23,6 +23,7 @@
 #include "engine/message_engine.hpp"
 #include "pair/cluster_member.hpp"
 #include "pair/delivery_handoff.hpp"
+#include "replication/peer_replication.hpp"
 #include "smpp/server/listener.hpp"
 #include "store/message_store.hpp"
 
@@ -99,6 +100,8 @@ public:
     // nullptr without a cluster section.
     cluster_member* cluster() noexcept { return cluster_.get(); }
     const cluster_member* cluster() const noexcept { return cluster_.get(); }
+    // nullptr unless node.replication is on.
+    const replication::peer_replication* replication() const noexcept { return replication_.get(); }
 
     // Whether a profile is served now: its configured state, what the
     // cluster decided (takeover, fencing, overflow), and an operator's
@@ -177,6 +180,7 @@ private:
     bool stopping_ = false;
     counters stats_;
     std::unique_ptr<cluster_member> cluster_;
+    std::unique_ptr<replication::peer_replication> replication_;
     std::optional<cluster::serving> serving_; // the cluster's decision; none without a cluster
     std::map<std::string, bool, std::less<>> overrides_;
     event_fn on_cluster_event_;

@@ -109,6 +109,21 @@ json::object node_admin::status() {
     counters["duplicate_receipts_dropped"] =
         node_.deliveries().stats().duplicates + node_.stats().deliveries_from_peer_duplicates;
     doc["counters"] = std::move(counters);
+    if (const auto* r = node_.replication()) {
+        // Both directions: this node's store at the peer, and the peer's here.
+        const auto& out = r->outgoing().state();
+        json::object rep;
+        rep["mode"] = "async";
+        rep["connected"] = out.connected();
+        rep["last_committed"] = out.last_committed();
+        rep["acked"] = out.last_acked();
+        rep["lag_changes"] = out.lag_changes();
+        rep["lag_ms"] = out.lag_ms(node_.clock()());
+        rep["snapshots_sent"] = r->outgoing().stats().snapshots;
+        rep["replica_connected"] = r->incoming().connected();
+        rep["replica_applied"] = r->peer_replica().applied();
+        doc["replication"] = std::move(rep);
+    }
     return doc;
 }
 

@@ -271,6 +271,7 @@ std::string render_metrics(node& n, const alert::alerter* alerts, const http::ad
 
     timing_metrics(w, n, admin);
     if (const auto* c = n.cluster()) cluster_metrics(w, *c);
+    if (const auto* r = n.replication()) replication_metrics(w, *r, n.clock()());
     if (const auto* s = n.smtp()) smtp_metrics(w, *s);
     if (alerts) alert_metrics(w, *alerts);
     return w.take();
