@@ -55,6 +55,7 @@ node::node(boost::asio::io_context& io, config::profile_set profiles, node_tunin
         [this] {
             if (!engine_) return;
             engine_->dispatch().links_changed();
+            if (peer_engine_) peer_engine_->dispatch().links_changed();
             // The peer link came up: receipts waiting for the peer, and
             // deliveries for clients it serves now, go out.
             if (const auto* p = profiles_.peer_carrier(); p && carriers_ && carriers_->bound_link(p->name)) {
@@ -67,13 +68,18 @@ node::node(boost::asio::io_context& io, config::profile_set profiles, node_tunin
         handoff_ = std::make_shared<peer_handoff>(ex, [this](const smpp::pdu& p, peer_handoff::response_fn f) {
             return send_to_peer(p, std::move(f));
         });
-    engine_config ec;
+    auto& ec = engine_cfg_;
     ec.dispatch = tuning.dispatch;
     ec.dispatch.receipt_map_ttl = profiles_.node.store.receipt_map_ttl;
     const auto& dv = profiles_.node.delivery;
     ec.dispatch.retry = {dv.retry_initial, dv.retry_max, dv.max_attempts, dv.default_validity};
     ec.deliveries = tuning.deliveries;
     ec.client_delivery_ttl = dv.client_delivery_ttl;
+    engine_ = std::make_unique<message_engine>(ex, *store_, *carriers_, routes_, route::mo_router{profiles_.mo_routes},
+                                               ec, make_ports(), now_);
+}
+
+engine_ports node::make_ports() {
     engine_ports ports;
     ports.receivers = [this](std::string_view a) { return receivers_of(a); };
     ports.sink = [this](std::string_view a) { return sink_of(a); };
@@ -83,8 +89,7 @@ node::node(boost::asio::io_context& io, config::profile_set profiles, node_tunin
         const auto* p = profiles_.client(profile);
         return p ? &p->account : nullptr;
     };
-    engine_ = std::make_unique<message_engine>(ex, *store_, *carriers_, routes_, route::mo_router{profiles_.mo_routes},
-                                               ec, std::move(ports), now_);
+    return ports;
 }
 
 node::~node() = default;
@@ -255,6 +260,7 @@ boost::asio::awaitable<void> node::stop() {
     for (auto& l : listeners_) co_await l->stop();
     if (smtp_) co_await smtp_->stop();
     engine_->stop();
+    if (peer_engine_) peer_engine_->stop();
     poster_->stop(); // what is unanswered stays stored, sent again after a restart
     co_await carriers_->stop();
     store_->flush(); // the last changes go to the sender's buffer
@@ -281,6 +287,7 @@ void node::apply(config::profile_set p) {
     profiles_ = std::move(p);
     routes_ = std::make_shared<route::route_table>(profiles_.routes);
     engine_->set_routes(routes_, route::mo_router{profiles_.mo_routes});
+    if (peer_engine_) peer_engine_->set_routes(routes_, route::mo_router{profiles_.mo_routes});
     if (smtp_) smtp_->apply(profiles_);
     refresh_profiles();
     log_summary();

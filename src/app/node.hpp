@@ -87,6 +87,8 @@ public:
     std::optional<std::int64_t> smpp_certificate_expiry() const;
     // The engine over this node's store.
     const message_engine& engine() const noexcept { return *engine_; }
+    // The engine over the dead peer's replica after a takeover (node.replication); nullptr before.
+    const message_engine* peer_engine() const noexcept { return peer_engine_.get(); }
     const dispatcher& dispatch() const noexcept { return engine_->dispatch(); }
     const delivery_manager& deliveries() const noexcept { return engine_->deliveries(); }
     const intake& intake_stats() const noexcept { return engine_->submissions(); }
@@ -157,6 +159,10 @@ private:
     void apply_serving(const cluster::serving& s);
     void refresh_profiles();
     bool released();
+    // After a takeover from a dead peer: its replica becomes a store this
+    // node runs a second engine over (node_pair.cpp).
+    void promote_replica();
+    engine_ports make_ports();
     std::uint32_t carrier_queue() const;
     void on_client_request(smpp::session& s, const smpp::client_account& a, const smpp::pdu& req);
     void start_smtp(); // node_front_doors.cpp
@@ -171,6 +177,8 @@ private:
     std::shared_ptr<route::route_table> routes_;
     std::unique_ptr<carrier_pool> carriers_;
     std::unique_ptr<message_engine> engine_;
+    engine_config engine_cfg_;
+    std::unique_ptr<message_engine> peer_engine_; // over the promoted replica; kept until stop
     std::unique_ptr<webhook::poster> poster_;
     std::map<std::string, std::shared_ptr<webhook_sink>, std::less<>> webhooks_; // by system_id
     std::shared_ptr<peer_handoff> handoff_; // in a pair

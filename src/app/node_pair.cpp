@@ -4,6 +4,10 @@
 // (sending to the peer, handing off deliveries for clients served there),
 // and starting the cluster_member (src/pair) with the node as its host.
 #include "app/node.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
 #include "util/log.hpp"
 
 namespace twinsms::app {
@@ -115,6 +119,27 @@ void node::apply_serving(const cluster::serving& s) {
     serving_ = s;
     overrides_.clear(); // an operator's activate/deactivate lasts until the pair changes its mind
     refresh_profiles();
+    // Only for a peer that is dead: a fenced or standing-by peer keeps its
+    // store and sends its own queue when it serves again.
+    if (replication_ && cluster_ && cluster_->state().mode() == cluster::node_mode::took_over &&
+        cluster_->state().peer_verdict() == cluster::verdict::dead)
+        promote_replica();
+}
+
+void node::promote_replica() {
+    if (peer_engine_ || replication_->promoted()) return;
+    boost::asio::co_spawn(io_, [this]() -> boost::asio::awaitable<void> {
+        auto* st = co_await replication_->promote();
+        if (stopping_ || peer_engine_) co_return;
+        // The peer's queued and in-flight messages go out through the
+        // carriers this node binds now (in-flight ones again: at least
+        // once, counted); its clients' receipts and MO reach them here.
+        peer_engine_ = std::make_unique<message_engine>(io_.get_executor(), *st, *carriers_, routes_,
+                                                        route::mo_router{profiles_.mo_routes}, engine_cfg_,
+                                                        make_ports(), now_);
+        peer_engine_->start();
+        log::warn("node", "peer_store_taken_over").kv("node", profiles_.node.id).kv("peer", profiles_.node.cluster.peer_id);
+    }, boost::asio::detached);
 }
 
 bool node::released() {

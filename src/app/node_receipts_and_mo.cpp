@@ -30,7 +30,16 @@ void node::on_carrier_deliver(const std::string& carrier, const smpp::pdu& req, 
     if (cluster_ && !(peer && peer->name == carrier))
         // `req` outlives the call: the engine calls `unknown` before it returns.
         unknown = [this, &carrier, &req](dispatcher::status_fn done) {
-            forward_receipt(carrier, stored_bytes(req), std::move(done));
+            auto to_peer = [this, &carrier, &req](dispatcher::status_fn d) {
+                forward_receipt(carrier, stored_bytes(req), std::move(d));
+            };
+            // After a takeover: perhaps the dead peer's message, in its promoted replica.
+            std::optional<route::receipt_info> info;
+            if (auto* d = req.as<smpp::deliver_sm>()) info = route::read_receipt(*d);
+            else if (auto* ds = req.as<smpp::data_sm>()) info = route::read_receipt(*ds);
+            if (!peer_engine_ || !info || !info->state) return to_peer(std::move(done));
+            peer_engine_->dispatch().on_receipt(carrier, info->message_id, static_cast<std::uint8_t>(*info->state),
+                                                info->err.value_or(0), std::move(done), std::move(to_peer));
         };
     engine_->on_carrier_deliver(carrier, req, std::move(r), std::move(unknown));
 }
@@ -82,9 +91,16 @@ void node::on_peer_forward(const smpp::pdu& req, smpp::responder r) {
         return;
     }
     ++stats_.receipts_from_peer;
-    engine_->dispatch().on_receipt(f->carrier, info->message_id, static_cast<std::uint8_t>(*info->state), info->err.value_or(0),
-                            [r](smpp::command_status st) mutable { r.respond(st); },
-                            [](dispatcher::status_fn done) { done(smpp::status::ok); }); // neither node has it
+    const auto state = static_cast<std::uint8_t>(*info->state);
+    const auto err = info->err.value_or(0);
+    engine_->dispatch().on_receipt(
+        f->carrier, info->message_id, state, err, [r](smpp::command_status st) mutable { r.respond(st); },
+        [this, carrier = f->carrier, id = info->message_id, state, err](dispatcher::status_fn done) {
+            // A message the peer's replica held when this node took over,
+            // and sent again from here: its mapping is in that replica.
+            if (peer_engine_) return peer_engine_->dispatch().on_receipt(carrier, id, state, err, std::move(done));
+            done(smpp::status::ok); // neither node has it
+        });
 }
 
 // A delivery the other node held for a client we serve now. Refused (and

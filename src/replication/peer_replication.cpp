@@ -40,4 +40,17 @@ boost::asio::awaitable<void> peer_replication::stop() {
     co_await sender_->stop();
 }
 
+boost::asio::awaitable<store::message_store*> peer_replication::promote() {
+    if (!promoted_) {
+        promoted_ = true;
+        co_await receiver_->stop();
+        const auto applied = replica_->applied();
+        auto& st = replica_->reopen();
+        const auto s = st.get_stats();
+        log::info("replication", "replica_promoted").kv("applied_seq", applied).kv("messages", s.messages)
+            .kv("queued", s.queued).kv("deliveries", s.deliveries);
+    }
+    co_return &replica_->store();
+}
+
 } // namespace twinsms::replication

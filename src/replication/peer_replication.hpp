@@ -26,6 +26,12 @@ public:
     void start();
     // Returns once neither direction runs any more.
     boost::asio::awaitable<void> stop();
+    // The peer is dead and this node took over: the stream from it ends,
+    // and its replica becomes a store this node runs an engine over.
+    // Returns that store (owned here); the sender keeps running, so the
+    // peer catches up with this node's store when it returns.
+    boost::asio::awaitable<store::message_store*> promote();
+    bool promoted() const noexcept { return promoted_; }
 
     const sender& outgoing() const noexcept { return *sender_; }
     const receiver& incoming() const noexcept { return *receiver_; }
@@ -36,6 +42,7 @@ private:
     std::unique_ptr<sender> sender_;
     std::unique_ptr<replica> replica_;
     std::unique_ptr<receiver> receiver_;
+    bool promoted_ = false;
 };
 
 } // namespace twinsms::replication

@@ -40,6 +40,12 @@ boost::system::error_code replica::adopt(const std::filesystem::path& snapshot, 
     return {};
 }
 
+store::message_store& replica::reopen() {
+    store_.reset();
+    store_ = std::make_unique<store::message_store>(opt_);
+    return *store_;
+}
+
 void replica::on_change(change c, boost::asio::any_io_executor ex, done_fn done) {
     switch (state_.arrived(c.seq)) {
     case receiver_state::verdict::skip: return done({}, state_.applied());

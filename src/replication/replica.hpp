@@ -34,6 +34,11 @@ public:
     // own commit sequence. Blocks while the replica's writes finish.
     boost::system::error_code adopt(const std::filesystem::path& snapshot, boost::asio::any_io_executor ex);
 
+    // Closes and opens the replica store again, so that it hands out ids
+    // above every record the stream brought (the engine that takes the
+    // replica over after a takeover makes new deliveries in it).
+    store::message_store& reopen();
+
     store::message_store& store() noexcept { return *store_; }
     static constexpr std::string_view position_key = "replication_applied_seq";
 
