@@ -89,6 +89,8 @@ engine_ports node::make_ports() {
         const auto* p = profiles_.client(profile);
         return p ? &p->account : nullptr;
     };
+    if (replication_ && profiles_.node.replication.mode == config::replication_mode::sync)
+        ports.replicated = [this](std::function<void()> f) { replication_->outgoing().when_replicated(std::move(f)); };
     return ports;
 }
 

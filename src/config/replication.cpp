@@ -1,6 +1,8 @@
 // node.yaml `replication:` (replication.hpp).
 #include "config/replication.hpp"
 
+#include <array>
+
 #include "config/reader.hpp"
 
 namespace twinsms::config {
@@ -9,13 +11,10 @@ boost::asio::ip::tcp::endpoint parse_endpoint(const reader& r); // profiles.cpp
 
 replication_settings read_replication(const reader& r) {
     replication_settings s;
-    if (auto m = r.find("mode")) {
-        switch (m->choice({"off", "async", "sync"})) {
-        case 0: s.mode = replication_mode::off; break;
-        case 1: s.mode = replication_mode::async; break;
-        default: m->fail("sync replication is not available yet: use async (answers after the local commit)");
-        }
-    }
+    s.mode = replication_mode::sync;
+    if (auto m = r.find("mode")) s.mode = std::array{replication_mode::off, replication_mode::async,
+                                                     replication_mode::sync}[m->choice({"off", "async", "sync"})];
+    s.timeout = r.duration_or("timeout", s.timeout);
     if (auto l = r.find("listen")) s.listen = parse_endpoint(*l);
     if (auto p = r.find("peer")) s.peer = parse_endpoint(*p);
     if (auto t = r.find("token")) s.token = t->secret();

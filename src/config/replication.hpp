@@ -2,14 +2,15 @@
 // node.yaml `replication:`: each node's store streamed to its peer, which
 // keeps it as a replica (src/replication).
 //
-//   replication: {mode: async|off, listen: HOST:PORT, peer: HOST:PORT,
+//   replication: {mode: sync|async|off, listen: HOST:PORT, peer: HOST:PORT,
 //                 token: {env: TWINSMS_REPLICATION_TOKEN}, replica_path: DIR,
-//                 buffer_mb: 64}
+//                 buffer_mb: 64, timeout: 1s}
 //
 // `listen` is where this node's sender takes the peer's receiver; `peer` is
 // the peer's `listen`. The token is the pair's shared secret (both nodes
-// hold the same one). Sync mode (answering clients after the peer's
-// acknowledgement) is not offered yet: `sync` is refused with that reason.
+// hold the same one). sync (the default once the section is there) answers
+// a client only after the peer acknowledged its message in the replica.
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -21,7 +22,7 @@ namespace twinsms::config {
 
 class reader;
 
-enum class replication_mode { off, async };
+enum class replication_mode { off, async, sync };
 
 struct replication_settings {
     replication_mode mode = replication_mode::off;
@@ -29,6 +30,9 @@ struct replication_settings {
     std::string token;
     std::filesystem::path replica_path; // default: the store path with ".replica" appended
     std::uint64_t buffer_mb = 64;
+    // sync: how long a client's OK waits for the peer before the node
+    // answers anyway and degrades to local-only (until the peer caught up).
+    std::chrono::milliseconds timeout{1'000};
 };
 
 replication_settings read_replication(const reader& r);

@@ -32,6 +32,14 @@ void intake::count_throttled(std::string_view system_id) {
     c.responses.add(smpp::status::throttled);
 }
 
+void intake::write_gated(store::write_batch b, std::function<void(const store::error_code&)> done) {
+    if (!gate_) return store_.write(std::move(b), executor_, std::move(done));
+    store_.write(std::move(b), executor_, [this, done = std::move(done)](const store::error_code& ec) mutable {
+        if (ec) return done(ec);
+        gate_([done = std::move(done)] { done({}); });
+    });
+}
+
 smpp::command_status intake::store_status(const store::error_code& ec) {
     if (ec == store::store_error::full) {
         ++stats_.store_full;
@@ -87,7 +95,7 @@ void intake::on_submit(smpp::session& s, const smpp::client_account& a, const sm
     store::write_batch b;
     b.put_message(p.m);
     b.add_event(p.m.id, event_no(p.m), {now, p.m.state, 0, "from " + a.system_id + " via " + p.m.route});
-    store_.write(std::move(b), executor_,
+    write_gated(std::move(b),
                  [this, &cs, arrived, r = smpp::responder{s, req}, m = std::move(p.m)](const store::error_code& ec) mutable {
                      if (ec) {
                          log::warn("intake", "store_failed").kv("account", m.account).kv("error", ec.message());
@@ -157,7 +165,7 @@ smpp::command_status intake::submit_batch(const std::vector<smpp::submit_sm>& sm
         b.put_message(m);
         b.add_event(m.id, event_no(m), {now, m.state, 0, std::string{via} + " from " + a.system_id + " via " + m.route});
     }
-    store_.write(std::move(b), executor_, [this, &cs, arrived, done = std::move(done), ms = std::move(ms)](const store::error_code& ec) mutable {
+    write_gated(std::move(b), [this, &cs, arrived, done = std::move(done), ms = std::move(ms)](const store::error_code& ec) mutable {
         std::vector<store::message_id> ids;
         if (ec) {
             if (ec == store::store_error::full) ++stats_.store_full;
@@ -224,7 +232,7 @@ void intake::on_submit_multi(smpp::session& s, const smpp::client_account& a, co
     // The resp's views must outlive respond(): keep the addresses here.
     std::vector<std::string> addrs;
     for (const auto& [d, st] : unsuccess) addrs.emplace_back(d.address);
-    store_.write(std::move(b), executor_,
+    write_gated(std::move(b),
                  [this, &cs, arrived, r = smpp::responder{s, req}, ms = std::move(ms), unsuccess, addrs = std::move(addrs)](
                      const store::error_code& ec) mutable {
                      cs.submit_latency.observe_since(arrived); // the answer follows at once

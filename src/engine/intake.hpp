@@ -23,6 +23,10 @@ public:
 
     void set_routes(std::shared_ptr<route::route_table> r) { routes_ = std::move(r); }
     void set_profiles(profile_fn f) { profile_of_ = std::move(f); }
+    // Sync replication: a client's OK waits until the gate runs its
+    // continuation (the peer acknowledged the commit). None: after the commit.
+    using commit_gate = std::function<void(std::function<void()>)>;
+    void set_commit_gate(commit_gate g) { gate_ = std::move(g); }
     void on_request(smpp::session& s, const smpp::client_account& a, const smpp::pdu& req);
     // A message the node itself sends (alert SMS), routed as client profile
     // `account`, stored and dispatched like a client's. False when no route
@@ -65,12 +69,15 @@ private:
     void on_cancel(smpp::session& s, const smpp::client_account& a, const smpp::pdu& req);
     void on_replace(smpp::session& s, const smpp::client_account& a, const smpp::pdu& req);
     smpp::command_status store_status(const store::error_code& ec);
+    // store_.write whose completion passes the commit gate first (a failure goes straight through).
+    void write_gated(store::write_batch b, std::function<void(const store::error_code&)> done);
 
     boost::asio::any_io_executor executor_;
     store::message_store& store_;
     dispatcher& dispatcher_;
     std::shared_ptr<route::route_table> routes_;
     profile_fn profile_of_;
+    commit_gate gate_;
     clock_fn now_;
     counters stats_;
     client_stats clients_;

@@ -20,6 +20,7 @@ message_engine::message_engine(boost::asio::any_io_executor ex, store::message_s
       deliveries_{ex, st, ports_.receivers, cfg.deliveries, now_},
       intake_{ex, st, dispatcher_, routes, ports_.profile_of, now_} {
     if (ports_.sink) deliveries_.set_sinks(ports_.sink);
+    if (ports_.replicated) intake_.set_commit_gate(ports_.replicated);
 }
 
 void message_engine::start() {

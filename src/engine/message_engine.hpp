@@ -37,6 +37,8 @@ struct engine_ports {
     intake::profile_fn profile_of;
     // The account of the client profile an MO rule names; nullptr when none.
     std::function<const smpp::client_account*(std::string_view profile)> account_of;
+    // Sync replication: clients' OKs wait for it (intake::commit_gate); may be empty.
+    intake::commit_gate replicated;
 };
 
 struct engine_config {

@@ -16,6 +16,8 @@ peer_replication::peer_replication(boost::asio::any_io_executor ex, store::messa
     sc.max_buffer_bytes = s.buffer_mb << 20;
     // Beside the store (same filesystem), never inside its LMDB directory.
     sc.snapshot_file = store_opt.path.string() + ".snapshot-out";
+    sc.sync = s.mode == config::replication_mode::sync;
+    sc.sync_timeout = s.timeout;
     sender_ = std::make_unique<sender>(ex, own, sc, std::move(now));
     auto ro = store_opt;
     ro.path = replica_path;

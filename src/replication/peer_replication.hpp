@@ -34,6 +34,7 @@ public:
     bool promoted() const noexcept { return promoted_; }
 
     const sender& outgoing() const noexcept { return *sender_; }
+    sender& outgoing() noexcept { return *sender_; }
     const receiver& incoming() const noexcept { return *receiver_; }
     replica& peer_replica() noexcept { return *replica_; }
     const replica& peer_replica() const noexcept { return *replica_; }

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <deque>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -33,6 +34,11 @@ struct sender_config {
     std::size_t max_write_bytes = 1u << 20;     // per socket write
     std::filesystem::path snapshot_file;        // where a snapshot is copied before it is sent
     std::chrono::milliseconds hello_timeout{5'000};
+    // Sync replication: when_replicated() waits for the peer's
+    // acknowledgement, at most `sync_timeout`; past it the sender degrades
+    // to local-only until the peer has caught up again.
+    bool sync = false;
+    std::chrono::milliseconds sync_timeout{1'000};
 };
 
 class sender {
@@ -54,8 +60,14 @@ public:
         std::uint64_t connections = 0, refused = 0, snapshots = 0, bytes_sent = 0, frames_sent = 0;
     };
     const counters& stats() const noexcept { return stats_; }
-    // Calls `f` whenever the acknowledged position moves (sync replication waits on it).
-    void on_acked(std::function<void(std::uint64_t)> f) { on_acked_ = std::move(f); }
+    // Runs `f` once everything committed so far is acknowledged by the
+    // peer (sync), or at once (async, or degraded). Called from a store
+    // write's completion, it covers that write: its change was taken in
+    // before the completion ran (both are posted in commit order).
+    void when_replicated(std::function<void()> f);
+    // Sync mode gave up waiting for the peer (true) or it caught up again (false).
+    void on_degraded(std::function<void(bool)> f) { on_degraded_ = std::move(f); }
+    bool degraded() const noexcept { return degraded_; }
 
 private:
     boost::asio::awaitable<void> accept_loop();
@@ -83,7 +95,16 @@ private:
     std::size_t running_ = 0; // coroutines not returned yet
     std::vector<std::weak_ptr<boost::asio::ip::tcp::socket>> sockets_; // to close on stop
     counters stats_;
-    std::function<void(std::uint64_t)> on_acked_;
+    void release_acked();
+    boost::asio::awaitable<void> watch_waiters();
+    struct waiter {
+        std::uint64_t seq;
+        std::chrono::steady_clock::time_point deadline;
+        std::function<void()> f;
+    };
+    std::deque<waiter> waiters_; // in commit order
+    bool degraded_ = false, watching_ = false;
+    std::function<void(bool)> on_degraded_;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true); // for the change sink's posts
 };
 

@@ -1,6 +1,7 @@
 #define BOOST_TEST_MODULE config_replication
-// node.replication: off when absent, the values of an async section with
-// the replica path defaulted, and every refusal with file:line:column.
+// node.replication: off when absent, sync by default once present, the
+// values of an async section with the replica path defaulted, and every
+// refusal with file:line:column.
 #include <boost/test/unit_test.hpp>
 
 #include "config/profiles_copy.hpp"
@@ -30,15 +31,23 @@ BOOST_FIXTURE_TEST_CASE(an_async_section, repl_profiles) {
     BOOST_TEST(r.token == "pair-replication-secret");
     BOOST_TEST(r.buffer_mb == 8u);
     BOOST_TEST(r.replica_path.empty()); // the store path + ".replica"
+    BOOST_TEST(r.timeout.count() == 1000);
+}
+
+BOOST_FIXTURE_TEST_CASE(sync_is_the_default_once_the_section_is_there, repl_profiles) {
+    replication("    listen: 127.0.0.1:2790\n    peer: 127.0.0.1:2890\n    token: pair-replication-secret\n    timeout: 250ms\n");
+    const auto r = load_profiles(dir).node.replication;
+    BOOST_TEST((r.mode == replication_mode::sync));
+    BOOST_TEST(r.timeout.count() == 250);
 }
 
 BOOST_FIXTURE_TEST_CASE(refusals_name_file_line_and_what, repl_profiles) {
-    replication("    mode: sync\n");
+    replication("    mode: later\n");
     auto e = error();
-    BOOST_TEST(has(e, at("node.yaml", "mode: sync", 11)), e);
-    BOOST_TEST(has(e, "not available yet"), e);
+    BOOST_TEST(has(e, at("node.yaml", "mode: later", 11)), e);
+    BOOST_TEST(has(e, "sync"), e); // the choices are named
 
-    replace("node.yaml", "    mode: sync\n", "    mode: async\n    listen: 127.0.0.1:2790\n    peer: 127.0.0.1:2890\n    token: short\n");
+    replace("node.yaml", "    mode: later\n", "    mode: async\n    listen: 127.0.0.1:2790\n    peer: 127.0.0.1:2890\n    token: short\n");
     e = error();
     BOOST_TEST(has(e, "token of at least 16"), e);
     BOOST_TEST(has(e, "node.yaml:"), e);

@@ -29,7 +29,8 @@ struct pair_options {
     std::string site2_alerts; // replaces site2's alerts: section ("" keeps the demo's)
     std::optional<std::pair<int, int>> overflow; // site2 cluster.overflow {high, low}, with an overflow carrier
     std::string retry = "{initial: 200ms, max: 1s}"; // delivery.retry on both
-    bool replication = false; // node.replication: async, each node's store to the other
+    bool replication = false; // node.replication: each node's store to the other
+    std::string replication_mode = "sync";
 };
 
 struct pair_fixture {
@@ -104,7 +105,7 @@ struct pair_fixture {
         if (opt.replication)
             for (auto [s, peer] : {std::pair{&s1, &s2}, std::pair{&s2, &s1}})
                 edit_file(s->dir / "node.yaml", "  log_level: info",
-                          "  replication:\n    mode: async\n    listen: 127.0.0.1:" + std::to_string(s->replication_port) +
+                          "  replication:\n    mode: " + opt.replication_mode + "\n    listen: 127.0.0.1:" + std::to_string(s->replication_port) +
                               "\n    peer: 127.0.0.1:" + std::to_string(peer->replication_port) +
                               "\n    token: pair-replication-secret-0123\n  log_level: info");
         if (!opt.site2_alerts.empty())

@@ -78,8 +78,10 @@ struct fixture {
         while (!p() && std::chrono::steady_clock::now() < end) io.run_for(5ms);
         return p();
     }
-    void start_sender(std::size_t buffer = 1 << 20) {
+    void start_sender(std::size_t buffer = 1 << 20, bool sync = false) {
         sender_config c;
+        c.sync = sync;
+        c.sync_timeout = 300ms;
         c.listen = {asio::ip::make_address("127.0.0.1"), 0};
         c.token = "pair-secret";
         c.max_buffer_bytes = buffer;
@@ -186,4 +188,40 @@ BOOST_FIXTURE_TEST_CASE(a_wrong_token_is_refused, fixture) {
     BOOST_REQUIRE(run_until([&] { return snd->stats().refused >= 1; }));
     BOOST_TEST(!snd->state().connected());
     BOOST_TEST(rep->applied() == 0u);
+}
+
+BOOST_FIXTURE_TEST_CASE(sync_waits_for_the_ack_and_degrades_without_a_peer, fixture) {
+    start_sender(1 << 20, true);
+    start_receiver();
+    BOOST_REQUIRE(run_until([&] { return snd->state().connected(); }));
+    std::vector<bool> transitions;
+    snd->on_degraded([&](bool d) { transitions.push_back(d); });
+    accept(1);
+    bool released = false;
+    snd->when_replicated([&] { released = true; });
+    // Released by the acknowledgement, not by the timeout.
+    BOOST_REQUIRE(run_until([&] { return released; }, 250ms));
+    BOOST_TEST(snd->state().last_acked() == primary_seq());
+    BOOST_TEST(!snd->degraded());
+
+    // The peer goes away: a waiter is released at the timeout and the sender degrades.
+    stop(rcv->stop());
+    rcv.reset();
+    BOOST_REQUIRE(run_until([&] { return !snd->state().connected(); }));
+    accept(1);
+    released = false;
+    const auto t0 = std::chrono::steady_clock::now();
+    snd->when_replicated([&] { released = true; });
+    BOOST_REQUIRE(run_until([&] { return released; }, 2s));
+    BOOST_TEST((std::chrono::steady_clock::now() - t0 >= 290ms));
+    BOOST_TEST(snd->degraded());
+    // Degraded: no more waiting.
+    accept(1);
+    bool at_once = false;
+    snd->when_replicated([&] { at_once = true; });
+    BOOST_TEST(at_once);
+    // The peer comes back and catches up: sync again.
+    start_receiver();
+    BOOST_REQUIRE(run_until([&] { return !snd->degraded(); }));
+    BOOST_TEST((transitions == std::vector<bool>{true, false}));
 }

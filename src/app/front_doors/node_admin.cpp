@@ -113,7 +113,9 @@ json::object node_admin::status() {
         // Both directions: this node's store at the peer, and the peer's here.
         const auto& out = r->outgoing().state();
         json::object rep;
-        rep["mode"] = "async";
+        rep["mode"] = node_.profiles().node.replication.mode == config::replication_mode::sync
+                          ? (r->outgoing().degraded() ? "sync (degraded: local only)" : "sync")
+                          : "async";
         rep["connected"] = out.connected();
         rep["last_committed"] = out.last_committed();
         rep["acked"] = out.last_acked();

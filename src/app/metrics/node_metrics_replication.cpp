@@ -32,6 +32,9 @@ void replication_metrics(metrics_writer& w, const replication::peer_replication&
         "snapshots of the whole store sent to a peer that lost its place in the stream", out.stats().snapshots);
     one(w, "twinsms_replication_dropped_changes_total", "counter",
         "changes evicted from the bounded buffer before the peer acknowledged them", st.dropped());
+    one(w, "twinsms_replication_sync_degraded", "gauge",
+        "1 while sync replication answers clients without the peer's acknowledgement (the peer timed out)",
+        out.degraded() ? 1 : 0);
     one(w, "twinsms_replication_receivers_refused_total", "counter", "replication connections refused (bad hello or token)",
         out.stats().refused);
     const auto& in = r.incoming().stats();
