@@ -97,9 +97,13 @@ struct handback_fixture : pair_fixture {
         std::string missing_ids;
         for (std::size_t i = 0; i < 2; ++i)
             for (const auto& [text, id] : both[i]->accepted)
-                if (receipts_of(i, id) == 0 && missing_ids.size() < 300)
+                if (receipts_of(i, id) == 0 && missing_ids.size() < 600) {
+                    std::string carrier_ids;
+                    for (const auto& m : sim->messages())
+                        if (m.text == text) carrier_ids += (carrier_ids.empty() ? "" : ",") + m.message_id;
                     missing_ids += " " + both[i]->system_id + ":" + id + " (" + text + ", at the carrier " +
-                                   std::to_string(texts(*sim).count(text)) + "x)";
+                                   std::to_string(texts(*sim).count(text)) + "x: " + carrier_ids + ")";
+                }
         BOOST_TEST(t.missing == 0u, "no receipt for" << missing_ids);
         BOOST_TEST(t.duplicated <= max_duplicates);
         BOOST_TEST(stored_deliveries(s1) == 0);
