@@ -25,7 +25,7 @@ namespace twinsms::alert {
 
 // Hands one SMS to whatever carrier works at the moment (the node's routing).
 using sms_fn = std::function<void(const std::string& to, const std::string& from, const std::string& text)>;
-// Wall-clock milliseconds since the epoch (the same shape as app::clock_fn).
+// Wall-clock milliseconds since the epoch (the same shape as engine::clock_fn).
 using clock_fn = std::function<epoch_ms()>;
 epoch_ms system_now_ms();
 

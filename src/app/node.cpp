@@ -42,37 +42,54 @@ node::node(boost::asio::io_context& io, config::profile_set profiles, node_tunin
     : io_{io}, profiles_{std::move(profiles)}, now_{std::move(now)}, housekeeping_every_{tuning.housekeeping}, release_every_{tuning.release_pages},
       housekeeping_timer_{io} {
     const auto ex = io_.get_executor();
-    store_ = std::make_unique<store::message_store>(store_options_of(profiles_.node.store, profiles_.node.role));
+    const auto so = store_options_of(profiles_.node.store, profiles_.node.role);
+    store_ = std::make_unique<store::message_store>(so);
+    // Before anything writes: the sender's stream starts at the store's
+    // last commit, and what came before reaches the peer as a snapshot.
+    if (profiles_.node.replication.mode != config::replication_mode::off)
+        replication_ = std::make_unique<replication::peer_replication>(ex, *store_, so, profiles_.node.replication,
+                                                                       profiles_.node.id, now_);
     routes_ = std::make_shared<route::route_table>(profiles_.routes);
-    mo_router_ = route::mo_router{profiles_.mo_routes};
     carriers_ = std::make_unique<carrier_pool>(
         ex, [this](const std::string& c, const smpp::pdu& p, smpp::responder r) { on_carrier_deliver(c, p, std::move(r)); },
         [this] {
-            if (dispatcher_) dispatcher_->links_changed();
+            if (!engine_) return;
+            engine_->dispatch().links_changed();
+            if (peer_engine_) peer_engine_->dispatch().links_changed();
             // The peer link came up: receipts waiting for the peer, and
             // deliveries for clients it serves now, go out.
-            if (const auto* p = profiles_.peer_carrier(); p && deliveries_ && carriers_ && carriers_->bound_link(p->name)) {
-                deliveries_->on_bound(std::string{peer_forward_account});
+            if (const auto* p = profiles_.peer_carrier(); p && carriers_ && carriers_->bound_link(p->name)) {
+                engine_->deliveries().on_bound(std::string{peer_forward_account});
                 hand_off_unserved();
             }
         });
-    deliveries_ = std::make_unique<delivery_manager>(
-        ex, *store_, [this](std::string_view a) { return receivers_of(a); }, tuning.deliveries, now_);
     poster_ = std::make_unique<webhook::poster>(ex);
-    deliveries_->set_sinks([this](std::string_view a) { return sink_of(a); });
     if (profiles_.node.cluster.enabled)
         handoff_ = std::make_shared<peer_handoff>(ex, [this](const smpp::pdu& p, peer_handoff::response_fn f) {
             return send_to_peer(p, std::move(f));
         });
-    dispatcher_config dc = tuning.dispatch;
-    dc.receipt_map_ttl = profiles_.node.store.receipt_map_ttl;
+    auto& ec = engine_cfg_;
+    ec.dispatch = tuning.dispatch;
+    ec.dispatch.receipt_map_ttl = profiles_.node.store.receipt_map_ttl;
     const auto& dv = profiles_.node.delivery;
-    dc.retry = {dv.retry_initial, dv.retry_max, dv.max_attempts, dv.default_validity};
-    dc.client_delivery_ttl = profiles_.node.delivery.client_delivery_ttl;
-    dispatcher_ = std::make_unique<dispatcher>(ex, *store_, *carriers_, routes_, dc, now_,
-                                               [this](store::delivery d) { deliveries_->added(std::move(d)); });
-    intake_ = std::make_unique<intake>(
-        ex, *store_, *dispatcher_, routes_, [this](std::string_view id) { return profile_of(id); }, now_);
+    ec.dispatch.retry = {dv.retry_initial, dv.retry_max, dv.max_attempts, dv.default_validity};
+    ec.deliveries = tuning.deliveries;
+    ec.client_delivery_ttl = dv.client_delivery_ttl;
+    engine_ = std::make_unique<message_engine>(ex, *store_, *carriers_, routes_, route::mo_router{profiles_.mo_routes},
+                                               ec, make_ports(), now_);
+}
+
+engine_ports node::make_ports() {
+    engine_ports ports;
+    ports.receivers = [this](std::string_view a) { return receivers_of(a); };
+    ports.sink = [this](std::string_view a) { return sink_of(a); };
+    ports.profile_of = [this](std::string_view id) { return profile_of(id); };
+    // Profiles are looked up when the MO comes: a reload changes them.
+    ports.account_of = [this](std::string_view profile) -> const smpp::client_account* {
+        const auto* p = profiles_.client(profile);
+        return p ? &p->account : nullptr;
+    };
+    return ports;
 }
 
 node::~node() = default;
@@ -132,7 +149,7 @@ void node::start() {
         lc.session = profiles_.node.client_session;
         if (lc.session.name.empty()) lc.session.name = "client";
         lc.cost = submission_cost;
-        lc.on_throttled = [this](const smpp::client_account& a) { intake_->count_throttled(a.system_id); };
+        lc.on_throttled = [this](const smpp::client_account& a) { engine_->submissions().count_throttled(a.system_id); };
         lc.max_connections = profiles_.node.max_connections;
         if (i >= plain) {
             lc.tls = tls_ctx;
@@ -150,10 +167,10 @@ void node::start() {
             if (is_peer)
                 s.set_keepalive({profiles_.node.cluster.keepalive_interval, profiles_.node.cluster.keepalive_misses, {}});
             if (s.state() != smpp::bind_state::bound_rx && s.state() != smpp::bind_state::bound_trx) return;
-            deliveries_->on_bound(a.system_id);
+            engine_->deliveries().on_bound(a.system_id);
             // The peer link carries what waits for the secondary's clients.
             if (is_peer) {
-                deliveries_->on_bound(std::string{peer_forward_account});
+                engine_->deliveries().on_bound(std::string{peer_forward_account});
                 hand_off_unserved();
             }
         });
@@ -169,10 +186,10 @@ void node::start() {
         listeners_.push_back(std::move(l));
     }
     start_smtp();
+    if (replication_) replication_->start();
     if (profiles_.node.cluster.enabled) start_cluster(); // serves nothing until the pair decides
     else refresh_profiles();
-    dispatcher_->start();
-    deliveries_->start();
+    engine_->start();
     boost::asio::co_spawn(io_, housekeeping(), boost::asio::detached);
     log_summary();
 }
@@ -203,14 +220,17 @@ boost::asio::awaitable<void> node::housekeeping() {
 
 void node::log_stats() const {
     const auto st = store_->get_stats();
-    const auto& d = dispatcher_->stats();
-    log::info("node", "stats").kv("node", profiles_.node.id).kv("accepted", intake_->stats().accepted)
-        .kv("refused", intake_->stats().refused).kv("submitted", d.submitted).kv("retries", d.retries)
+    const auto& d = engine_->dispatch().stats();
+    const auto& in = engine_->submissions().stats();
+    const auto& from_carriers = engine_->stats();
+    log::info("node", "stats").kv("node", profiles_.node.id).kv("accepted", in.accepted)
+        .kv("refused", in.refused).kv("submitted", d.submitted).kv("retries", d.retries)
         .kv("finished", d.finished).kv("receipts", d.receipts).kv("unknown_receipts", d.unknown_receipts)
-        .kv("in_memory", dispatcher_->in_memory()).kv("parked", dispatcher_->parked())
+        .kv("in_memory", engine_->dispatch().in_memory()).kv("parked", engine_->dispatch().parked())
         .kv("stored_messages", st.messages).kv("queued", st.queued).kv("deliveries", st.deliveries)
         .kv("map_used_mb", st.map_used >> 20).kv("map_size_mb", st.map_size >> 20)
-        .kv("commit_failures", st.commit_failures).kv("mo", stats_.mo_received).kv("mo_unrouted", stats_.mo_unrouted);
+        .kv("commit_failures", st.commit_failures).kv("mo", from_carriers.mo_received)
+        .kv("mo_unrouted", from_carriers.mo_unrouted);
 }
 
 std::vector<boost::asio::ip::tcp::endpoint> node::endpoints() const {
@@ -239,11 +259,12 @@ boost::asio::awaitable<void> node::stop() {
     if (cluster_) co_await cluster_->stop();
     for (auto& l : listeners_) co_await l->stop();
     if (smtp_) co_await smtp_->stop();
-    dispatcher_->stop();
-    deliveries_->stop();
+    engine_->stop();
+    if (peer_engine_) peer_engine_->stop();
     poster_->stop(); // what is unanswered stays stored, sent again after a restart
     co_await carriers_->stop();
-    store_->flush();
+    store_->flush(); // the last changes go to the sender's buffer
+    if (replication_) co_await replication_->stop();
     log_stats();
     log::info("node", "stopped").kv("node", profiles_.node.id);
 }
@@ -258,15 +279,15 @@ void node::apply(config::profile_set p) {
     p.node.listen = profiles_.node.listen;
     p.node.listen_tls = profiles_.node.listen_tls;
     p.node.store = profiles_.node.store;
+    p.node.replication = profiles_.node.replication;
     // The pair's settings (the detector's budget, peer identity) are the
     // running cluster member's; they change with a restart.
     p.node.cluster = profiles_.node.cluster;
     p.node.role = profiles_.node.role;
     profiles_ = std::move(p);
     routes_ = std::make_shared<route::route_table>(profiles_.routes);
-    mo_router_ = route::mo_router{profiles_.mo_routes};
-    dispatcher_->set_routes(routes_);
-    intake_->set_routes(routes_);
+    engine_->set_routes(routes_, route::mo_router{profiles_.mo_routes});
+    if (peer_engine_) peer_engine_->set_routes(routes_, route::mo_router{profiles_.mo_routes});
     if (smtp_) smtp_->apply(profiles_);
     refresh_profiles();
     log_summary();

@@ -17,19 +17,35 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "engine/carrier_pool.hpp"
-#include "pair/cluster_member.hpp"
-#include "engine/deliveries.hpp"
-#include "pair/delivery_handoff.hpp"
-#include "engine/dispatcher.hpp"
-#include "engine/intake.hpp"
 #include "app/front_doors/webhook_sink.hpp"
 #include "config/profiles.hpp"
-#include "route/mo_router.hpp"
+#include "engine/carrier_pool.hpp"
+#include "engine/message_engine.hpp"
+#include "pair/cluster_member.hpp"
+#include "pair/delivery_handoff.hpp"
+#include "replication/peer_replication.hpp"
 #include "smpp/server/listener.hpp"
 #include "store/message_store.hpp"
 
 namespace twinsms::app {
+
+// The node wires the engine's and the pair glue's parts; their names are
+// used unqualified in its files.
+using engine::carrier_pool;
+using engine::client_counters;
+using engine::clock_fn;
+using engine::deliveries_config;
+using engine::delivery_manager;
+using engine::delivery_sink;
+using engine::dispatcher;
+using engine::dispatcher_config;
+using engine::engine_config;
+using engine::engine_ports;
+using engine::intake;
+using engine::message_engine;
+using engine::system_now;
+using pair::cluster_member;
+using pair::peer_handoff;
 
 class smtp_gateway;
 
@@ -69,11 +85,15 @@ public:
     std::uint64_t smpp_tls_failures() const; // failed handshakes on the listen_tls listeners
     // notAfter (Unix seconds) of the certificate the listen_tls listeners present; none when plain.
     std::optional<std::int64_t> smpp_certificate_expiry() const;
-    const dispatcher& dispatch() const noexcept { return *dispatcher_; }
-    const delivery_manager& deliveries() const noexcept { return *deliveries_; }
-    const intake& intake_stats() const noexcept { return *intake_; }
+    // The engine over this node's store.
+    const message_engine& engine() const noexcept { return *engine_; }
+    // The engine over the dead peer's replica after a takeover (node.replication); nullptr before.
+    const message_engine* peer_engine() const noexcept { return peer_engine_.get(); }
+    const dispatcher& dispatch() const noexcept { return engine_->dispatch(); }
+    const delivery_manager& deliveries() const noexcept { return engine_->deliveries(); }
+    const intake& intake_stats() const noexcept { return engine_->submissions(); }
     // Submissions from other front doors (the HTTP send API, node_http.hpp).
-    intake& submissions() noexcept { return *intake_; }
+    intake& submissions() noexcept { return engine_->submissions(); }
     const clock_fn& clock() const noexcept { return now_; }
     // The SMTP listener (email to SMS, front_doors/smtp_gateway.hpp); nullptr without node.smtp.
     smtp_gateway* smtp() noexcept { return smtp_.get(); }
@@ -82,6 +102,8 @@ public:
     // nullptr without a cluster section.
     cluster_member* cluster() noexcept { return cluster_.get(); }
     const cluster_member* cluster() const noexcept { return cluster_.get(); }
+    // nullptr unless node.replication is on.
+    const replication::peer_replication* replication() const noexcept { return replication_.get(); }
 
     // Whether a profile is served now: its configured state, what the
     // cluster decided (takeover, fencing, overflow), and an operator's
@@ -98,23 +120,18 @@ public:
     using event_fn = std::function<void(const cluster::cluster_event&)>;
     void on_cluster_event(event_fn f) { on_cluster_event_ = std::move(f); }
 
+    // The pair's traffic; what carriers sent is the engine's (engine().stats()).
     struct counters {
-        std::uint64_t mo_received = 0, mo_unrouted = 0, receipts_received = 0;
         std::uint64_t receipts_forwarded = 0, receipts_from_peer = 0; // handed across the pair
-        std::uint64_t mo_not_stored = 0, receipts_not_forwarded = 0;  // did not encode (stored_bytes)
+        std::uint64_t receipts_not_forwarded = 0;                     // did not encode (stored_bytes)
         // Client deliveries the other node handed to us (committed here), and
         // those refused: not served here either, or a duplicate receipt.
         std::uint64_t deliveries_from_peer = 0, deliveries_from_peer_refused = 0, deliveries_from_peer_duplicates = 0;
-        struct from_carrier {
-            std::uint64_t receipts = 0, mo = 0;
-        };
-        std::map<std::string, from_carrier, std::less<>> by_carrier; // carrier profile -> what it sent
     };
     const counters& stats() const noexcept { return stats_; }
 
 private:
     void on_carrier_deliver(const std::string& carrier, const smpp::pdu& req, smpp::responder r);
-    void on_mo(const std::string& carrier, const smpp::pdu& req, smpp::responder r);
     // Receipts for the other node's messages, stored and delivered to it
     // over the peer link as peer_forward (node_receipts_and_mo.cpp).
     static constexpr std::string_view peer_forward_account = "twinsms-peer";
@@ -142,6 +159,10 @@ private:
     void apply_serving(const cluster::serving& s);
     void refresh_profiles();
     bool released();
+    // After a takeover from a dead peer: its replica becomes a store this
+    // node runs a second engine over (node_pair.cpp).
+    void promote_replica();
+    engine_ports make_ports();
     std::uint32_t carrier_queue() const;
     void on_client_request(smpp::session& s, const smpp::client_account& a, const smpp::pdu& req);
     void start_smtp(); // node_front_doors.cpp
@@ -154,20 +175,20 @@ private:
     clock_fn now_;
     std::unique_ptr<store::message_store> store_;
     std::shared_ptr<route::route_table> routes_;
-    route::mo_router mo_router_;
     std::unique_ptr<carrier_pool> carriers_;
-    std::unique_ptr<dispatcher> dispatcher_;
-    std::unique_ptr<delivery_manager> deliveries_;
+    std::unique_ptr<message_engine> engine_;
+    engine_config engine_cfg_;
+    std::unique_ptr<message_engine> peer_engine_; // over the promoted replica; kept until stop
     std::unique_ptr<webhook::poster> poster_;
     std::map<std::string, std::shared_ptr<webhook_sink>, std::less<>> webhooks_; // by system_id
     std::shared_ptr<peer_handoff> handoff_; // in a pair
-    std::unique_ptr<intake> intake_;
     std::vector<std::unique_ptr<smpp::client_listener>> listeners_;
     std::chrono::milliseconds housekeeping_every_, release_every_;
     boost::asio::steady_timer housekeeping_timer_;
     bool stopping_ = false;
     counters stats_;
     std::unique_ptr<cluster_member> cluster_;
+    std::unique_ptr<replication::peer_replication> replication_;
     std::optional<cluster::serving> serving_; // the cluster's decision; none without a cluster
     std::map<std::string, bool, std::less<>> overrides_;
     event_fn on_cluster_event_;

@@ -22,7 +22,7 @@ void node::refresh_webhooks() {
     }
     webhooks_.swap(next);
     // What the store holds for them goes out now, as for a client that binds.
-    for (const auto& [id, s] : webhooks_) deliveries_->on_bound(id);
+    for (const auto& [id, s] : webhooks_) engine_->deliveries().on_bound(id);
 }
 
 std::shared_ptr<delivery_sink> node::sink_of(std::string_view system_id) const {
@@ -48,7 +48,7 @@ void node::start_smtp() {
     h.routable = [this](std::string_view client, std::string_view source, std::string_view number) {
         return routes_->match({client, source, number, {}}) != nullptr;
     };
-    smtp_ = std::make_unique<smtp_gateway>(io_.get_executor(), profiles_, *intake_, std::move(h));
+    smtp_ = std::make_unique<smtp_gateway>(io_.get_executor(), profiles_, engine_->submissions(), std::move(h));
     smtp_->start();
 }
 

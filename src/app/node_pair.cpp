@@ -4,6 +4,10 @@
 // (sending to the peer, handing off deliveries for clients served there),
 // and starting the cluster_member (src/pair) with the node as its host.
 #include "app/node.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
 #include "util/log.hpp"
 
 namespace twinsms::app {
@@ -52,7 +56,7 @@ void node::refresh_profiles() {
     auto carriers = profiles_.carriers;
     for (auto& c : carriers) c.state = serves(c) ? config::profile_state::active : config::profile_state::passive;
     carriers_->apply(carriers);
-    dispatcher_->links_changed();
+    engine_->dispatch().links_changed();
     refresh_webhooks();
     hand_off_unserved();
 }
@@ -106,15 +110,36 @@ bool node::send_to_peer(const smpp::pdu& req, peer_handoff::response_fn f) {
 }
 
 void node::hand_off_unserved() {
-    if (!handoff_ || !deliveries_ || !peer_link_bound()) return;
+    if (!handoff_ || !peer_link_bound()) return;
     for (const auto& c : profiles_.clients)
-        if (!c.peer && !serves(c)) deliveries_->on_bound(c.account.system_id);
+        if (!c.peer && !serves(c)) engine_->deliveries().on_bound(c.account.system_id);
 }
 
 void node::apply_serving(const cluster::serving& s) {
     serving_ = s;
     overrides_.clear(); // an operator's activate/deactivate lasts until the pair changes its mind
     refresh_profiles();
+    // Only for a peer that is dead: a fenced or standing-by peer keeps its
+    // store and sends its own queue when it serves again.
+    if (replication_ && cluster_ && cluster_->state().mode() == cluster::node_mode::took_over &&
+        cluster_->state().peer_verdict() == cluster::verdict::dead)
+        promote_replica();
+}
+
+void node::promote_replica() {
+    if (peer_engine_ || replication_->promoted()) return;
+    boost::asio::co_spawn(io_, [this]() -> boost::asio::awaitable<void> {
+        auto* st = co_await replication_->promote();
+        if (stopping_ || peer_engine_) co_return;
+        // The peer's queued and in-flight messages go out through the
+        // carriers this node binds now (in-flight ones again: at least
+        // once, counted); its clients' receipts and MO reach them here.
+        peer_engine_ = std::make_unique<message_engine>(io_.get_executor(), *st, *carriers_, routes_,
+                                                        route::mo_router{profiles_.mo_routes}, engine_cfg_,
+                                                        make_ports(), now_);
+        peer_engine_->start();
+        log::warn("node", "peer_store_taken_over").kv("node", profiles_.node.id).kv("peer", profiles_.node.cluster.peer_id);
+    }, boost::asio::detached);
 }
 
 bool node::released() {
@@ -129,7 +154,7 @@ bool node::released() {
             if (!c.peer && !serves(c) && !store_->deliveries_for(c.account.system_id, 1).empty()) return false;
     // Switchover drains what this node holds for carriers before handing over.
     if (cluster_ && cluster_->state().mode() == cluster::node_mode::standby) {
-        if (dispatcher_->in_memory() > 0) return false;
+        if (engine_->dispatch().in_memory() > 0) return false;
         for (const auto& l : carriers_->links())
             if (l.queued + l.in_flight > 0) return false;
     }

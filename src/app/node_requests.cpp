@@ -9,7 +9,7 @@
 namespace twinsms::app {
 
 void node::on_client_request(smpp::session& s, const smpp::client_account& a, const smpp::pdu& req) {
-    if (!smpp::is_peer_vendor(req.id())) return intake_->on_request(s, a, req);
+    if (!smpp::is_peer_vendor(req.id())) return engine_->on_request(s, a, req);
     const auto* peer = profiles_.peer_client();
     if (!cluster_ || !peer || peer->account.system_id != a.system_id) {
         s.respond_status(req, smpp::status::invcmdid); // only our peer speaks it
@@ -26,7 +26,7 @@ void node::send_internal_sms(const std::string& to, const std::string& from, con
     sm.dest_addr_ton = 1;
     sm.destination_addr = to;
     sm.short_message = text;
-    const bool routed = intake_->submit_internal(sm, "twinsms-alerts", [to](const store::error_code& ec) {
+    const bool routed = engine_->submissions().submit_internal(sm, "twinsms-alerts", [to](const store::error_code& ec) {
         if (ec) log::warn("node", "alert_sms_not_stored").kv("to", to).kv("error", ec.message());
         else log::info("node", "alert_sms_queued").kv("to", to);
     });

@@ -19,6 +19,7 @@
 
 #include "config/webhook.hpp"
 #include "config/cluster.hpp"
+#include "config/replication.hpp"
 #include "config/smtp.hpp"
 #include "config/account.hpp"
 #include "config/carrier.hpp"
@@ -64,6 +65,7 @@ struct node_profile {
     admin_settings admin;
     alert_settings alerts;
     cluster_settings cluster;
+    replication_settings replication; // the store streamed to the peer (config/replication.hpp)
     std::optional<smtp_server_settings> smtp; // email to SMS listener (config/smtp.hpp)
 };
 

@@ -5,7 +5,7 @@
 #include "engine/message_pdu.hpp"
 #include "util/log.hpp"
 
-namespace twinsms::app {
+namespace twinsms::engine {
 
 std::optional<store::message> dispatcher::find(store::message_id id, std::string_view account) const {
     std::optional<store::message> m;
@@ -55,4 +55,4 @@ void dispatcher::replace(store::message_id id, std::string_view account, replace
     });
 }
 
-} // namespace twinsms::app
+} // namespace twinsms::engine

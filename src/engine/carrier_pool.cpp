@@ -5,7 +5,7 @@
 
 #include "util/log.hpp"
 
-namespace twinsms::app {
+namespace twinsms::engine {
 namespace {
 
 // Settings whose change needs new links; anything else is ignored on reload.
@@ -148,4 +148,4 @@ void carrier_pool::on_link_down(smpp::carrier_client&, const smpp::error_code&) 
     if (on_change_) on_change_();
 }
 
-} // namespace twinsms::app
+} // namespace twinsms::engine

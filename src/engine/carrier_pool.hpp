@@ -13,7 +13,7 @@
 #include "config/profiles.hpp"
 #include "smpp/carrier/carrier_client.hpp"
 
-namespace twinsms::app {
+namespace twinsms::engine {
 
 class carrier_pool final : public smpp::carrier_handler {
 public:
@@ -77,4 +77,4 @@ private:
     std::set<std::string, std::less<>> unroutable_;
 };
 
-} // namespace twinsms::app
+} // namespace twinsms::engine

@@ -13,7 +13,7 @@
 #include "metrics/histogram.hpp"
 #include "metrics/status_counts.hpp"
 
-namespace twinsms::app {
+namespace twinsms::engine {
 
 struct client_counters {
     std::uint64_t accepted = 0;  // messages stored (a submit_multi or an HTTP request: several)
@@ -43,4 +43,4 @@ private:
     std::map<std::string, client_counters, std::less<>> by_;
 };
 
-} // namespace twinsms::app
+} // namespace twinsms::engine

@@ -5,7 +5,7 @@
 
 #include "store/message.hpp"
 
-namespace twinsms::app {
+namespace twinsms::engine {
 
 using clock_fn = std::function<store::epoch_ms()>;
 
@@ -14,4 +14,4 @@ inline store::epoch_ms system_now() {
         .count();
 }
 
-} // namespace twinsms::app
+} // namespace twinsms::engine

@@ -8,7 +8,7 @@
 
 #include "util/log.hpp"
 
-namespace twinsms::app {
+namespace twinsms::engine {
 
 delivery_manager::delivery_manager(boost::asio::any_io_executor ex, store::message_store& st, receivers_fn receivers,
                                    deliveries_config cfg, clock_fn now)
@@ -243,4 +243,4 @@ void delivery_manager::flush_erases() {
     });
 }
 
-} // namespace twinsms::app
+} // namespace twinsms::engine

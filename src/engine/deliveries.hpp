@@ -18,7 +18,7 @@
 #include "smpp/server/listener.hpp"
 #include "store/message_store.hpp"
 
-namespace twinsms::app {
+namespace twinsms::engine {
 
 struct deliveries_config {
     std::size_t max_in_memory_per_account = 5'000;
@@ -138,4 +138,4 @@ private:
     counters stats_;
 };
 
-} // namespace twinsms::app
+} // namespace twinsms::engine

@@ -10,7 +10,7 @@
 #include "engine/message_pdu.hpp"
 #include "util/log.hpp"
 
-namespace twinsms::app {
+namespace twinsms::engine {
 namespace {
 constexpr auto use_tuple = boost::asio::as_tuple(boost::asio::use_awaitable);
 } // namespace
@@ -204,4 +204,4 @@ void dispatcher::send(tracked& t, const std::string& carrier) {
     });
 }
 
-} // namespace twinsms::app
+} // namespace twinsms::engine

@@ -28,7 +28,7 @@
 #include "route/route_table.hpp"
 #include "store/message_store.hpp"
 
-namespace twinsms::app {
+namespace twinsms::engine {
 
 struct dispatcher_config {
     retry_config retry{};
@@ -137,4 +137,4 @@ private:
     counters stats_;
 };
 
-} // namespace twinsms::app
+} // namespace twinsms::engine

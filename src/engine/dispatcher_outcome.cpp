@@ -6,7 +6,7 @@
 #include "route/receipt_text.hpp"
 #include "util/log.hpp"
 
-namespace twinsms::app {
+namespace twinsms::engine {
 
 void dispatcher::on_outcome(std::uint64_t id, const std::string& carrier, const smpp::submit_outcome& out) {
     auto it = tracked_.find(id);
@@ -142,4 +142,4 @@ void dispatcher::untrack(std::uint64_t id) {
     wake();
 }
 
-} // namespace twinsms::app
+} // namespace twinsms::engine

@@ -5,7 +5,7 @@
 #include "smpp/session/responder.hpp"
 #include "util/log.hpp"
 
-namespace twinsms::app {
+namespace twinsms::engine {
 
 intake::intake(boost::asio::any_io_executor ex, store::message_store& st, dispatcher& d,
                std::shared_ptr<route::route_table> routes, profile_fn profile_of, clock_fn now)
@@ -249,4 +249,4 @@ void intake::on_submit_multi(smpp::session& s, const smpp::client_account& a, co
                  });
 }
 
-} // namespace twinsms::app
+} // namespace twinsms::engine

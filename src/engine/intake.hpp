@@ -11,7 +11,7 @@
 #include "smpp/server/account.hpp"
 #include "smpp/session/session.hpp"
 
-namespace twinsms::app {
+namespace twinsms::engine {
 
 class intake {
 public:
@@ -76,4 +76,4 @@ private:
     client_stats clients_;
 };
 
-} // namespace twinsms::app
+} // namespace twinsms::engine

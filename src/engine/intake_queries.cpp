@@ -6,7 +6,7 @@
 #include "route/smpp_time.hpp"
 #include "smpp/session/responder.hpp"
 
-namespace twinsms::app {
+namespace twinsms::engine {
 
 void intake::on_query(smpp::session& s, const smpp::client_account& a, const smpp::pdu& req) {
     const auto& q = *req.as<smpp::query_sm>();
@@ -59,4 +59,4 @@ void intake::on_replace(smpp::session& s, const smpp::client_account& a, const s
     });
 }
 
-} // namespace twinsms::app
+} // namespace twinsms::engine

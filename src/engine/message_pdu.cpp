@@ -6,7 +6,7 @@
 #include "route/smpp_time.hpp"
 #include "util/log.hpp"
 
-namespace twinsms::app {
+namespace twinsms::engine {
 namespace {
 
 template <class F> auto with_request(const store::message& m, F&& f) -> std::optional<decltype(f(smpp::submit_sm{}))> {
@@ -149,4 +149,4 @@ std::optional<store::delivery> client_receipt(const store::message& m, store::de
     return out;
 }
 
-} // namespace twinsms::app
+} // namespace twinsms::engine

@@ -15,7 +15,7 @@ namespace twinsms::route {
 struct mt_request;
 }
 
-namespace twinsms::app {
+namespace twinsms::engine {
 
 // The routing-relevant fields of a stored request.
 struct request_view {
@@ -59,4 +59,4 @@ store::msg_state final_state_of(std::uint8_t smpp_state) noexcept;
 std::vector<std::uint8_t> stored_bytes(const smpp::pdu& p);
 inline std::atomic<std::uint64_t> stored_bytes_failures{0};
 
-} // namespace twinsms::app
+} // namespace twinsms::engine

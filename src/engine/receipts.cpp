@@ -8,7 +8,7 @@
 #include "route/receipt_text.hpp"
 #include "util/log.hpp"
 
-namespace twinsms::app {
+namespace twinsms::engine {
 namespace {
 
 // The carrier's id for a message against a receipt's id as printed (lowercase).
@@ -99,4 +99,4 @@ void dispatcher::on_receipt(const std::string& carrier, std::string_view carrier
     });
 }
 
-} // namespace twinsms::app
+} // namespace twinsms::engine

@@ -7,7 +7,7 @@
 #include "smpp/codec/command.hpp"
 #include "store/message.hpp"
 
-namespace twinsms::app {
+namespace twinsms::engine {
 
 struct retry_config {
     std::chrono::milliseconds initial{2'000};    // first retry after a temporary error
@@ -53,4 +53,4 @@ inline store::epoch_ms deadline_of(const store::message& m, const retry_config& 
     return m.expires_at ? m.expires_at : m.accepted_at + c.default_validity.count();
 }
 
-} // namespace twinsms::app
+} // namespace twinsms::engine

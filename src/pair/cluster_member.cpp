@@ -8,7 +8,7 @@
 #include "pair/transition_hook.hpp"
 #include "util/log.hpp"
 
-namespace twinsms::app {
+namespace twinsms::pair {
 namespace {
 
 constexpr const char* epoch_key = "cluster_epoch";
@@ -57,7 +57,7 @@ void observe(cluster::path_monitor& m, bool& connected, std::optional<cluster::c
 } // namespace
 
 cluster_member::cluster_member(boost::asio::any_io_executor ex, const config::profile_set& p,
-                               store::message_store& st, carrier_pool& pool, host h)
+                               store::message_store& st, engine::carrier_pool& pool, host h)
     : executor_{ex}, node_id_{p.node.id}, peer_id_{p.node.cluster.peer_id},
       primary_{p.node.role == config::node_role::primary}, cfg_{p.node.cluster}, store_{st}, pool_{pool},
       host_{std::move(h)},
@@ -283,4 +283,4 @@ cluster_member::path_view cluster_member::second_path() const {
     return v;
 }
 
-} // namespace twinsms::app
+} // namespace twinsms::pair

@@ -18,7 +18,7 @@
 #include "smpp/session/responder.hpp"
 #include "store/message_store.hpp"
 
-namespace twinsms::app {
+namespace twinsms::pair {
 
 class cluster_member final : public smpp::carrier_handler {
 public:
@@ -32,7 +32,7 @@ public:
     };
 
     cluster_member(boost::asio::any_io_executor ex, const config::profile_set& p, store::message_store& st,
-                   carrier_pool& pool, host h);
+                   engine::carrier_pool& pool, host h);
     ~cluster_member() override;
 
     void start();
@@ -74,7 +74,7 @@ private:
     config::cluster_settings cfg_;
     std::string peer_carrier_, peer_account_;
     store::message_store& store_;
-    carrier_pool& pool_;
+    engine::carrier_pool& pool_;
     host host_;
     cluster::failure_detector detector_;
     cluster::controller controller_;
@@ -91,4 +91,4 @@ private:
     bool stopping_ = false;
 };
 
-} // namespace twinsms::app
+} // namespace twinsms::pair

@@ -4,7 +4,7 @@
 
 #include "cluster/peer_report.hpp"
 
-namespace twinsms::app {
+namespace twinsms::pair {
 
 peer_handoff::peer_handoff(boost::asio::any_io_executor ex, send_fn send, std::size_t max_in_flight,
                            std::chrono::milliseconds retry)
@@ -30,4 +30,4 @@ void peer_handoff::deliver(const store::delivery& d, done_fn done) {
     });
 }
 
-} // namespace twinsms::app
+} // namespace twinsms::pair

@@ -17,9 +17,9 @@
 
 #include "engine/deliveries.hpp"
 
-namespace twinsms::app {
+namespace twinsms::pair {
 
-class peer_handoff final : public delivery_sink {
+class peer_handoff final : public engine::delivery_sink {
 public:
     using response_fn = std::function<void(const smpp::error_code&, const smpp::pdu*)>;
     // Sends a request to the peer on the bound peer link; false when there is none.
@@ -44,4 +44,4 @@ private:
     std::shared_ptr<std::size_t> in_flight_ = std::make_shared<std::size_t>(0);
 };
 
-} // namespace twinsms::app
+} // namespace twinsms::pair

@@ -11,7 +11,7 @@
 
 extern char** environ;
 
-namespace twinsms::app {
+namespace twinsms::pair {
 
 void run_transition_hook(const std::string& command, const std::map<std::string, std::string>& env) {
     std::vector<std::string> vars;
@@ -42,4 +42,4 @@ void run_transition_hook(const std::string& command, const std::map<std::string,
     }).detach();
 }
 
-} // namespace twinsms::app
+} // namespace twinsms::pair

@@ -5,9 +5,9 @@
 #include <map>
 #include <string>
 
-namespace twinsms::app {
+namespace twinsms::pair {
 
 // `/bin/sh -c command` with the current environment plus `env`.
 void run_transition_hook(const std::string& command, const std::map<std::string, std::string>& env);
 
-} // namespace twinsms::app
+} // namespace twinsms::pair

@@ -6,7 +6,9 @@
 
 #include <cstdio>
 #include <string_view>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "store/message_codec.hpp"
 #include "store/store_impl.hpp"
@@ -84,6 +86,9 @@ message_store::impl::impl(store_options o) : opt{std::move(o)} {
             // Start at the persisted bound: ids below it may have been
             // handed out before a crash.
             next_msg = std::max(next_msg, opt.message_id_base);
+            // And above every id the records hold: a replica's records come
+            // from its peer's stream, whose id reservations are not ops.
+            if ((rc = raise_above_records(t, next_msg, next_dlv))) fail_open(opt.path, "reading ids", rc);
             message_ids.next = next_msg;
             message_ids.reserved = next_msg;
             delivery_ids.next = next_dlv;
@@ -208,6 +213,42 @@ void message_store::flush() {
 void message_store::set_change_sink(change_sink sink) {
     std::lock_guard lk{impl_->sink_mutex};
     impl_->sink = std::move(sink);
+}
+
+int message_store::impl::raise_above_records(lmdb::txn& t, std::uint64_t& next_msg, std::uint64_t& next_dlv) {
+    lmdb::cursor m;
+    int rc = m.open(t, of(table::messages));
+    if (!rc && (rc = m.last()) == MDB_SUCCESS) {
+        std::uint64_t id = 0;
+        if (read_be64(m.key(), 0, id)) next_msg = std::max(next_msg, id + 1);
+    }
+    if (rc && rc != MDB_NOTFOUND) return rc;
+    // Deliveries are keyed by account first: every key is read (a queue of
+    // deliveries, small next to the messages).
+    lmdb::cursor d;
+    if ((rc = d.open(t, of(table::deliveries)))) return rc;
+    for (rc = d.first(); rc == MDB_SUCCESS; rc = d.next()) {
+        std::uint64_t id = 0;
+        const auto k = d.key();
+        if (k.size() >= 8 && read_be64(k, k.size() - 8, id)) next_dlv = std::max(next_dlv, id + 1);
+    }
+    return rc == MDB_NOTFOUND ? MDB_SUCCESS : rc;
+}
+
+error_code message_store::copy_to(const std::filesystem::path& path) const {
+    std::shared_lock lk{impl_->map_mutex};
+    std::error_code fec;
+    std::filesystem::remove(path, fec);
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) return make_error_code(store_error::io);
+    int rc = mdb_env_copyfd2(impl_->env, fd, MDB_CP_COMPACT);
+    if (!rc && ::fsync(fd) != 0) rc = errno;
+    ::close(fd);
+    if (rc) {
+        log::warn("store", "copy_failed").kv("path", path.string()).kv("error", mdb_strerror(rc));
+        return make_error_code(rc == ENOSPC || rc == MDB_MAP_FULL ? store_error::full : store_error::io);
+    }
+    return {};
 }
 
 void message_store::release_mapped_pages() const {

@@ -111,6 +111,9 @@ public:
     // put_message and erase_message: what message_store::queued_by_account()
     // adds up once the batch is committed.
     const std::vector<std::pair<std::string, int>>& queue_moves() const noexcept { return queue_moves_; }
+    // A replica replays its peer's batch: the ops through put()/erase() and
+    // the queue moves, which are not ops, through this.
+    void add_queue_move(const std::string& account, int d) { move_queue(account, d); }
 
 private:
     void move_queue(const std::string& account, int d);
@@ -185,6 +188,13 @@ public:
     // resident size grows with the store even though those pages are clean
     // and reclaimable; the node calls it periodically to keep RSS honest.
     void release_mapped_pages() const;
+
+    // A consistent, compacted copy of the whole store (one read
+    // transaction) written to the file `path`, for a replica that lost its
+    // place in the change stream: the copy's meta last_commit_seq is where
+    // the stream continues after it. Blocking (seconds for a large store):
+    // run it off the io thread. Commits go on meanwhile; a map growth waits.
+    error_code copy_to(const std::filesystem::path& path) const;
 
     struct stats {
         std::uint64_t messages = 0, queued = 0, deliveries = 0, receipts = 0;

@@ -91,6 +91,8 @@ struct message_store::impl {
     // Writes the reservation `s` needs into `t` (meta) and sets `bound` to
     // publish once committed (0: none was needed).
     int reserve_ids(lmdb::txn& t, id_sequence& s, bool force, std::uint64_t& bound);
+    // Raises the next ids above the highest message and delivery id stored.
+    int raise_above_records(lmdb::txn& t, std::uint64_t& next_msg, std::uint64_t& next_dlv);
     void publish_reservation(id_sequence& s, std::uint64_t bound);
 
     // store_writer.cpp

@@ -19,7 +19,7 @@
 using namespace twinsms;
 using namespace twinsms::test;
 using namespace std::chrono_literals;
-using app::delivery_sink;
+using engine::delivery_sink;
 
 namespace {
 
@@ -37,7 +37,7 @@ struct fixture {
     temp_dir dir;
     std::unique_ptr<store::message_store> st;
     std::shared_ptr<test_sink> sink = std::make_shared<test_sink>();
-    std::unique_ptr<app::delivery_manager> dm;
+    std::unique_ptr<engine::delivery_manager> dm;
     store::epoch_ms now = 1'000'000;
 
     fixture() {
@@ -45,9 +45,9 @@ struct fixture {
         o.path = dir.path / "store";
         o.sync = false;
         st = std::make_unique<store::message_store>(o);
-        app::deliveries_config cfg;
+        engine::deliveries_config cfg;
         cfg.tick = 10ms;
-        dm = std::make_unique<app::delivery_manager>(
+        dm = std::make_unique<engine::delivery_manager>(
             io.get_executor(), *st, [](std::string_view) { return std::vector<std::shared_ptr<smpp::session>>{}; }, cfg,
             [this] { return now; });
         dm->set_sinks([this](std::string_view) { return sink; });

@@ -90,7 +90,7 @@ BOOST_FIXTURE_TEST_CASE(per_client_and_per_carrier_figures_follow_the_traffic, t
     }
     BOOST_TEST(beta_throttled >= 4); // each door's second and third
     const auto receipts_from_sim = [&] {
-        const auto& by = node->stats().by_carrier;
+        const auto& by = node->engine().stats().by_carrier;
         return by.count("sim") ? by.at("sim").receipts : 0u;
     };
     run([&] { return receipts_from_sim() == std::uint64_t(4 + beta_ok); }); // every accepted one but the refused

@@ -62,7 +62,7 @@ BOOST_AUTO_TEST_CASE(hook_sees_the_transition_in_its_environment) {
                             "\"$TWINSMS_EPOCH\" \"$HOME_MARK\" > '" + (d.path / "tmp").string() + "' && mv '" +
                             (d.path / "tmp").string() + "' '" + out.string() + "'";
     ::setenv("HOME_MARK", "kept", 1);
-    twinsms::app::run_transition_hook(cmd, {{"TWINSMS_NODE", "site2"}, {"TWINSMS_FROM", "normal"},
+    twinsms::pair::run_transition_hook(cmd, {{"TWINSMS_NODE", "site2"}, {"TWINSMS_FROM", "normal"},
                                             {"TWINSMS_TO", "took_over"}, {"TWINSMS_EPOCH", "4"}});
     BOOST_TEST(wait_for_file(out) == "site2 normal took_over 4 kept");
 }
@@ -71,7 +71,7 @@ BOOST_AUTO_TEST_CASE(a_hanging_hook_does_not_block_the_caller) {
     temp_dir d;
     const auto out = d.path / "done";
     const auto t0 = std::chrono::steady_clock::now();
-    twinsms::app::run_transition_hook("sleep 1; touch '" + out.string() + "'", {});
+    twinsms::pair::run_transition_hook("sleep 1; touch '" + out.string() + "'", {});
     BOOST_TEST((std::chrono::steady_clock::now() - t0 < 500ms));
     BOOST_TEST(!fs::exists(out));
     BOOST_TEST(wait_for_file(out) == ""); // and it did run (the test leaves nothing behind)
@@ -80,8 +80,8 @@ BOOST_AUTO_TEST_CASE(a_hanging_hook_does_not_block_the_caller) {
 BOOST_AUTO_TEST_CASE(a_failing_hook_is_only_logged) {
     temp_dir d;
     const auto out = d.path / "after";
-    twinsms::app::run_transition_hook("exit 7", {});
+    twinsms::pair::run_transition_hook("exit 7", {});
     // The caller goes on; a later hook still runs.
-    twinsms::app::run_transition_hook("touch '" + out.string() + "'", {});
+    twinsms::pair::run_transition_hook("touch '" + out.string() + "'", {});
     BOOST_TEST(wait_for_file(out) == "");
 }

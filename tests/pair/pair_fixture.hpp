@@ -29,6 +29,7 @@ struct pair_options {
     std::string site2_alerts; // replaces site2's alerts: section ("" keeps the demo's)
     std::optional<std::pair<int, int>> overflow; // site2 cluster.overflow {high, low}, with an overflow carrier
     std::string retry = "{initial: 200ms, max: 1s}"; // delivery.retry on both
+    bool replication = false; // node.replication: async, each node's store to the other
 };
 
 struct pair_fixture {
@@ -52,6 +53,7 @@ struct pair_fixture {
         s1.admin_port = free_port();
         s2.admin_port = free_port();
         second_path_port = free_port("127.0.0.2");
+        if (opt.replication) s1.replication_port = free_port(), s2.replication_port = free_port();
         if (opt.link_proxy) proxy = std::make_unique<tcp_proxy>(io, s1.smpp_port);
         write_profiles();
     }
@@ -100,6 +102,12 @@ struct pair_fixture {
         edit_file(s2.dir / "node.yaml", "127.0.0.1:8082", "127.0.0.1:" + std::to_string(s2.admin_port));
         edit_file(s2.dir / "carriers" / "site1.yaml", "port: 2775",
                   "port: " + std::to_string(proxy ? proxy->port() : s1.smpp_port));
+        if (opt.replication)
+            for (auto [s, peer] : {std::pair{&s1, &s2}, std::pair{&s2, &s1}})
+                edit_file(s->dir / "node.yaml", "  log_level: info",
+                          "  replication:\n    mode: async\n    listen: 127.0.0.1:" + std::to_string(s->replication_port) +
+                              "\n    peer: 127.0.0.1:" + std::to_string(peer->replication_port) +
+                              "\n    token: pair-replication-secret-0123\n  log_level: info");
         if (!opt.site2_alerts.empty())
             edit_file(s2.dir / "node.yaml", "  alerts:\n    sms: {to: [\"6590000001\"], from: twinsms}\n", opt.site2_alerts);
         if (opt.overflow) {
@@ -145,6 +153,12 @@ struct pair_fixture {
         s.proc = std::make_unique<daemon_process>(std::vector<std::string>{"--config", s.dir.string()});
         require([&] { return s.has("node", "listening") || !s.running(); }, s.name + " listening");
         BOOST_REQUIRE_MESSAGE(s.running(), s.name << " exited: " << s.proc->describe());
+    }
+    // SIGTERM and wait for the exit (the store and its replica closed).
+    void stop(site& s) {
+        s.proc->proc().signal(SIGTERM);
+        s.proc->proc().wait(std::chrono::seconds(15));
+        s.log.update(s.proc->proc().err());
     }
     void kill9(site& s) {
         s.proc->kill(); // SIGKILL to the group, reaped at once

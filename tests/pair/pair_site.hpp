@@ -88,6 +88,7 @@ struct site {
     fs::path dir;
     std::uint16_t smpp_port = 0, admin_port = 0;
     std::unique_ptr<daemon_process> proc;
+    std::uint16_t replication_port = 0; // node.replication.listen, when on
     log_view log;
     std::vector<std::string> earlier; // tails of earlier runs' logs, for failure dumps
     bool running() const { return proc && proc->running(); }

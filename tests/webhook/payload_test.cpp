@@ -118,7 +118,7 @@ BOOST_AUTO_TEST_CASE(headers_carry_delivery_timestamp_and_signature) {
 }
 
 BOOST_AUTO_TEST_CASE(answers_are_classified) {
-    using r = app::delivery_sink::result;
+    using r = engine::delivery_sink::result;
     auto of = [](long status, std::string error = {}) { return app::classify({status, std::move(error)}); };
     BOOST_TEST((of(200) == r::delivered));
     BOOST_TEST((of(204) == r::delivered));

@@ -102,13 +102,28 @@ json::object node_admin::status() {
     counters["submitted"] = node_.dispatch().stats().submitted;
     // For rates on the status page (it differentiates them between polls).
     counters["receipts"] = node_.dispatch().stats().receipts;
-    counters["mo"] = node_.stats().mo_received;
+    counters["mo"] = node_.engine().stats().mo_received;
     counters["delivered"] = node_.deliveries().stats().acknowledged;
     counters["deliveries_handed_to_peer"] = node_.deliveries().stats().handed_over;
     counters["deliveries_from_peer"] = node_.stats().deliveries_from_peer;
     counters["duplicate_receipts_dropped"] =
         node_.deliveries().stats().duplicates + node_.stats().deliveries_from_peer_duplicates;
     doc["counters"] = std::move(counters);
+    if (const auto* r = node_.replication()) {
+        // Both directions: this node's store at the peer, and the peer's here.
+        const auto& out = r->outgoing().state();
+        json::object rep;
+        rep["mode"] = "async";
+        rep["connected"] = out.connected();
+        rep["last_committed"] = out.last_committed();
+        rep["acked"] = out.last_acked();
+        rep["lag_changes"] = out.lag_changes();
+        rep["lag_ms"] = out.lag_ms(node_.clock()());
+        rep["snapshots_sent"] = r->outgoing().stats().snapshots;
+        rep["replica_connected"] = r->incoming().connected();
+        rep["replica_applied"] = r->peer_replica().applied();
+        doc["replication"] = std::move(rep);
+    }
     return doc;
 }
 

@@ -14,6 +14,8 @@ namespace {
 
 namespace json = boost::json;
 using http::api_error;
+using engine::request_fields;
+using engine::smpp_state_of;
 
 constexpr std::int64_t max_schedule_ahead_ms = 365LL * 24 * 3600 * 1000;
 

@@ -61,7 +61,7 @@ std::string fit_text(const std::string& text, unsigned max_parts) {
     return cut(lo);
 }
 
-smtp_gateway::smtp_gateway(boost::asio::any_io_executor ex, const config::profile_set& p, intake& in, host h)
+smtp_gateway::smtp_gateway(boost::asio::any_io_executor ex, const config::profile_set& p, engine::intake& in, host h)
     : executor_{ex}, profiles_{p}, intake_{in}, host_{std::move(h)} {
     const auto& s = *profiles_.node.smtp;
     smtp::listener_config lc;

@@ -17,9 +17,12 @@
 #include "smtp/smtp_listener.hpp"
 #include "util/token_bucket.hpp"
 
+namespace twinsms::engine {
+class intake;
+}
+
 namespace twinsms::app {
 
-class intake;
 
 // The text cut to fit `max_parts` SMS (with "..." at the end when cut).
 // Pure; the text is UTF-8.
@@ -33,7 +36,7 @@ public:
         std::function<bool(std::string_view client, std::string_view source, std::string_view number)> routable;
     };
 
-    smtp_gateway(boost::asio::any_io_executor ex, const config::profile_set& p, intake& in, host h);
+    smtp_gateway(boost::asio::any_io_executor ex, const config::profile_set& p, engine::intake& in, host h);
     ~smtp_gateway();
 
     void start(); // throws std::runtime_error naming the address that cannot be used
@@ -56,7 +59,7 @@ private:
 
     boost::asio::any_io_executor executor_;
     config::profile_set profiles_;
-    intake& intake_;
+    engine::intake& intake_;
     host host_;
     std::unique_ptr<smtp::smtp_listener> listener_;
     // One allowance per account for mail, like the SMPP listener's per bind

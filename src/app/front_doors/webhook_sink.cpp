@@ -6,6 +6,7 @@
 #include "webhook/payload.hpp"
 
 namespace twinsms::app {
+using engine::delivery_sink;
 
 delivery_sink::result classify(const webhook::post_result& r) noexcept {
     if (r.ok()) return delivery_sink::result::delivered;
@@ -18,7 +19,7 @@ delivery_sink::result classify(const webhook::post_result& r) noexcept {
 }
 
 webhook_sink::webhook_sink(std::string account, config::webhook_settings settings, webhook::poster& poster,
-                           clock_fn now)
+                           engine::clock_fn now)
     : account_{std::move(account)}, settings_{std::move(settings)}, poster_{poster}, now_{std::move(now)} {}
 
 bool webhook_sink::accepts(const store::delivery& d) const {

@@ -12,9 +12,9 @@
 
 namespace twinsms::app {
 
-class webhook_sink : public delivery_sink, public std::enable_shared_from_this<webhook_sink> {
+class webhook_sink : public engine::delivery_sink, public std::enable_shared_from_this<webhook_sink> {
 public:
-    webhook_sink(std::string account, config::webhook_settings settings, webhook::poster& poster, clock_fn now);
+    webhook_sink(std::string account, config::webhook_settings settings, webhook::poster& poster, engine::clock_fn now);
 
     bool accepts(const store::delivery& d) const override;
     bool has_room() const override { return in_flight_ < settings_.max_in_flight; }
@@ -31,12 +31,12 @@ private:
     std::string account_;
     const config::webhook_settings settings_;
     webhook::poster& poster_;
-    clock_fn now_;
+    engine::clock_fn now_;
     unsigned in_flight_ = 0;
     counters stats_;
 };
 
 // How a webhook answer is taken (pure, for tests).
-delivery_sink::result classify(const webhook::post_result& r) noexcept;
+engine::delivery_sink::result classify(const webhook::post_result& r) noexcept;
 
 } // namespace twinsms::app

@@ -230,9 +230,10 @@ std::string render_metrics(node& n, const alert::alerter* alerts, const http::ad
             "second receipts for one message (handed over twice, or repeated by a carrier after a resend), dropped",
             dls.duplicates + ns.deliveries_from_peer_duplicates);
 
-    counter(w, "twinsms_mo_received_total", "MO messages received from carriers", ns.mo_received);
-    counter(w, "twinsms_mo_unrouted_total", "MO messages no MO route matched", ns.mo_unrouted);
-    counter(w, "twinsms_receipts_received_total", "receipts received from carriers", ns.receipts_received);
+    const auto& from_carriers = n.engine().stats();
+    counter(w, "twinsms_mo_received_total", "MO messages received from carriers", from_carriers.mo_received);
+    counter(w, "twinsms_mo_unrouted_total", "MO messages no MO route matched", from_carriers.mo_unrouted);
+    counter(w, "twinsms_receipts_received_total", "receipts received from carriers", from_carriers.receipts_received);
     counter(w, "twinsms_receipts_forwarded_total", "receipts handed to the peer node", ns.receipts_forwarded);
     counter(w, "twinsms_receipts_from_peer_total", "receipts the peer node handed to this one", ns.receipts_from_peer);
 
@@ -270,6 +271,7 @@ std::string render_metrics(node& n, const alert::alerter* alerts, const http::ad
 
     timing_metrics(w, n, admin);
     if (const auto* c = n.cluster()) cluster_metrics(w, *c);
+    if (const auto* r = n.replication()) replication_metrics(w, *r, n.clock()());
     if (const auto* s = n.smtp()) smtp_metrics(w, *s);
     if (alerts) alert_metrics(w, *alerts);
     return w.take();

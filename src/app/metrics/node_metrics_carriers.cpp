@@ -53,10 +53,10 @@ void carrier_metrics(metrics_writer& w, node& n) {
         [](const agg& a) { return a.window; });
     per("twinsms_carrier_tls_failures_total", "counter", "TLS handshakes with the carrier that failed",
         [](const agg& a) { return a.c.tls_failures; });
-    const auto& inbound = n.stats().by_carrier;
+    const auto& inbound = n.engine().stats().by_carrier;
     const auto from = [&](const std::string& carrier) {
         auto it = inbound.find(carrier);
-        return it == inbound.end() ? node::counters::from_carrier{} : it->second;
+        return it == inbound.end() ? message_engine::counters::from_carrier{} : it->second;
     };
     w.family("twinsms_carrier_receipts_total", "counter", "delivery receipts received from the carrier");
     for (const auto& [carrier, a] : by) w.sample({{"carrier", carrier}}, from(carrier).receipts);

@@ -6,6 +6,7 @@
 
 #include "app/metrics/node_metrics.hpp"
 #include "metrics/status_counts.hpp"
+#include "replication/peer_replication.hpp"
 
 namespace twinsms::app {
 
@@ -27,5 +28,9 @@ void client_metrics(metrics_writer& w, node& n);
 // node_metrics_timing.cpp: the message path's latency histograms (dispatch,
 // receipts) and the TLS certificates' expiry times.
 void timing_metrics(metrics_writer& w, node& n, const http::admin_http* admin);
+
+// node_metrics_replication.cpp: twinsms_replication_* (this node's sender)
+// and twinsms_replica_* (the peer's store kept here).
+void replication_metrics(metrics_writer& w, const replication::peer_replication& r, store::epoch_ms now);
 
 } // namespace twinsms::app

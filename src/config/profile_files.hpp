@@ -1,0 +1,22 @@
+#pragma once
+// Readers of the single profile files, shared by the parts of
+// load_profiles (profiles.cpp): node.yaml (node_profile.cpp), clients and
+// carriers (account_profiles.cpp). Each throws config_error with the YAML
+// path and file:line:column of what is wrong. Internal to src/config.
+#include <filesystem>
+#include <string_view>
+
+#include "config/profiles.hpp"
+#include "config/reader.hpp"
+
+namespace twinsms::config {
+
+// The top-level key of a profile file, which must be the only one.
+reader single_root(const std::filesystem::path& file, std::string_view key);
+// Window, timeouts and keepalive of an SMPP session, over the defaults in `s`.
+void read_session(const reader& r, session_settings& s);
+node_profile read_node(const std::filesystem::path& file);
+client_profile read_client(const std::filesystem::path& file);
+carrier_profile read_carrier(const std::filesystem::path& file);
+
+} // namespace twinsms::config

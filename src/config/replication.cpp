@@ -1,0 +1,33 @@
+// node.yaml `replication:` (replication.hpp).
+#include "config/replication.hpp"
+
+#include "config/reader.hpp"
+
+namespace twinsms::config {
+
+boost::asio::ip::tcp::endpoint parse_endpoint(const reader& r); // profiles.cpp
+
+replication_settings read_replication(const reader& r) {
+    replication_settings s;
+    if (auto m = r.find("mode")) {
+        switch (m->choice({"off", "async", "sync"})) {
+        case 0: s.mode = replication_mode::off; break;
+        case 1: s.mode = replication_mode::async; break;
+        default: m->fail("sync replication is not available yet: use async (answers after the local commit)");
+        }
+    }
+    if (auto l = r.find("listen")) s.listen = parse_endpoint(*l);
+    if (auto p = r.find("peer")) s.peer = parse_endpoint(*p);
+    if (auto t = r.find("token")) s.token = t->secret();
+    if (auto p = r.find("replica_path")) s.replica_path = p->non_empty_str();
+    s.buffer_mb = static_cast<std::uint64_t>(r.int_or("buffer_mb", static_cast<std::int64_t>(s.buffer_mb), 1, 16'384));
+    if (s.mode != replication_mode::off) {
+        if (!s.listen) r.fail("replication needs listen (where the peer's receiver connects)");
+        if (!s.peer) r.fail("replication needs peer (the peer's replication listen address)");
+        if (s.token.size() < 16) r.fail("replication needs a token of at least 16 characters (the same on both nodes)");
+    }
+    r.finish();
+    return s;
+}
+
+} // namespace twinsms::config

@@ -1,0 +1,60 @@
+// MO (mobile originated messages) from carriers: routed to a client by the
+// MO routes (number, keyword), stored as a delivery for it and answered to
+// the carrier only once committed, so a carrier never forgets an MO we have
+// not stored.
+#include "engine/message_engine.hpp"
+#include "engine/message_pdu.hpp"
+#include "util/log.hpp"
+
+namespace twinsms::engine {
+namespace {
+
+// The MO text as 8-bit characters for keyword rules: UCS-2 is narrowed.
+std::string mo_text(std::string_view sm, std::uint8_t data_coding) {
+    if (data_coding != 0x08) return std::string{sm};
+    std::string out;
+    for (std::size_t i = 0; i + 1 < sm.size(); i += 2) out.push_back(sm[i] == 0 ? sm[i + 1] : '?');
+    return out;
+}
+
+} // namespace
+
+void message_engine::on_mo(const std::string& carrier, const smpp::pdu& req, smpp::responder r) {
+    ++stats_.mo_received;
+    ++stats_.by_carrier[carrier].mo;
+    std::string source, dest, text;
+    std::uint8_t dc = 0;
+    if (auto* d = req.as<smpp::deliver_sm>()) {
+        source = d->source_addr, dest = d->destination_addr, dc = d->data_coding;
+        text = mo_text(d->short_message.empty() ? smpp::message_payload(d->tlvs).value_or("") : d->short_message, dc);
+    } else if (auto* ds = req.as<smpp::data_sm>()) {
+        source = ds->source_addr, dest = ds->destination_addr, dc = ds->data_coding;
+        text = mo_text(smpp::message_payload(ds->tlvs).value_or(""), dc);
+    }
+    const auto client = mo_routes_.route({carrier, source, dest, text});
+    const smpp::client_account* account = client && ports_.account_of ? ports_.account_of(*client) : nullptr;
+    if (!account) {
+        // Permanent: no client of ours takes this number or keyword.
+        ++stats_.mo_unrouted;
+        log::warn("node", "mo_unrouted").kv("carrier", carrier).kv("from", source).kv("to", dest);
+        r.respond(smpp::status::x_p_appn);
+        return;
+    }
+    auto d = new_delivery(account->system_id);
+    d.pdu = stored_bytes(req);
+    if (d.pdu.empty()) {
+        // It decoded but does not encode again (logged by stored_bytes):
+        // permanent, as a resend would not encode either.
+        ++stats_.mo_not_stored;
+        log::warn("node", "mo_not_stored").kv("carrier", carrier).kv("why", "does not encode");
+        r.respond(smpp::status::x_p_appn);
+        return;
+    }
+    // New to the pair: refused on a full store (the carrier resends it), unlike receipts.
+    take_delivery(std::move(d), true, [r](const store::error_code& ec) mutable {
+        if (ec) log::warn("node", "mo_store_failed").kv("error", ec.message());
+        r.respond(ec ? smpp::status::x_t_appn : smpp::status::ok); // on error the carrier keeps it and resends
+    });
+}
+
+} // namespace twinsms::engine

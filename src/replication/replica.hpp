@@ -1,0 +1,51 @@
+#pragma once
+// The replica of the peer's store: a message store of its own (a separate
+// LMDB environment) into which the peer's committed changes are replayed in
+// order. The position (the last change applied) is written in the same
+// transaction as the change, so after a crash the replica and its position
+// agree and the stream resumes exactly there.
+#include <functional>
+#include <memory>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include "replication/change_frame.hpp"
+#include "replication/stream_state.hpp"
+#include "store/message_store.hpp"
+
+namespace twinsms::replication {
+
+class replica {
+public:
+    // Opens (or creates) the replica store; throws like message_store.
+    explicit replica(store::store_options opt);
+
+    // Last change of the peer's stream committed here (0: none).
+    std::uint64_t applied() const noexcept { return state_.applied(); }
+
+    using done_fn = std::function<void(const boost::system::error_code&, std::uint64_t applied)>;
+    // A change from the stream: applied (committed with its position, then
+    // `done` with the new position), skipped when applied already (`done`
+    // at once), or refused with a gap error when one is missing.
+    void on_change(change c, boost::asio::any_io_executor ex, done_fn done);
+
+    // Replaces the whole replica with a snapshot file (a copy of the peer's
+    // store, message_store::copy_to): the stream continues from the copy's
+    // own commit sequence. Blocks while the replica's writes finish.
+    boost::system::error_code adopt(const std::filesystem::path& snapshot, boost::asio::any_io_executor ex);
+
+    // Closes and opens the replica store again, so that it hands out ids
+    // above every record the stream brought (the engine that takes the
+    // replica over after a takeover makes new deliveries in it).
+    store::message_store& reopen();
+
+    store::message_store& store() noexcept { return *store_; }
+    static constexpr std::string_view position_key = "replication_applied_seq";
+
+private:
+    store::store_options opt_;
+    std::unique_ptr<store::message_store> store_;
+    receiver_state state_;
+};
+
+} // namespace twinsms::replication

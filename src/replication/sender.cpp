@@ -1,0 +1,262 @@
+// The replication sender (sender.hpp).
+#include "replication/sender.hpp"
+
+#include <fstream>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include "util/log.hpp"
+#include "util/secret_equal.hpp"
+
+namespace twinsms::replication {
+namespace asio = boost::asio;
+using asio::ip::tcp;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+sender::sender(asio::any_io_executor ex, store::message_store& st, sender_config cfg, clock_fn now)
+    : executor_{ex}, store_{st}, cfg_{std::move(cfg)}, now_{std::move(now)},
+      state_{cfg_.max_buffer_bytes, st.get_stats().last_commit_seq}, acceptor_{ex}, signal_{ex} {}
+
+sender::~sender() {
+    store_.set_change_sink({}); // waits for a sink call in progress
+    *alive_ = false;
+    copier_.join();
+}
+
+void sender::start() {
+    // Encoding is a copy of the batch, which is only valid during the call;
+    // the frames are handed over in one post per commit round, not per batch.
+    store_.set_change_sink([this](std::uint64_t seq, const store::write_batch& b) {
+        std::string f;
+        encode_change(seq, b, f);
+        committed_from_writer(seq, std::move(f));
+    });
+    acceptor_.open(cfg_.listen.protocol());
+    acceptor_.set_option(tcp::acceptor::reuse_address(true));
+    acceptor_.bind(cfg_.listen);
+    acceptor_.listen();
+    log::info("replication", "sender_listening").kv("address", local_endpoint().address().to_string())
+        .kv("port", local_endpoint().port()).kv("from_seq", state_.last_committed());
+    ++running_;
+    asio::co_spawn(executor_, accept_loop(), asio::detached);
+}
+
+void sender::committed_from_writer(std::uint64_t seq, std::string frame) {
+    bool first = false;
+    {
+        std::lock_guard lk{pending_mutex_};
+        first = pending_.empty();
+        pending_.emplace_back(seq, std::move(frame));
+    }
+    if (!first) return;
+    asio::post(executor_, [this, alive = alive_] {
+        if (!*alive) return;
+        std::vector<std::pair<std::uint64_t, std::string>> got;
+        {
+            std::lock_guard lk{pending_mutex_};
+            got.swap(pending_);
+        }
+        const auto now = now_();
+        for (auto& [seq, f] : got) state_.committed(seq, std::move(f), now);
+        signal_.cancel();
+    });
+}
+
+asio::awaitable<void> sender::stop() {
+    stopping_ = true;
+    ++generation_;
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    for (auto& w : sockets_)
+        if (auto s = w.lock()) s->close(ignored);
+    signal_.cancel();
+    asio::steady_timer t{executor_};
+    while (running_ > 0) {
+        t.expires_after(std::chrono::milliseconds(5));
+        co_await t.async_wait(use_tuple);
+    }
+}
+
+tcp::endpoint sender::local_endpoint() const {
+    boost::system::error_code ec;
+    return acceptor_.local_endpoint(ec);
+}
+
+asio::awaitable<void> sender::accept_loop() {
+    while (!stopping_) {
+        auto [ec, s] = co_await acceptor_.async_accept(use_tuple);
+        if (ec) {
+            if (stopping_ || ec == asio::error::operation_aborted) break;
+            continue;
+        }
+        ++running_;
+        asio::co_spawn(executor_, serve(std::move(s)), asio::detached);
+    }
+    --running_;
+}
+
+bool sender::greet(const hello& h) {
+    if (!secret_equal(h.token, cfg_.token)) return false;
+    awaiting_hello_ = false;
+    need_snapshot_ = state_.connected(h.applied) == sender_state::resume::snapshot;
+    log::info("replication", "receiver_position").kv("node", h.node).kv("applied", h.applied)
+        .kv("last_committed", state_.last_committed()).kv("then", need_snapshot_ ? "snapshot" : "stream");
+    return true;
+}
+
+asio::awaitable<void> sender::serve(tcp::socket raw) {
+    struct done_guard {
+        std::size_t& n;
+        ~done_guard() { --n; }
+    } guard{running_};
+    auto s = std::make_shared<tcp::socket>(std::move(raw));
+    std::erase_if(sockets_, [](const auto& w) { return w.expired(); });
+    sockets_.push_back(s);
+    const auto peer = s->remote_endpoint().address().to_string();
+    // The first hello, bounded in time: a silent connection is dropped.
+    frame_reader reader;
+    std::optional<hello> h;
+    asio::steady_timer deadline{executor_};
+    deadline.expires_after(cfg_.hello_timeout);
+    deadline.async_wait([s](const boost::system::error_code& ec) {
+        if (!ec) s->close();
+    });
+    std::array<char, 4096> buf;
+    while (!h) {
+        auto [ec, n] = co_await s->async_read_some(asio::buffer(buf), use_tuple);
+        if (ec) co_return;
+        reader.feed({buf.data(), n});
+        boost::system::error_code fec;
+        auto f = reader.next(fec);
+        if (fec || (f && !std::holds_alternative<hello>(*f))) {
+            ++stats_.refused;
+            log::warn("replication", "receiver_refused").kv("from", peer).kv("why", fec ? fec.message() : "no hello");
+            co_return;
+        }
+        if (f) h = std::get<hello>(std::move(*f));
+    }
+    deadline.cancel();
+    if (!greet(*h)) {
+        ++stats_.refused;
+        log::warn("replication", "receiver_refused").kv("from", peer).kv("node", h->node).kv("why", "bad token");
+        co_return;
+    }
+    // One receiver at a time: this one replaces any earlier connection.
+    const auto gen = ++generation_;
+    ++stats_.connections;
+    signal_.cancel();
+    ++running_;
+    asio::co_spawn(executor_, read_acks(s, std::move(reader), gen), asio::detached);
+    while (gen == generation_ && !stopping_) {
+        if (need_snapshot_ && !awaiting_hello_) {
+            need_snapshot_ = false;
+            if (!co_await send_snapshot(*s)) break;
+            awaiting_hello_ = true; // the receiver says where the copy left it
+            continue;
+        }
+        if (!awaiting_hello_ && state_.lost_place()) {
+            log::warn("replication", "receiver_lost_place").kv("node", h->node).kv("acked", state_.last_acked())
+                .kv("last_committed", state_.last_committed());
+            need_snapshot_ = true;
+            continue;
+        }
+        auto frames = awaiting_hello_ ? std::vector<std::string_view>{} : state_.take(cfg_.max_write_bytes);
+        if (frames.empty()) {
+            signal_.expires_at(asio::steady_timer::time_point::max());
+            co_await signal_.async_wait(use_tuple);
+            continue;
+        }
+        std::vector<asio::const_buffer> bufs;
+        for (auto f : frames) bufs.emplace_back(f.data(), f.size());
+        auto [ec, n] = co_await asio::async_write(*s, bufs, use_tuple);
+        if (ec) break;
+        stats_.bytes_sent += n;
+        stats_.frames_sent += frames.size();
+    }
+    if (gen == generation_) state_.disconnected();
+    boost::system::error_code ignored;
+    s->close(ignored);
+    log::info("replication", "receiver_gone").kv("node", h->node).kv("acked", state_.last_acked());
+}
+
+asio::awaitable<void> sender::read_acks(std::shared_ptr<tcp::socket> s, frame_reader reader, std::uint64_t gen) {
+    struct done_guard {
+        std::size_t& n;
+        ~done_guard() { --n; }
+    } guard{running_};
+    std::array<char, 4096> buf;
+    for (;;) {
+        boost::system::error_code fec;
+        while (auto f = reader.next(fec)) {
+            if (const auto* a = std::get_if<ack>(&*f)) {
+                state_.acked(a->seq);
+                if (on_acked_) on_acked_(state_.last_acked());
+            } else if (const auto* h = std::get_if<hello>(&*f); !h || !greet(*h)) {
+                fec = make_error_code(frame_error::bad_kind);
+                break;
+            } else {
+                signal_.cancel();
+            }
+        }
+        if (fec) {
+            log::warn("replication", "bad_frame_from_receiver").kv("error", fec.message());
+            break;
+        }
+        auto [ec, n] = co_await s->async_read_some(asio::buffer(buf), use_tuple);
+        if (ec || gen != generation_) break;
+        reader.feed({buf.data(), n});
+    }
+    // The writer ends too: the next connection starts from the receiver's hello.
+    if (gen == generation_) {
+        ++generation_;
+        state_.disconnected();
+    }
+    boost::system::error_code ignored;
+    s->close(ignored);
+    signal_.cancel();
+}
+
+asio::awaitable<bool> sender::send_snapshot(tcp::socket& s) {
+    const auto started = now_();
+    auto path = cfg_.snapshot_file;
+    // Arguments, not captures: a coroutine lambda's captures die with the
+    // closure, its parameters live in the coroutine frame.
+    auto copy = [](const store::message_store& st, std::filesystem::path p) -> asio::awaitable<store::error_code> {
+        co_return st.copy_to(p);
+    };
+    auto ec = co_await asio::co_spawn(copier_, copy(store_, path), asio::use_awaitable);
+    if (ec) {
+        log::warn("replication", "snapshot_failed").kv("error", ec.message());
+        co_return false;
+    }
+    std::ifstream in{path, std::ios::binary};
+    std::string chunk(1u << 20, '\0'), wire;
+    std::uint64_t size = 0;
+    while (in) {
+        in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+        const auto got = static_cast<std::size_t>(in.gcount());
+        if (got == 0) break;
+        wire.clear();
+        encode(snapshot_chunk{chunk.substr(0, got)}, wire);
+        auto [wec, n] = co_await asio::async_write(s, asio::buffer(wire), use_tuple);
+        if (wec) co_return false;
+        size += got;
+        stats_.bytes_sent += n;
+    }
+    wire.clear();
+    encode(snapshot_end{size}, wire);
+    auto [wec, n] = co_await asio::async_write(s, asio::buffer(wire), use_tuple);
+    std::error_code rm;
+    std::filesystem::remove(path, rm);
+    if (wec) co_return false;
+    ++stats_.snapshots;
+    log::info("replication", "snapshot_sent").kv("bytes", size).kv("ms", now_() - started);
+    co_return true;
+}
+
+} // namespace twinsms::replication

@@ -1,0 +1,75 @@
+// Replication and takeover: messages site1 accepted and could not get out
+// (the carrier throttles everything) are in site2's replica; after kill -9
+// of site1, site2 takes over, runs an engine over that replica, and sends
+// them through the carrier it now binds, and alpha, which moved to site2,
+// gets a receipt for each with the id site1 gave it.
+#define BOOST_TEST_MODULE pair_replication_takeover
+#include "pair/pair_fixture.hpp"
+
+using namespace twinsms;
+using namespace twinsms::test;
+
+namespace {
+
+std::uint64_t num_of(const json::object& o, std::string_view k) {
+    const auto* v = o.if_contains(k);
+    return v && v->is_int64() ? static_cast<std::uint64_t>(v->as_int64()) : v && v->is_uint64() ? v->as_uint64() : 0;
+}
+
+bool caught_up(const json::object& st) {
+    const auto* r = st.if_contains("replication");
+    if (!r || !r->is_object()) return false;
+    const auto& o = r->as_object();
+    return num_of(o, "last_committed") > 0 && num_of(o, "acked") == num_of(o, "last_committed");
+}
+
+// Texts the carrier accepted (throttled attempts are recorded too).
+std::multiset<std::string> accepted_texts(const smsc_simulator& s) {
+    std::multiset<std::string> out;
+    for (const auto& m : s.messages())
+        if (!m.message_id.empty()) out.insert(m.text);
+    return out;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(messages_stuck_on_a_dead_primary_go_out_from_its_replica_on_the_survivor) {
+    pair_options o;
+    o.replication = true;
+    pair_fixture f{o};
+    f.start_pair();
+    auto alpha = f.client(f.s1, "alpha", "alpha1");
+    f.sim->throttle_for(std::chrono::minutes(10)); // nothing site1 sends gets through
+    constexpr int n = 10;
+    std::map<std::string, std::string> text_of; // id from site1 -> text
+    for (int i = 0; i < n; ++i) {
+        const auto text = "stuck-" + std::to_string(i);
+        auto a = f.request(*alpha, make_submit("4670555" + std::to_string(2000 + i), text, 1));
+        BOOST_REQUIRE(!a.ec);
+        BOOST_REQUIRE_EQUAL(a.status(), status::ok);
+        text_of[a.message_id()] = text;
+    }
+    BOOST_REQUIRE(f.await_status(f.s1, caught_up, 15s)); // in site2's replica
+    BOOST_TEST(accepted_texts(*f.sim).empty());
+
+    f.kill9(f.s1);
+    alpha.reset();
+    f.sim->throttle_for(std::chrono::milliseconds(0));
+    f.await_mode(f.s2, "took_over", 15s);
+    f.require([&] { return f.s2.has("node", "peer_store_taken_over"); }, "site2 runs site1's replica", 15s);
+    // alpha moves to site2 (its profile there is active after the takeover).
+    std::unique_ptr<esme> alpha2;
+    f.require([&] {
+        auto e = f.connect(f.s2.smpp_port);
+        auto st = f.try_bind(*e, "alpha", "alpha1");
+        if (st && *st == status::ok) alpha2 = std::move(e);
+        return alpha2 != nullptr;
+    }, "alpha bound on site2", 15s);
+
+    f.require([&] { return accepted_texts(*f.sim).size() >= n; }, "site1's messages at the carrier, sent by site2", 20s);
+    const auto texts = accepted_texts(*f.sim);
+    for (const auto& [id, text] : text_of) BOOST_TEST(texts.count(text) >= 1u, text);
+    for (const auto& [id, text] : text_of)
+        f.require([&] { return receipt_for(*alpha2, id) != nullptr; }, "receipt for " + text + " (" + id + ")", 20s);
+    BOOST_TEST(f.s2.has("replication", "replica_promoted"));
+}
