@@ -25,19 +25,29 @@ void dispatcher::on_outcome(std::uint64_t id, const std::string& carrier, const 
         b.put_message(next, &t.m);
         // Carriers may print a receipt's id in another base or case than the
         // submit_sm_resp's (SMPP 3.4 Appendix B leaves it open): map every
-        // reading, so a receipt matches if any of its readings does.
+        // reading, so a receipt matches if any of its readings does. The
+        // other readings are guesses, and they collide with ids the carrier
+        // really gives ("af" read as decimal is the hex id "175"): one never
+        // displaces a mapping already there, while the id as given always
+        // does (see on_receipt for the other half).
         const auto forms = route::message_id_forms(out.message_id);
-        const auto expires = now_() + cfg_.receipt_map_ttl.count();
+        const auto now = now_();
+        const auto expires = now + cfg_.receipt_map_ttl.count();
         std::vector<std::string> keys;
-        for (const auto& f : forms) {
+        for (std::size_t i = 0; i < forms.size(); ++i) {
+            const auto& f = forms[i];
             if (f.empty()) continue;
+            auto key = carrier + '\0' + f;
+            if (i > 0 && (submitting_.contains(key) || store_.find_receipt(carrier, f, now))) continue;
             b.put_receipt_map(carrier, f, next.id, expires);
-            keys.push_back(carrier + '\0' + f);
-            submitting_[keys.back()] = id;
+            submitting_[key] = id;
+            keys.push_back(std::move(key));
         }
-        b.add_event(next.id, event_no(next), {now_(), next.state, 0, carrier + " " + out.message_id});
-        write_and_release(t, std::move(next), std::move(b), [this, keys = std::move(keys)](const store::error_code&) {
-            for (const auto& k : keys) submitting_.erase(k);
+        b.add_event(next.id, event_no(next), {now, next.state, 0, carrier + " " + out.message_id});
+        write_and_release(t, std::move(next), std::move(b), [this, id, keys = std::move(keys)](const store::error_code&) {
+            // Only our own entries: a later message may have taken a key since.
+            for (const auto& k : keys)
+                if (auto it = submitting_.find(k); it != submitting_.end() && it->second == id) submitting_.erase(it);
         });
         return;
     }

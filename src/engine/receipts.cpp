@@ -9,35 +9,63 @@
 #include "util/log.hpp"
 
 namespace twinsms::engine {
+namespace {
+
+// The carrier's id for a message against a receipt's id as printed (lowercase).
+bool same_id(std::string_view given, std::string_view printed_lower) {
+    if (given.size() != printed_lower.size()) return false;
+    for (std::size_t i = 0; i < given.size(); ++i) {
+        const char c = given[i] >= 'A' && given[i] <= 'Z' ? static_cast<char>(given[i] - 'A' + 'a') : given[i];
+        if (c != printed_lower[i]) return false;
+    }
+    return true;
+}
+
+} // namespace
 
 void dispatcher::on_receipt(const std::string& carrier, std::string_view carrier_id, std::uint8_t state,
                             std::uint32_t err, status_fn done, std::function<void(status_fn)> unknown) {
     ++stats_.receipts;
     const auto now = now_();
     // Carriers may print the id of the receipt in another base than in
-    // submit_sm_resp; try each reading.
-    std::optional<std::uint64_t> id;
-    for (const auto& form : route::message_id_forms(carrier_id)) {
+    // submit_sm_resp; try each reading. The id exactly as the carrier gave
+    // it for a message wins; another reading is a guess that can name a
+    // different message, since the carrier also hands out the ids it
+    // collides with ("175" is the hex id 0x175 and the decimal reading of
+    // "af"). In a pair that message is often the other node's, which this
+    // node never mapped.
+    const auto forms = route::message_id_forms(carrier_id);
+    std::optional<store::message> current, guess;
+    for (const auto& form : forms) {
+        std::optional<std::uint64_t> id;
         if (auto it = submitting_.find(carrier + '\0' + form); it != submitting_.end()) id = it->second;
         else if (auto found = store_.find_receipt(carrier, form, now)) id = found->value;
-        if (id) break;
+        if (!id) continue;
+        auto t = tracked_.find(*id);
+        auto m = t != tracked_.end() ? std::optional{t->second.m} : store_.get({*id});
+        if (!m) continue;
+        if (m->carrier == carrier && same_id(m->carrier_message_id, forms.front())) {
+            current = std::move(m);
+            break;
+        }
+        if (!guess) guess = std::move(m);
     }
-    if (!id) {
+    // A guess that names a finished message is far more likely someone
+    // else's receipt than a repeat: not a match (in a pair it goes to the
+    // peer, which may have the id as given).
+    if (!current && guess && !store::is_final(guess->state)) current = std::move(guess);
+    if (!current) {
         // Not ours (or its mapping expired): acknowledge so the carrier
         // stops resending, and say so.
         ++stats_.unknown_receipts;
         log::warn("dispatcher", "unknown_receipt").kv("carrier", carrier).kv("carrier_id", carrier_id)
-            .kv("then", unknown ? "hand to the peer" : "acknowledge");
+            .kv("then", unknown ? "hand to the peer" : "acknowledge")
+            .kv("other_reading", guess ? guess->id.to_string() + " (finished)" : std::string{"none"});
         if (unknown) unknown(std::move(done));
         else done(smpp::status::ok);
         return;
     }
-    auto t = tracked_.find(*id);
-    std::optional<store::message> current = t != tracked_.end() ? std::optional{t->second.m} : store_.get({*id});
-    if (!current) {
-        done(smpp::status::ok);
-        return;
-    }
+    auto t = tracked_.find(current->id.value);
     const auto final_state = final_state_of(state);
     if (store::is_final(current->state) || state == 1 || state == 6 || state == 0) {
         // Already final (a repeated receipt), or an intermediate one

@@ -65,6 +65,7 @@ struct pair_fixture {
             if (s->proc) {
                 s->proc->kill();
                 s->log.update(s->proc->proc().err());
+                s->keep_log();
             }
             if (failed) {
                 for (const auto& e : s->earlier) BOOST_TEST_MESSAGE(s->name << " (earlier run):" << e);
@@ -147,6 +148,7 @@ struct pair_fixture {
             s.proc->kill();
             s.log.update(s.proc->proc().err());
             s.earlier.push_back(s.tail(40));
+            s.keep_log();
         }
         s.log = {};
         s.proc = std::make_unique<daemon_process>(std::vector<std::string>{"--config", s.dir.string()});

@@ -11,6 +11,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
@@ -109,6 +111,15 @@ struct site {
         return !events(comp, event, std::move(kv), from).empty();
     }
     std::size_t mark() const { return log.lines.size(); }
+    // TWINSMS_PAIR_LOGS=<dir>: every run's whole log is appended to
+    // <dir>/<site>.log (a loss under load needs more than the tail).
+    void keep_log() const {
+        const char* d = std::getenv("TWINSMS_PAIR_LOGS");
+        if (!d || !*d) return;
+        std::ofstream out{fs::path{d} / (name + ".log"), std::ios::app};
+        out << "---- run\n";
+        for (const auto& l : log.lines) out << l << '\n';
+    }
     std::string tail(std::size_t n = 60) const {
         std::string s;
         for (std::size_t i = log.lines.size() > n ? log.lines.size() - n : 0; i < log.lines.size(); ++i)
