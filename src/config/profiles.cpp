@@ -122,7 +122,7 @@ node_profile read_node(const fs::path& file) {
         if (n.admin.tls) n.admin.tls = n.tls;
     }
     if (auto a = r.find("alerts")) n.alerts = read_alerts(*a);
-    if (auto c = r.find("cluster")) n.cluster = read_cluster(*c);
+    if (auto c = r.find("cluster")) n.cluster = read_cluster(*c, file.parent_path());
     if (auto s = r.find("smtp")) n.smtp = read_smtp_server(*s);
     if (auto l = r.find("log_level")) n.log_level = std::string{std::array{"debug", "info", "warn", "error"}[l->choice({"debug", "info", "warn", "error"})]};
     r.finish();
@@ -295,6 +295,7 @@ void check_cluster(profile_set& set, const fs::path& dir) {
     for (const auto& c : set.clients) peer_clients += c.peer;
     for (const auto& c : set.carriers) peer_carriers += c.peer;
     const auto& cl = set.node.cluster;
+    complete_witness(set);
     if (!cl.enabled) {
         if (peer_clients || peer_carriers)
             throw config_error(node_file + ": node.cluster: a profile of kind peer needs a cluster section");
