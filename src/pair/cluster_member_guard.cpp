@@ -40,7 +40,10 @@ void cluster_member::step_witness(cluster::clock::time_point now) {
                              e.detail + "; the carriers the key guards are unbound until it is ours again");
     }
     const auto& l = witness_->lease();
-    if (controller_.takeover_pending() && !l.revision() && !l.holder().empty() && l.holder() != node_id_)
+    // Already ours (the primary holds it for its own carriers): take over now.
+    if (controller_.takeover_pending() && l.revision() && witness_->holding(now))
+        controller_.on_witness_acquired(*l.revision(), now);
+    else if (controller_.takeover_pending() && !l.revision() && !l.holder().empty() && l.holder() != node_id_)
         controller_.on_witness_refused(l.holder(), now); // reported once per episode
 }
 
