@@ -1,7 +1,7 @@
 #define BOOST_TEST_MODULE message_pdu
 #include <boost/test/unit_test.hpp>
 
-#include "app/message_pdu.hpp"
+#include "engine/message_pdu.hpp"
 #include "smpp/codec/codec.hpp"
 
 using namespace twinsms;

@@ -138,3 +138,43 @@ BOOST_FIXTURE_TEST_CASE(without_etcd_every_call_fails_within_the_timeout, etcd_f
     BOOST_TEST((std::chrono::steady_clock::now() - t0 < 1s));
     BOOST_TEST(!grant(c).ok());
 }
+
+// The example profiles' shape: three members. One member lost (the one in
+// use): the client goes on with the others, and the key stays one owner's.
+BOOST_AUTO_TEST_CASE(three_members_survive_the_loss_of_one) {
+    const fs::path dir = fs::temp_directory_path() / ("twinsms-etcd3-" + std::to_string(::getpid()));
+    boost::asio::io_context io;
+    {
+        etcd_cluster etcd{dir, 3};
+        etcd.start();
+        config::witness_settings s;
+        s.endpoints = etcd.urls();
+        s.key = "/twinsms/test3/carrier_owner";
+        s.lease_ttl = 3s;
+        s.timeout = 750ms;
+        witness::etcd_client a{io.get_executor(), s}, b{io.get_executor(), s};
+        auto call = [&](auto f) {
+            std::optional<witness::answer> got;
+            f([&](const witness::answer& x) { got = x; });
+            BOOST_REQUIRE(pump_until(io, [&] { return got.has_value(); }, 10s));
+            return *got;
+        };
+        const auto la = call([&](auto d) { a.grant(std::move(d)); });
+        BOOST_REQUIRE_MESSAGE(la.ok(), la.error);
+        BOOST_TEST(la.endpoint == etcd.urls()[0]);
+        BOOST_TEST(call([&](auto d) { a.acquire(la.lease, "site1", std::move(d)); }).acquired);
+        etcd.kill(0);
+        const auto renewed = call([&](auto d) { a.keepalive(la.lease, std::move(d)); });
+        BOOST_TEST(renewed.ok(), renewed.error);
+        BOOST_TEST(renewed.ttl.count() > 0);
+        BOOST_TEST(renewed.endpoint != etcd.urls()[0]);
+        const auto lb = call([&](auto d) { b.grant(std::move(d)); });
+        BOOST_REQUIRE_MESSAGE(lb.ok(), lb.error);
+        const auto refused = call([&](auto d) { b.acquire(lb.lease, "site2", std::move(d)); });
+        BOOST_TEST(refused.ok(), refused.error);
+        BOOST_TEST(!refused.acquired);
+        BOOST_TEST(refused.holder == "site1");
+    }
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+}

@@ -28,4 +28,8 @@ void client_metrics(metrics_writer& w, node& n);
 // receipts) and the TLS certificates' expiry times.
 void timing_metrics(metrics_writer& w, node& n, const http::admin_http* admin);
 
+class cluster_member;
+// node_metrics_witness.cpp: twinsms_witness_* and refused takeovers (in a pair).
+void witness_metrics(metrics_writer& w, const cluster_member& c);
+
 } // namespace twinsms::app
