@@ -15,13 +15,13 @@ witness_settings read_witness(const reader& r, const std::filesystem::path& base
     bool https = false, http = false;
     for (const auto& e : eps.items()) {
         auto url = e.non_empty_str();
+        while (url.size() > 1 && url.back() == '/') url.pop_back();
         const bool s = url.rfind("https://", 0) == 0;
         if (!s && url.rfind("http://", 0) != 0) e.fail("expected http://HOST:PORT or https://HOST:PORT (etcd's client URL)");
         const auto rest = url.substr(s ? 8 : 7);
         if (rest.empty() || rest.find('/') != std::string::npos || rest.find(':') == std::string::npos)
             e.fail("expected http://HOST:PORT or https://HOST:PORT, without a path");
         (s ? https : http) = true;
-        while (!url.empty() && url.back() == '/') url.pop_back();
         w.endpoints.push_back(std::move(url));
     }
     if (w.endpoints.empty()) eps.fail("at least one etcd endpoint");

@@ -112,7 +112,7 @@ BOOST_FIXTURE_TEST_CASE(refusals_name_file_line_and_path, pair_copy) {
         {"    witness: {endpoints: [http://a:1], lease_ttl: 1s}\n", "whole seconds from 2s to 60s"},
         {"    witness: {endpoints: [http://a:1], timeout: 2s}\n", "at most a third of lease_ttl"},
         {"    witness: {endpoints: [http://a:1], tls: {verify_peer: false}}\n", "tls needs https:// endpoints"},
-        {"    witness: {endpoints: [http://a:1], username: u}\n", "a password is required with username"},
+        {"    witness: {endpoints: [http://a:1], username: u}\n", "missing required key 'password'"},
         {"    witness: {endpoints: [http://a:1], key: relative}\n", "starting with '/'"},
         {"    witness: {endpoints: [http://a:1], ttl: 3s}\n", "ttl"},
         {"    secret: short\n", "at least 16 characters"},
