@@ -5,6 +5,7 @@
 // peer_status reports are signed and checked under cluster.secret.
 #include <chrono>
 
+#include "cluster/serve_gate.hpp"
 #include "pair/cluster_member.hpp"
 #include "util/log.hpp"
 
@@ -48,18 +49,7 @@ void cluster_member::step_witness(cluster::clock::time_point now) {
 }
 
 cluster::serving cluster_member::gated(cluster::serving s, cluster::clock::time_point now) const {
-    if (witness_) s.guarded_carriers = witness_->holding(now);
-    if (!epoch_committed()) {
-        // Until the new epoch is stored, stopping is fine, serving more is not.
-        cluster::serving was = applied_.value_or(cluster::serving{});
-        if (!applied_) was.guarded_carriers = false;
-        s.home_clients = s.home_clients && was.home_clients;
-        s.home_carriers = s.home_carriers && was.home_carriers;
-        s.peer_profiles = s.peer_profiles && was.peer_profiles;
-        s.overflow = s.overflow && was.overflow;
-        s.guarded_carriers = s.guarded_carriers && was.guarded_carriers;
-    }
-    return s;
+    return cluster::gate(s, applied_, {witness_ != nullptr, witness_ && witness_->holding(now), epoch_committed()});
 }
 
 void cluster_member::settle() {
