@@ -9,7 +9,8 @@
 // owner keeps the carrier while its lease lasts, then unbinds; nobody
 // takes over, retries stay bounded, and it rebinds when etcd is back.
 // kill -9 of the primary: the takeover with the witness stays within 5 s
-// at the default keepalive.
+// at the default keepalive. A switchover and back moves the key with the
+// carrier, never two owners.
 #define BOOST_TEST_MODULE pair_witness
 #include "pair/witness_fixture.hpp"
 
@@ -150,4 +151,43 @@ BOOST_FIXTURE_TEST_CASE(kill9_primary_takeover_within_5s_with_the_witness, defau
     BOOST_TEST(since(t0, bound_at) <= 5000ms);
     BOOST_TEST(s2.has("cluster", "takeover", {}, from2));
     BOOST_TEST(overlaps().empty());
+}
+
+// A planned switchover and back with the witness under load: the key moves
+// with the carrier, the node handing over gives it up only once its carrier
+// link is unbound, and at no moment are there two owners; every message
+// accepted reaches the carrier.
+BOOST_FIXTURE_TEST_CASE(switchover_and_failback_move_the_key_with_the_carrier, witness_pair) {
+    start_pair();
+    require([&] { return bound_now("site1"); }, "site1 holds the carrier");
+    load_client alpha{io, {s1.smpp_port, s2.smpp_port}, "alpha", "alpha1", "alpha"};
+    alpha.start();
+    require([&] { return alpha.ok >= 30; }, "alpha's load flowing");
+
+    const auto sw = ctl(s1, {"switchover"});
+    BOOST_TEST(sw.code == 0, sw.out << sw.err);
+    await_mode(s1, "standby", 25s);
+    await_mode(s2, "took_over", 25s);
+    require([&] { return bound_now("site2") && !bound_now("site1"); }, "the carrier and the key moved to site2", 15s);
+    const auto w2 = status(s2).at("partition").as_object().at("witness").as_object();
+    BOOST_TEST(w2.at("holding").as_bool());
+    const auto ok1 = alpha.ok;
+    require([&] { return alpha.ok >= ok1 + 20; }, "load accepted on site2", 15s);
+
+    const auto fb = ctl(s1, {"failback"});
+    BOOST_TEST(fb.code == 0, fb.out << fb.err);
+    await_mode(s1, "normal", 25s);
+    await_mode(s2, "normal", 25s);
+    require([&] { return bound_now("site1") && !bound_now("site2"); }, "the carrier and the key back on site1", 15s);
+    const auto ok2 = alpha.ok;
+    require([&] { return alpha.ok >= ok2 + 20; }, "load accepted on site1 again", 15s);
+    alpha.stop();
+    require([&] { return alpha.done; }, "client stopped", 15s);
+    require([&] {
+        const auto got = texts(*sim);
+        for (const auto& [text, id] : alpha.accepted)
+            if (!got.contains(text)) return false;
+        return true;
+    }, "every accepted message at the carrier", 20s);
+    BOOST_TEST(overlaps().empty(), "two owners at once: " << (overlaps().empty() ? "" : overlaps().front()));
 }
