@@ -28,13 +28,11 @@ std::int64_t number(const json::object& o, std::string_view a, std::string_view 
     const auto* v = o.if_contains(a);
     if (!v && !b.empty()) v = o.if_contains(b);
     if (!v) return 0;
-    if (v->is_string()) {
-        try {
+    if (v->is_string()) try {
             return std::stoll(std::string{v->as_string()});
         } catch (const std::exception&) {
             return 0;
         }
-    }
     return v->is_int64() ? v->as_int64() : v->is_uint64() ? static_cast<std::int64_t>(v->as_uint64()) : 0;
 }
 
@@ -152,8 +150,7 @@ private:
 
 answer answer_of(const reply& r) {
     answer a;
-    a.error = r.error;
-    a.endpoint = r.endpoint;
+    a.error = r.error, a.endpoint = r.endpoint;
     return a;
 }
 

@@ -5,7 +5,7 @@
 // other node at a higher revision; a node's own key from an earlier run is
 // taken over; keep-alive of a lease etcd dropped says TTL 0; a dead first
 // endpoint falls through to the next; with etcd gone every call fails
-// within the request timeout.
+// within the request timeout. With auth on, the credentials are used.
 #define BOOST_TEST_MODULE witness_etcd_client
 #include <boost/test/unit_test.hpp>
 
@@ -177,4 +177,38 @@ BOOST_AUTO_TEST_CASE(three_members_survive_the_loss_of_one) {
     }
     std::error_code ec;
     fs::remove_all(dir, ec);
+}
+
+// etcd with authentication on (set up with etcdctl): a user with read-write
+// on the key's prefix only gets a lease and the key; a wrong password gets
+// neither, and says why.
+BOOST_FIXTURE_TEST_CASE(credentials_with_auth_enabled, etcd_fixture) {
+    const auto url = etcd.urls()[0];
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"user", "add", "root:rootpw"},
+             {"role", "add", "twinsms"},
+             {"role", "grant-permission", "twinsms", "--prefix=true", "readwrite", "/twinsms/"},
+             {"user", "add", "twinsms:etcd-pw"},
+             {"user", "grant-role", "twinsms", "twinsms"},
+             {"auth", "enable"}}) {
+        std::vector<std::string> argv{"etcdctl", "--endpoints", url};
+        argv.insert(argv.end(), args.begin(), args.end());
+        child_process p{argv};
+        const auto& st = p.wait(10s);
+        BOOST_REQUIRE_MESSAGE(st.exited && st.code == 0, p.describe());
+    }
+    auto s = settings();
+    s.username = "twinsms";
+    s.password = "etcd-pw";
+    witness::etcd_client c{io.get_executor(), s};
+    const auto l = grant(c);
+    BOOST_REQUIRE_MESSAGE(l.ok(), l.error);
+    const auto got = acquire(c, l.lease, "site1");
+    BOOST_TEST(got.ok(), got.error);
+    BOOST_TEST(got.acquired);
+    s.password = "wrong";
+    witness::etcd_client bad{io.get_executor(), s};
+    const auto refused = grant(bad);
+    BOOST_TEST(!refused.ok());
+    BOOST_TEST(refused.error.find("authentication failed") != std::string::npos, refused.error);
 }
