@@ -172,8 +172,7 @@ void cluster_member::tick() {
 
 void cluster_member::send_report() {
     next_report_ = cluster::clock::now() + cfg_.keepalive_interval;
-    if (!epoch_committed()) return; // the peer hears of an epoch only once it is stored
-    const auto rep = controller_.report(host_.carrier_queue());
+    const auto rep = current_report();
     std::string scratch;
     const smpp::pdu req{smpp::status::ok, 0, smpp::peer_status{signed_report(rep, scratch)}};
     auto on_resp = [this, alive = std::weak_ptr<int>{alive_}](const smpp::error_code& ec, const smpp::pdu* resp) {
@@ -208,14 +207,14 @@ void cluster_member::on_report(const smpp::tlv_list& tlvs) {
 
 void cluster_member::on_peer_status(smpp::session& s, const smpp::pdu& req) {
     if (const auto* b = req.as<smpp::peer_status>()) on_report(b->tlvs);
-    const auto rep = controller_.report(host_.carrier_queue());
+    const auto rep = current_report();
     std::string scratch;
     s.respond(smpp::pdu{smpp::status::ok, req.sequence_number, smpp::peer_status_resp{signed_report(rep, scratch)}});
 }
 
 void cluster_member::on_peer_status(const smpp::pdu& req, smpp::responder r) {
     if (const auto* b = req.as<smpp::peer_status>()) on_report(b->tlvs);
-    const auto rep = controller_.report(host_.carrier_queue());
+    const auto rep = current_report();
     std::string scratch;
     r.respond(smpp::status::ok, [&](smpp::pdu& resp) {
         if (auto* b = resp.as<smpp::peer_status_resp>()) b->tlvs = signed_report(rep, scratch);

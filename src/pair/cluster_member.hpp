@@ -80,6 +80,7 @@ private:
     void step_witness(cluster::clock::time_point now);
     cluster::serving gated(cluster::serving s, cluster::clock::time_point now) const;
     smpp::tlv_list signed_report(const cluster::peer_report& r, std::string& scratch);
+    cluster::peer_report current_report() const; // what the node acts on: no epoch before it is stored
     bool authentic(const smpp::tlv_list& tlvs, const cluster::peer_report& r);
     void run_hook(cluster::node_mode from, cluster::node_mode to);
 

@@ -87,6 +87,17 @@ void cluster_member::settle() {
     if (mode_changed && !stopping_) send_report();
 }
 
+cluster::peer_report cluster_member::current_report() const {
+    auto r = controller_.report(host_.carrier_queue());
+    if (!epoch_committed()) {
+        // The peer acts on what we report: a transition whose epoch is not
+        // stored yet has not happened as far as it is concerned.
+        r.epoch = persisted_epoch_;
+        r.mode = applied_mode_;
+    }
+    return r;
+}
+
 smpp::tlv_list cluster_member::signed_report(const cluster::peer_report& r, std::string& scratch) {
     auto tlvs = cluster::encode(r);
     if (!cfg_.secret.empty()) cluster::sign(tlvs, r, sequence_.next(wall_us()), cfg_.secret, scratch);
