@@ -36,6 +36,10 @@ BOOST_FIXTURE_TEST_CASE(full_partition_one_owner_the_other_refuses_and_alerts, w
     BOOST_TEST(w.at("holding").as_bool());
     // The key's revision is the epoch.
     BOOST_TEST(w.at("revision").to_number<std::int64_t>() == epoch_of(st));
+    const auto plain = ctl(s1, {"status"});
+    BOOST_TEST(plain.out.find("witness   /twinsms/site1/carrier_owner  held  revision " + std::to_string(epoch_of(st))) !=
+                   std::string::npos, plain.out);
+    BOOST_TEST(plain.out.find("NOT PARTITION-SAFE") == std::string::npos, plain.out);
 
     const auto from1 = s1.mark(), from2 = s2.mark();
     partition_sites();

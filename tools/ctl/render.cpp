@@ -103,7 +103,7 @@ std::string render_status(const json::value& status) {
     // Partition safety, said plainly (issue 14): the witness, or why not safe.
     if (const auto* part = object_at(root, "partition")) {
         if (const auto* w = object_at(part, "witness")) {
-            out += "witness   " + text(w, "key") + "  " + (text(w, "holding") == "true" ? "held" : "not held") +
+            out += "witness   " + text(w, "key") + "  " + (text(w, "holding") == "yes" ? "held" : "not held") +
                    pairs(w, {{"revision", "revision"}, {"valid_ms", "valid ms"}, {"holder", "held by"},
                              {"endpoint", "via"}, {"last_error", "last error"}}) + "\n";
         } else {

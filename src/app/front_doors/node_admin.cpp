@@ -43,7 +43,7 @@ json::object partition_of(const node& n) {
     const auto now = cluster::clock::now();
     json::object wo;
     wo["key"] = w.settings().key;
-    wo["endpoint"] = w.endpoint();
+    if (!w.endpoint().empty()) wo["endpoint"] = w.endpoint(); // the last etcd member that answered
     wo["lease_ttl_s"] = w.settings().lease_ttl.count();
     wo["holding"] = w.holding(now);
     wo["wanted"] = w.lease().wanted();
