@@ -5,13 +5,15 @@
 // other node at a higher revision; a node's own key from an earlier run is
 // taken over; keep-alive of a lease etcd dropped says TTL 0; a dead first
 // endpoint falls through to the next; with etcd gone every call fails
-// within the request timeout. With auth on, the credentials are used.
+// within the request timeout. With auth on, the credentials are used;
+// over HTTPS with client certificates, the CA and our certificate are.
 #define BOOST_TEST_MODULE witness_etcd_client
 #include <boost/test/unit_test.hpp>
 
 #include <boost/asio/io_context.hpp>
 
 #include "interop/interop_support.hpp"
+#include "tls/test_pki.hpp"
 #include "witness/etcd_client.hpp"
 #include "witness/etcd_process.hpp"
 
@@ -211,4 +213,53 @@ BOOST_FIXTURE_TEST_CASE(credentials_with_auth_enabled, etcd_fixture) {
     const auto refused = grant(bad);
     BOOST_TEST(!refused.ok());
     BOOST_TEST(refused.error.find("authentication failed") != std::string::npos, refused.error);
+}
+
+// HTTPS with client certificates (etcd --client-cert-auth): with the CA and
+// a client certificate the CA signed, a lease and the key; without a client
+// certificate, or trusting another CA, nothing.
+BOOST_AUTO_TEST_CASE(https_with_client_certificates) {
+    const fs::path dir = fs::temp_directory_path() / ("twinsms-etcd-tls-" + std::to_string(::getpid()));
+    boost::asio::io_context io;
+    {
+        test_ca ca{dir, "etcd-test-ca"}, other{dir, "other-ca"};
+        const auto server = ca.issue("etcd"), client = ca.issue("twinsms");
+        etcd_cluster etcd{dir / "etcd", 1, etcd_tls{server.cert, server.key, ca.cert_file(), true}};
+        etcd.start();
+        BOOST_REQUIRE(etcd.urls()[0].rfind("https://", 0) == 0);
+        config::witness_settings s;
+        s.endpoints = etcd.urls();
+        s.key = "/twinsms/tls/carrier_owner";
+        s.timeout = 750ms;
+        s.tls.enabled = true;
+        s.tls.ca_file = ca.cert_file();
+        s.tls.certificate = client.cert;
+        s.tls.private_key = client.key;
+        auto grant = [&](const config::witness_settings& with) {
+            witness::etcd_client c{io.get_executor(), with};
+            std::optional<witness::answer> got;
+            c.grant([&](const witness::answer& x) { got = x; });
+            BOOST_REQUIRE(pump_until(io, [&] { return got.has_value(); }, 10s));
+            if (got->ok()) {
+                std::optional<witness::answer> acq;
+                c.acquire(got->lease, "site1", [&](const witness::answer& x) { acq = x; });
+                BOOST_REQUIRE(pump_until(io, [&] { return acq.has_value(); }, 10s));
+                BOOST_TEST(acq->acquired, acq->error);
+            }
+            return *got;
+        };
+        const auto ok = grant(s);
+        BOOST_TEST(ok.ok(), ok.error);
+        auto no_cert = s;
+        no_cert.tls.certificate.clear();
+        no_cert.tls.private_key.clear();
+        BOOST_TEST(!grant(no_cert).ok());
+        auto wrong_ca = s;
+        wrong_ca.tls.ca_file = other.cert_file();
+        const auto refused = grant(wrong_ca);
+        BOOST_TEST(!refused.ok());
+        BOOST_TEST_MESSAGE("wrong CA: " << refused.error);
+    }
+    std::error_code ec;
+    fs::remove_all(dir, ec);
 }

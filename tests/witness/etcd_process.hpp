@@ -12,9 +12,9 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "interop/child_process.hpp"
@@ -37,23 +37,33 @@ inline std::uint16_t etcd_free_port() {
     return port;
 }
 
+// Server TLS for the members (PEM files), and whether clients must present
+// a certificate that `ca` signed.
+struct etcd_tls {
+    std::string cert, key, ca;
+    bool client_cert_auth = false;
+};
+
 class etcd_cluster {
 public:
     struct member {
         std::string name;
         std::uint16_t client_port = 0, peer_port = 0;
         std::unique_ptr<child_process> proc;
-        std::string url() const { return "http://127.0.0.1:" + std::to_string(client_port); }
+        bool https = false;
+        std::string url() const { return (https ? "https" : "http") + std::string{"://127.0.0.1:"} + std::to_string(client_port); }
     };
 
-    // `n` members in `dir` (created), not started yet.
-    etcd_cluster(std::filesystem::path dir, int n = 1) : dir_{std::move(dir)} {
+    // `n` members in `dir` (created), not started yet; with `tls`, clients speak HTTPS.
+    etcd_cluster(std::filesystem::path dir, int n = 1, std::optional<etcd_tls> tls = std::nullopt)
+        : dir_{std::move(dir)}, tls_{std::move(tls)} {
         std::filesystem::create_directories(dir_);
         for (int i = 0; i < n; ++i) {
             member m;
             m.name = "m" + std::to_string(i);
             m.client_port = etcd_free_port();
             m.peer_port = etcd_free_port();
+            m.https = tls_.has_value();
             members_.push_back(std::move(m));
         }
         for (const auto& m : members_)
@@ -93,15 +103,23 @@ public:
 private:
     void start_member(std::size_t i, bool again) {
         auto& m = members_[i];
-        const auto c = "http://127.0.0.1:" + std::to_string(m.client_port);
+        const auto c = m.url();
         const auto p = "http://127.0.0.1:" + std::to_string(m.peer_port);
-        m.proc = std::make_unique<child_process>(std::vector<std::string>{
+        std::vector<std::string> argv{
             "etcd", "--name", m.name, "--data-dir", (dir_ / m.name).string(), "--listen-client-urls", c,
             "--advertise-client-urls", c, "--listen-peer-urls", p, "--initial-advertise-peer-urls", p,
             "--initial-cluster", initial_, "--initial-cluster-state", again ? "existing" : "new",
-            "--initial-cluster-token", "twinsms-test", "--log-level", "warn", "--logger", "zap",
+            "--initial-cluster-token", "twinsms-test", "--logger", "zap",
+            // With TLS the readiness is read from the log (the health probe below is plain HTTP).
+            "--log-level", tls_ ? "info" : "warn",
             // Short raft timings: leases are checked by the leader's tick.
-            "--heartbeat-interval", "50", "--election-timeout", "500"});
+            "--heartbeat-interval", "50", "--election-timeout", "500"};
+        if (tls_) {
+            for (const auto& a : {"--cert-file", tls_->cert.c_str(), "--key-file", tls_->key.c_str()}) argv.emplace_back(a);
+            if (tls_->client_cert_auth)
+                for (const auto& a : {"--client-cert-auth", "--trusted-ca-file", tls_->ca.c_str()}) argv.emplace_back(a);
+        }
+        m.proc = std::make_unique<child_process>(argv);
     }
     void await_ready(std::size_t i, std::chrono::milliseconds limit) {
         auto& m = members_[i];
@@ -110,7 +128,8 @@ private:
         // log line comes at info level only, so the port is what we wait on.
         while (std::chrono::steady_clock::now() < until) {
             if (m.proc->poll()) throw std::runtime_error("etcd " + m.name + " exited: " + m.proc->describe());
-            if (answers(m.client_port)) return;
+            if (tls_ ? m.proc->err().find("serving client traffic") != std::string::npos : answers(m.client_port))
+                return;
             m.proc->await_activity(std::chrono::milliseconds{50}); // or 50 ms without output
         }
         throw std::runtime_error("etcd " + m.name + " not serving within the limit: " + m.proc->describe());
@@ -139,6 +158,7 @@ private:
     }
 
     std::filesystem::path dir_;
+    std::optional<etcd_tls> tls_;
     std::vector<member> members_;
     std::string initial_;
 };
