@@ -32,7 +32,7 @@ std::uint32_t load_epoch(const store::message_store& st) {
     if (end == 0 || end != v->size() || e > 0xFFFFFFFFul)
         throw std::runtime_error("the cluster epoch in the store (meta key " + std::string{epoch_key} + ") is '" + *v +
                                  "', not a number: refusing to start rather than take over at epoch 0; "
-                                 "restore the store, or set the key to the peer's epoch (twinsmsctl status on the peer)");
+                                 "restore the store from a backup (moving it aside starts empty, without its messages)");
     return static_cast<std::uint32_t>(e);
 }
 
