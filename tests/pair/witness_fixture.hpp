@@ -10,8 +10,16 @@
 
 namespace twinsms::test {
 
+// site2's peer link through a relay (the partitions cut it).
+inline pair_options proxied_link(std::string interval = "250ms") {
+    pair_options o;
+    o.interval = std::move(interval);
+    o.link_proxy = true;
+    return o;
+}
+
 struct witness_options {
-    pair_options pair{.link_proxy = true};
+    pair_options pair = proxied_link();
     std::string lease_ttl = "3s";
     bool secret = true; // profiles/pair has one; false removes it
 };

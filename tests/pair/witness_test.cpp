@@ -20,7 +20,12 @@ using namespace twinsms::test;
 namespace {
 
 struct default_keepalive : witness_pair {
-    default_keepalive() : witness_pair(witness_options{.pair = {.interval = "1s", .link_proxy = true}}) {}
+    default_keepalive() : witness_pair(keepalive_1s()) {}
+    static witness_options keepalive_1s() {
+        witness_options o;
+        o.pair = proxied_link("1s");
+        return o;
+    }
 };
 
 std::int64_t epoch_of(const json::object& st) { return st.at("node").as_object().at("epoch").to_number<std::int64_t>(); }
