@@ -24,16 +24,22 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// A temporary folder removed when the test ends, however it ends.
+struct temp_folder {
+    fs::path path;
+    explicit temp_folder(const std::string& name) : path{fs::temp_directory_path() / (name + std::to_string(::getpid()))} {}
+    ~temp_folder() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
 struct etcd_fixture {
-    fs::path dir = fs::temp_directory_path() / ("twinsms-etcd-" + std::to_string(::getpid()));
-    etcd_cluster etcd{dir / "etcd", 1};
+    temp_folder tmp{"twinsms-etcd-"};
+    etcd_cluster etcd{tmp.path / "etcd", 1};
     boost::asio::io_context io;
     etcd_fixture() { etcd.start(); }
-    ~etcd_fixture() {
-        etcd.kill(0);
-        std::error_code ec;
-        fs::remove_all(dir, ec);
-    }
+    ~etcd_fixture() { etcd.kill(0); }
     config::witness_settings settings(std::vector<std::string> endpoints = {}) {
         config::witness_settings s;
         s.endpoints = endpoints.empty() ? etcd.urls() : endpoints;
@@ -144,7 +150,8 @@ BOOST_FIXTURE_TEST_CASE(without_etcd_every_call_fails_within_the_timeout, etcd_f
 // The example profiles' shape: three members. One member lost (the one in
 // use): the client goes on with the others, and the key stays one owner's.
 BOOST_AUTO_TEST_CASE(three_members_survive_the_loss_of_one) {
-    const fs::path dir = fs::temp_directory_path() / ("twinsms-etcd3-" + std::to_string(::getpid()));
+    const temp_folder tmp{"twinsms-etcd3-"};
+    const auto& dir = tmp.path;
     boost::asio::io_context io;
     {
         etcd_cluster etcd{dir, 3};
@@ -177,8 +184,6 @@ BOOST_AUTO_TEST_CASE(three_members_survive_the_loss_of_one) {
         BOOST_TEST(!refused.acquired);
         BOOST_TEST(refused.holder == "site1");
     }
-    std::error_code ec;
-    fs::remove_all(dir, ec);
 }
 
 // etcd with authentication on (set up with etcdctl): a user with read-write
@@ -219,7 +224,8 @@ BOOST_FIXTURE_TEST_CASE(credentials_with_auth_enabled, etcd_fixture) {
 // a client certificate the CA signed, a lease and the key; without a client
 // certificate, or trusting another CA, nothing.
 BOOST_AUTO_TEST_CASE(https_with_client_certificates) {
-    const fs::path dir = fs::temp_directory_path() / ("twinsms-etcd-tls-" + std::to_string(::getpid()));
+    const temp_folder tmp{"twinsms-etcd-tls-"};
+    const auto& dir = tmp.path;
     boost::asio::io_context io;
     {
         test_ca ca{dir, "etcd-test-ca"}, other{dir, "other-ca"};
@@ -260,6 +266,4 @@ BOOST_AUTO_TEST_CASE(https_with_client_certificates) {
         BOOST_TEST(!refused.ok());
         BOOST_TEST_MESSAGE("wrong CA: " << refused.error);
     }
-    std::error_code ec;
-    fs::remove_all(dir, ec);
 }
