@@ -17,6 +17,9 @@ std::string_view to_string(alert_kind k) noexcept {
     case alert_kind::brain_split: return "brain_split";
     case alert_kind::overflow_on: return "overflow_on";
     case alert_kind::overflow_off: return "overflow_off";
+    case alert_kind::takeover_refused: return "takeover_refused";
+    case alert_kind::witness_lost: return "witness_lost";
+    case alert_kind::epoch_not_stored: return "epoch_not_stored";
     }
     return "unknown";
 }
@@ -30,6 +33,9 @@ std::string_view label(alert_kind k) noexcept {
     case alert_kind::brain_split: return "BRAIN SPLIT";
     case alert_kind::overflow_on: return "OVERFLOW ON";
     case alert_kind::overflow_off: return "OVERFLOW OFF";
+    case alert_kind::takeover_refused: return "TAKEOVER REFUSED";
+    case alert_kind::witness_lost: return "WITNESS LOST";
+    case alert_kind::epoch_not_stored: return "EPOCH NOT STORED";
     }
     return "ALERT";
 }

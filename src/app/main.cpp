@@ -106,6 +106,9 @@ std::optional<alert::alert_kind> alert_of(cluster::event_kind k) {
     case e::brain_split: return alert::alert_kind::brain_split;
     case e::overflow_on: return alert::alert_kind::overflow_on;
     case e::overflow_off: return alert::alert_kind::overflow_off;
+    case e::takeover_refused: return alert::alert_kind::takeover_refused;
+    case e::witness_lost: return alert::alert_kind::witness_lost;
+    case e::epoch_not_stored: return alert::alert_kind::epoch_not_stored;
     default: return std::nullopt; // fencing, link restored, switchover steps: logged, not paged
     }
 }
@@ -129,6 +132,11 @@ int main(int argc, char** argv) {
         std::printf("%s: valid (node %s, %zu clients, %zu carriers, %zu routes, %zu MO routes)\n", dir.c_str(),
                     profiles.node.id.c_str(), profiles.clients.size(), profiles.carriers.size(),
                     profiles.routes.size(), profiles.mo_routes.size());
+        // Valid is not safe: say what a partition would do (still exit 0).
+        for (const auto& w : config::partition_warnings(profiles)) std::printf("warning: %s\n", w.c_str());
+        if (const auto& w = profiles.node.cluster.witness)
+            std::printf("partition-safe: witness %s (key %s, lease %llds)\n", w->endpoints.front().c_str(), w->key.c_str(),
+                        static_cast<long long>(w->lease_ttl.count()));
         return 0;
     }
     if (log::level l; log::parse_level(profiles.node.log_level, l)) log::set_level(l);

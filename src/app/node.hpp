@@ -110,6 +110,7 @@ public:
     // activate/deactivate until the next cluster transition.
     bool serves(const config::client_profile& c) const;
     bool serves(const config::carrier_profile& c) const;
+    bool guarded(const config::carrier_profile& c) const; // witness: bound only with the key
     // Operator activate/deactivate; false when there is no such profile.
     bool set_override(std::string_view profile, bool active);
     // Bound sessions of a client account, over all listeners.

@@ -20,11 +20,22 @@ bool node::serves(const config::client_profile& c) const {
     return configured ? serving_->home_clients : serving_->peer_profiles;
 }
 
+// The carriers the witness key guards (cluster_member::wants_key): all of
+// the primary's; on the secondary the primary's (passive there), not its
+// own nor overflow carriers.
+bool node::guarded(const config::carrier_profile& c) const {
+    if (c.peer || !profiles_.node.cluster.witness) return false;
+    if (profiles_.node.role == config::node_role::primary) return true;
+    return c.state == config::profile_state::passive && !c.overflow;
+}
+
 bool node::serves(const config::carrier_profile& c) const {
     if (c.peer) return true;
+    // Not even an operator's activate binds a guarded carrier without the key.
+    if (serving_ && !serving_->guarded_carriers && guarded(c)) return false;
     if (auto o = overrides_.find(c.name); o != overrides_.end()) return o->second;
     const bool configured = c.state == config::profile_state::active;
-    if (!serving_) return configured;
+    if (!serving_) return configured && !guarded(c);
     if (configured) return serving_->home_carriers;
     return serving_->peer_profiles || (c.overflow && serving_->overflow);
 }
@@ -174,6 +185,12 @@ void node::start_cluster() {
     h.peer_sessions = [this] {
         const auto* p = profiles_.peer_client();
         return p ? sessions_of(p->account.system_id) : std::vector<std::shared_ptr<smpp::session>>{};
+    };
+    h.guarded_busy = [this] {
+        if (carriers_->retiring()) return true;
+        for (const auto& l : carriers_->links())
+            if (const auto* c = profiles_.carrier(l.carrier); c && guarded(*c) && l.bound) return true;
+        return false;
     };
     h.on_event = [this](const cluster::cluster_event& e) {
         if (on_cluster_event_) on_cluster_event_(e);

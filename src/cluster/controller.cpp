@@ -17,6 +17,9 @@ std::string_view to_string(event_kind k) noexcept {
     case event_kind::switchover: return "switchover";
     case event_kind::overflow_on: return "overflow_on";
     case event_kind::overflow_off: return "overflow_off";
+    case event_kind::takeover_refused: return "takeover_refused";
+    case event_kind::witness_lost: return "witness_lost";
+    case event_kind::epoch_not_stored: return "epoch_not_stored";
     }
     return "unknown";
 }
@@ -36,9 +39,13 @@ void controller::enter(node_mode m, clock::time_point) {
     hold_until_.reset();
 }
 
-void controller::take_over(std::string why, clock::time_point now) {
-    // Above anything the peer reported, so it is fenced when it returns.
-    epoch_ = std::max(epoch_, peer_ ? peer_->epoch : 0) + 1;
+void controller::take_over(std::string why, clock::time_point now, std::int64_t token) {
+    // Above anything the peer reported, so it is fenced when it returns; with
+    // a witness the key's revision, when that is above (it is unless the
+    // epochs went up by operator commands since).
+    const std::uint32_t base = std::max(epoch_, peer_ ? peer_->epoch : 0);
+    epoch_ = token > base ? static_cast<std::uint32_t>(std::min<std::int64_t>(token, 0xFFFFFFFF)) : base + 1;
+    pending_takeover_ = false;
     ++stats_.takeovers;
     planned_ = false;
     reclaim_ = false;
@@ -67,11 +74,30 @@ void controller::on_verdict(verdict v, clock::time_point now) {
         trouble_since_.reset();
         trouble_reported_ = false;
     }
-    (void)prev;
+    if (v != verdict::dead) pending_takeover_ = refusal_reported_ = false;
     if (v == verdict::dead && mode_ != node_mode::took_over) {
         emit(event_kind::peer_lost, mode_ == node_mode::joining ? "peer not reachable since start" : "peer stopped answering");
-        take_over("peer dead", now);
+        if (cfg_.witness) pending_takeover_ = true; // on_witness_acquired takes over
+        else take_over("peer dead", now);
     }
+}
+
+void controller::on_witness_acquired(std::int64_t revision, clock::time_point now) {
+    if (pending_takeover_ && verdict_ == verdict::dead && mode_ != node_mode::took_over) {
+        take_over("peer dead; carrier key acquired at revision " + std::to_string(revision), now, revision);
+        return;
+    }
+    const auto r = static_cast<std::uint32_t>(std::clamp<std::int64_t>(revision, 0, 0xFFFFFFFF));
+    epoch_ = std::max(epoch_, r);
+}
+
+void controller::on_witness_refused(const std::string& holder, clock::time_point) {
+    if (!pending_takeover_ || refusal_reported_) return;
+    refusal_reported_ = true;
+    ++stats_.refused_takeovers;
+    emit(event_kind::takeover_refused, "peer " + (peer_ ? peer_->node_id : std::string{"?"}) +
+                                           " stopped answering on every path, but " + holder +
+                                           " holds the carrier key in the witness: a partition, not a dead peer; not taking over");
 }
 
 void controller::report_trouble(clock::time_point now) {

@@ -32,6 +32,10 @@ struct controller_config {
     std::chrono::milliseconds trouble_grace{0};
     // Secondary only: overflow carriers while the primary's queue is above high.
     std::optional<std::uint64_t> overflow_high, overflow_low;
+    // node.cluster.witness: a dead peer is taken over only once the witness
+    // key is ours (on_witness_acquired); while the peer holds it, the peer
+    // is alive behind a partition and the takeover is refused.
+    bool witness = false;
 };
 
 // What the node should serve now.
@@ -41,12 +45,18 @@ struct serving {
     bool peer_profiles = false; // configured-passive clients and carriers (the peer's)
     bool overflow = false;      // overflow-marked passive carriers
     bool peer_link_route = true; // route via the peer link (secondary)
+    // Witness: the carrier key is ours, so the carriers it guards may be
+    // bound. The controller always says true; cluster_member masks it.
+    bool guarded_carriers = true;
     friend bool operator==(const serving&, const serving&) = default;
 };
 
 enum class event_kind {
     peer_lost, takeover, failback, link_trouble, link_restored, brain_split, fenced, unfenced,
-    switchover, overflow_on, overflow_off
+    switchover, overflow_on, overflow_off,
+    takeover_refused, // witness: the peer looks dead but holds the carrier key
+    witness_lost,     // witness: the lease could not be renewed; carriers unbound
+    epoch_not_stored  // the new epoch could not be committed: the transition waits
 };
 std::string_view to_string(event_kind k) noexcept;
 
@@ -64,6 +74,15 @@ public:
     // The node finished releasing what serve() stopped (sessions of the
     // peer's clients drained and unbound, queues drained to carriers).
     void on_released(clock::time_point now);
+    // Witness: the carrier key is ours at `revision` (the fencing token),
+    // or another node holds it.
+    void on_witness_acquired(std::int64_t revision, clock::time_point now);
+    void on_witness_refused(const std::string& holder, clock::time_point now);
+    // Witness: the peer is dead and the takeover waits for the key.
+    bool takeover_pending() const noexcept { return pending_takeover_; }
+    // Events the node's I/O raises (witness loss, epoch not stored), in
+    // the same stream as the controller's own.
+    void note(event_kind k, std::string detail) { emit(k, std::move(detail)); }
     // Timers (failback hold).
     void tick(clock::time_point now);
     clock::time_point next_deadline() const noexcept;
@@ -86,13 +105,13 @@ public:
 
     struct counters {
         std::uint64_t takeovers = 0, failbacks = 0, brain_splits = 0, link_troubles = 0, fenced = 0;
-        std::uint64_t switchovers = 0, overflows = 0;
+        std::uint64_t switchovers = 0, overflows = 0, refused_takeovers = 0;
     };
     const counters& stats() const noexcept { return stats_; }
 
 private:
     void enter(node_mode m, clock::time_point now);
-    void take_over(std::string why, clock::time_point now);
+    void take_over(std::string why, clock::time_point now, std::int64_t token = 0);
     void yield_to(const peer_report& r, clock::time_point now);
     void update_overflow(const peer_report& r);
     void emit(event_kind k, std::string detail);
@@ -107,6 +126,7 @@ private:
     bool released_ = false;  // standby: drained
     bool reclaim_ = false;   // asking the peer to hand back
     bool overflow_ = false;
+    bool pending_takeover_ = false, refusal_reported_ = false;
     std::optional<clock::time_point> hold_until_;
     std::optional<clock::time_point> trouble_since_; // link trouble not reported yet
     bool trouble_reported_ = false;

@@ -8,6 +8,8 @@ namespace twinsms::config {
 
 // profiles.cpp
 boost::asio::ip::tcp::endpoint parse_endpoint(const reader& r);
+// witness.cpp
+witness_settings read_witness(const reader& r, const std::filesystem::path& base);
 
 admin_settings read_admin(const reader& r) {
     admin_settings a;
@@ -74,7 +76,7 @@ alert_settings read_alerts(const reader& r) {
     return a;
 }
 
-cluster_settings read_cluster(const reader& r) {
+cluster_settings read_cluster(const reader& r, const std::filesystem::path& base) {
     cluster_settings c;
     c.enabled = true;
     c.peer_id = r.at("peer_id").non_empty_str();
@@ -100,6 +102,11 @@ cluster_settings read_cluster(const reader& r) {
         o->finish();
         c.overflow = l;
     }
+    if (auto s = r.find("secret")) {
+        c.secret = s->secret();
+        if (c.secret.size() < 16) s->fail("a pair secret of at least 16 characters (the same on both nodes)");
+    }
+    if (auto w = r.find("witness")) c.witness = read_witness(*w, base);
     r.finish();
     return c;
 }

@@ -7,7 +7,9 @@
 //              min_interval: 60s, max_per_hour: 30}
 //   cluster:  {peer_id, keepalive: {interval, misses}, second_path: HOST:PORT,
 //              failback: {mode: auto|manual, hold: 30s}, on_transition: CMD,
-//              overflow: {high, low}}
+//              overflow: {high, low}, secret: SECRET,
+//              witness: {endpoints: [URL...], key, lease_ttl: 3s, timeout, tls: {...},
+//                        username, password}}
 //
 // The peer link itself is a profile of kind `peer`: a carrier profile on the
 // secondary (it binds to the primary like to a carrier), a client profile on
@@ -63,6 +65,20 @@ struct alert_settings {
 
 enum class failback_mode { automatic, manual };
 
+// node.cluster.witness: an etcd cluster (v3 JSON gateway, etcd 3.4) that
+// holds the pair's carrier-ownership key under a lease. Without it a full
+// partition makes both nodes bind the carriers (see partition_warnings).
+struct witness_settings {
+    std::vector<std::string> endpoints; // http://HOST:PORT or https://HOST:PORT, tried in turn
+    std::string key;                    // default /twinsms/<primary id>/carrier_owner (both nodes agree)
+    std::chrono::seconds lease_ttl{3};  // etcd leases are whole seconds
+    // Each request's limit: below a third of the TTL, so a renewal that
+    // hangs leaves time for another before the lease is given up.
+    std::chrono::milliseconds timeout{0}; // 0: lease_ttl / 4
+    tls::client_settings tls;             // https endpoints (ca_file, client certificate)
+    std::string username, password;       // etcd auth (POST /v3/auth/authenticate)
+};
+
 struct cluster_settings {
     bool enabled = false; // a cluster: section is present
     std::string peer_id;  // the other node's id
@@ -80,11 +96,17 @@ struct cluster_settings {
         std::uint64_t high = 0, low = 0;
     };
     std::optional<overflow_limits> overflow;
+    // Shared by both nodes: peer_status carries an HMAC-SHA256 under it
+    // (mode, epoch, sequence), so the peer account's bind password alone
+    // cannot fence a node. Empty: reports are not authenticated (warned).
+    std::string secret;
+    std::optional<witness_settings> witness;
 };
 
 class reader;
 admin_settings read_admin(const reader& r);
 alert_settings read_alerts(const reader& r);
-cluster_settings read_cluster(const reader& r);
+// `base`: the profile folder (relative TLS files).
+cluster_settings read_cluster(const reader& r, const std::filesystem::path& base);
 
 } // namespace twinsms::config

@@ -71,7 +71,7 @@ node_profile read_node(const fs::path& file) {
         if (n.admin.tls) n.admin.tls = n.tls;
     }
     if (auto a = r.find("alerts")) n.alerts = read_alerts(*a);
-    if (auto c = r.find("cluster")) n.cluster = read_cluster(*c);
+    if (auto c = r.find("cluster")) n.cluster = read_cluster(*c, file.parent_path());
     if (auto rp = r.find("replication")) n.replication = read_replication(*rp);
     if (auto s = r.find("smtp")) n.smtp = read_smtp_server(*s);
     if (auto l = r.find("log_level")) n.log_level = std::string{std::array{"debug", "info", "warn", "error"}[l->choice({"debug", "info", "warn", "error"})]};

@@ -90,6 +90,7 @@ void check_cluster(profile_set& set, const fs::path& dir) {
     for (const auto& c : set.clients) peer_clients += c.peer;
     for (const auto& c : set.carriers) peer_carriers += c.peer;
     const auto& cl = set.node.cluster;
+    complete_witness(set);
     if (!cl.enabled) {
         if (peer_clients || peer_carriers)
             throw config_error(node_file + ": node.cluster: a profile of kind peer needs a cluster section");

@@ -152,4 +152,12 @@ struct profile_set {
 // file, line, column and YAML path of the first problem.
 profile_set load_profiles(const std::filesystem::path& dir);
 
+// What the cluster settings leave unsafe, one sentence each (config/witness.cpp):
+// no witness (not partition-safe), no peer_status secret, a second heartbeat
+// path that shares the peer link's address or process. Empty without a cluster.
+// twinsmsd --check prints them, the status document and page show them.
+std::vector<std::string> partition_warnings(const profile_set& set);
+// Fills in node.cluster.witness.key's default (load_profiles calls it).
+void complete_witness(profile_set& set);
+
 } // namespace twinsms::config

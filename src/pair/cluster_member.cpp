@@ -17,15 +17,23 @@ constexpr const char* epoch_key = "cluster_epoch";
 // that never acknowledges must not hold the pair in between modes.
 constexpr std::chrono::seconds release_deadline{20};
 
+// An epoch that cannot be read is not 0: starting at 0 would let this node
+// take over below the peer's epoch and be fenced by nothing. Refuse to start.
 std::uint32_t load_epoch(const store::message_store& st) {
     const auto v = st.get_meta(epoch_key);
-    if (!v) return 0;
+    if (!v) return 0; // a new store: no epoch yet
+    std::size_t end = 0;
+    unsigned long e = 0;
     try {
-        return static_cast<std::uint32_t>(std::stoul(*v));
+        e = std::stoul(*v, &end);
     } catch (const std::exception&) {
-        log::warn("cluster", "epoch_unreadable").kv("value", *v);
-        return 0;
+        end = 0;
     }
+    if (end == 0 || end != v->size() || e > 0xFFFFFFFFul)
+        throw std::runtime_error("the cluster epoch in the store (meta key " + std::string{epoch_key} + ") is '" + *v +
+                                 "', not a number: refusing to start rather than take over at epoch 0; "
+                                 "restore the store from a backup (moving it aside starts empty, without its messages)");
+    return static_cast<std::uint32_t>(e);
 }
 
 cluster::controller_config controller_config_of(const config::profile_set& p) {
@@ -37,6 +45,7 @@ cluster::controller_config controller_config_of(const config::profile_set& p) {
     cc.failback_hold = c.failback_hold;
     cc.trouble_grace = c.keepalive_interval;
     if (c.overflow) cc.overflow_high = c.overflow->high, cc.overflow_low = c.overflow->low;
+    cc.witness = c.witness.has_value();
     return cc;
 }
 
@@ -76,13 +85,17 @@ cluster_member::cluster_member(boost::asio::any_io_executor ex, const config::pr
         hb.bind = smpp::bind_type::transmitter;
         second_ = std::make_shared<smpp::carrier_client>(executor_, hb, this);
     }
+    if (cfg_.witness)
+        witness_ = std::make_unique<witness_link>(executor_, *cfg_.witness, node_id_, [this] {
+            if (!stopping_) settle(); // an answer: act on it now, not at the next tick
+        });
 }
 
 cluster_member::~cluster_member() = default;
 
 void cluster_member::start() {
     log::info("cluster", "joining").kv("node", node_id_).kv("peer", peer_id_).kv("epoch", controller_.epoch())
-        .kv("second_path", cfg_.second_path.has_value());
+        .kv("second_path", cfg_.second_path.has_value()).kv("witness", witness_ ? cfg_.witness->key : "none");
     if (second_) second_->start();
     applied_.reset();
     settle();
@@ -92,6 +105,9 @@ void cluster_member::start() {
 boost::asio::awaitable<void> cluster_member::stop() {
     stopping_ = true;
     timer_.cancel();
+    // The lease is left to expire (within its TTL): the carriers may still
+    // be unbinding, and the key must not go to the peer before they are.
+    if (witness_) witness_->stop();
     if (second_) co_await second_->stop();
 }
 
@@ -99,7 +115,11 @@ boost::asio::awaitable<void> cluster_member::run() {
     // A quarter interval: a verdict is due within interval*misses + 1/4.
     const auto period = std::max<std::chrono::milliseconds>(cfg_.keepalive_interval / 4, std::chrono::milliseconds{20});
     while (!stopping_) {
-        timer_.expires_after(period);
+        // The witness's renewals and its window's end come between ticks.
+        const auto now = cluster::clock::now();
+        auto at = now + period;
+        if (witness_) at = std::clamp(witness_->lease().next_deadline(now), now + std::chrono::milliseconds{5}, at);
+        timer_.expires_at(at);
         co_await timer_.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
         if (stopping_) break;
         tick();
@@ -146,14 +166,15 @@ void cluster_member::tick() {
     } else {
         releasing_since_.reset();
     }
-    settle();
+    settle(); // steps the witness too
     if (now >= next_report_) send_report();
 }
 
 void cluster_member::send_report() {
     next_report_ = cluster::clock::now() + cfg_.keepalive_interval;
-    const auto rep = controller_.report(host_.carrier_queue());
-    const smpp::pdu req{smpp::status::ok, 0, smpp::peer_status{cluster::encode(rep)}};
+    const auto rep = current_report();
+    std::string scratch;
+    const smpp::pdu req{smpp::status::ok, 0, smpp::peer_status{signed_report(rep, scratch)}};
     auto on_resp = [this, alive = std::weak_ptr<int>{alive_}](const smpp::error_code& ec, const smpp::pdu* resp) {
         if (ec || !resp || alive.expired()) return;
         if (const auto* b = resp->as<smpp::peer_status_resp>(); b && resp->status == smpp::status::ok) on_report(b->tlvs);
@@ -179,21 +200,24 @@ void cluster_member::on_report(const smpp::tlv_list& tlvs) {
         log::warn("cluster", "unexpected_peer").kv("expected", peer_id_).kv("got", r->node_id);
         return;
     }
+    if (!authentic(tlvs, *r)) return;
     controller_.on_peer_report(*r, cluster::clock::now());
     settle();
 }
 
 void cluster_member::on_peer_status(smpp::session& s, const smpp::pdu& req) {
     if (const auto* b = req.as<smpp::peer_status>()) on_report(b->tlvs);
-    const auto rep = controller_.report(host_.carrier_queue());
-    s.respond(smpp::pdu{smpp::status::ok, req.sequence_number, smpp::peer_status_resp{cluster::encode(rep)}});
+    const auto rep = current_report();
+    std::string scratch;
+    s.respond(smpp::pdu{smpp::status::ok, req.sequence_number, smpp::peer_status_resp{signed_report(rep, scratch)}});
 }
 
 void cluster_member::on_peer_status(const smpp::pdu& req, smpp::responder r) {
     if (const auto* b = req.as<smpp::peer_status>()) on_report(b->tlvs);
-    const auto rep = controller_.report(host_.carrier_queue());
+    const auto rep = current_report();
+    std::string scratch;
     r.respond(smpp::status::ok, [&](smpp::pdu& resp) {
-        if (auto* b = resp.as<smpp::peer_status_resp>()) b->tlvs = cluster::encode(rep);
+        if (auto* b = resp.as<smpp::peer_status_resp>()) b->tlvs = signed_report(rep, scratch);
     });
 }
 
@@ -214,37 +238,6 @@ std::string cluster_member::command(std::string_view verb) {
     return err;
 }
 
-void cluster_member::settle() {
-    for (auto& e : controller_.take_events()) {
-        log::warn("cluster", cluster::to_string(e.kind)).kv("node", node_id_).kv("peer", peer_id_).kv("detail", e.detail);
-        if (host_.on_event) host_.on_event(e);
-    }
-    if (controller_.epoch() != persisted_epoch_) persist_epoch(controller_.epoch());
-    const auto mode = controller_.mode();
-    const bool mode_changed = mode != applied_mode_;
-    if (mode_changed) {
-        log::warn("cluster", "transition").kv("node", node_id_).kv("from", cluster::to_string(applied_mode_))
-            .kv("to", cluster::to_string(mode)).kv("epoch", controller_.epoch());
-        run_hook(applied_mode_, mode);
-        applied_mode_ = mode;
-    }
-    const auto s = controller_.serve();
-    if (!applied_ || *applied_ != s) {
-        const auto t0 = cluster::clock::now();
-        host_.apply(s);
-        if (!primary_) pool_.set_routable(peer_carrier_, s.peer_link_route);
-        applied_ = s;
-        if (mode == cluster::node_mode::took_over && dead_at_) {
-            takeover_apply_ = std::chrono::duration_cast<std::chrono::milliseconds>(t0 - *dead_at_);
-            dead_at_.reset();
-        }
-        log::info("cluster", "serving").kv("node", node_id_).kv("mode", cluster::to_string(mode))
-            .kv("home_clients", s.home_clients).kv("home_carriers", s.home_carriers)
-            .kv("peer_profiles", s.peer_profiles).kv("overflow", s.overflow).kv("via_peer_link", s.peer_link_route);
-    }
-    if (mode_changed && !stopping_) send_report();
-}
-
 void cluster_member::run_hook(cluster::node_mode from, cluster::node_mode to) {
     if (cfg_.on_transition.empty()) return;
     run_transition_hook(cfg_.on_transition, {{"TWINSMS_NODE", node_id_},
@@ -254,13 +247,27 @@ void cluster_member::run_hook(cluster::node_mode from, cluster::node_mode to) {
                                              {"TWINSMS_EPOCH", std::to_string(controller_.epoch())}});
 }
 
+// Committed before it is acted on: settle() applies nothing that serves
+// more until this write is done, and a failed write stops the transition
+// (retried an interval later) and alerts.
 void cluster_member::persist_epoch(std::uint32_t e) {
-    persisted_epoch_ = e;
+    epoch_writing_ = true;
     store::write_batch b;
     b.put(store::table::meta, epoch_key, std::to_string(e));
-    store_.write(std::move(b), executor_, [e](const store::error_code& ec) {
-        if (ec) log::error("cluster", "epoch_not_stored").kv("epoch", e).kv("error", ec.message());
-        else log::info("cluster", "epoch_stored").kv("epoch", e);
+    store_.write(std::move(b), executor_, [this, e, alive = std::weak_ptr<int>{alive_}](const store::error_code& ec) {
+        if (alive.expired()) return;
+        epoch_writing_ = false;
+        if (ec) {
+            log::error("cluster", "epoch_not_stored").kv("epoch", e).kv("error", ec.message());
+            epoch_retry_at_ = cluster::clock::now() + cfg_.keepalive_interval;
+            controller_.note(cluster::event_kind::epoch_not_stored,
+                             "epoch " + std::to_string(e) + " could not be stored (" + ec.message() +
+                                 "): the transition waits until it is");
+        } else {
+            log::info("cluster", "epoch_stored").kv("epoch", e);
+            persisted_epoch_ = e;
+        }
+        if (!stopping_) settle();
     });
 }
 

@@ -14,7 +14,9 @@
 
 #include "engine/carrier_pool.hpp"
 #include "cluster/controller.hpp"
+#include "cluster/peer_auth.hpp"
 #include "config/profiles.hpp"
+#include "pair/witness_link.hpp"
 #include "smpp/session/responder.hpp"
 #include "store/message_store.hpp"
 
@@ -29,6 +31,9 @@ public:
         // Primary: the peer account's bound sessions (link: trx, second path: tx).
         std::function<std::vector<std::shared_ptr<smpp::session>>()> peer_sessions;
         std::function<void(const cluster::cluster_event&)> on_event; // alerts
+        // Witness: a link of a carrier the key guards is still bound or
+        // unbinding (the key is given back only after it is gone).
+        std::function<bool()> guarded_busy;
     };
 
     cluster_member(boost::asio::any_io_executor ex, const config::profile_set& p, store::message_store& st,
@@ -56,6 +61,10 @@ public:
     // When peer loss was detected and when the takeover's profiles were
     // applied (the takeover time the bench and tests print).
     std::optional<std::chrono::milliseconds> last_takeover_apply() const noexcept { return takeover_apply_; }
+    // node.cluster.witness, when configured.
+    const witness_link* witness() const noexcept { return witness_.get(); }
+    // The epoch acted on is the one in the store (false while it is written or after a failed write).
+    bool epoch_committed() const noexcept { return persisted_epoch_ == controller_.epoch(); }
 
 private:
     void on_deliver(smpp::carrier_client&, const smpp::pdu& req, smpp::responder r) override;
@@ -66,6 +75,13 @@ private:
     void on_report(const smpp::tlv_list& tlvs);
     void settle(); // apply what the controller decided
     void persist_epoch(std::uint32_t e);
+    // cluster_member_guard.cpp: the witness and the epoch gate what settle() applies.
+    bool wants_key() const;
+    void step_witness(cluster::clock::time_point now);
+    cluster::serving gated(cluster::serving s, cluster::clock::time_point now) const;
+    smpp::tlv_list signed_report(const cluster::peer_report& r, std::string& scratch);
+    cluster::peer_report current_report() const; // what the node acts on: no epoch before it is stored
+    bool authentic(const smpp::tlv_list& tlvs, const cluster::peer_report& r);
     void run_hook(cluster::node_mode from, cluster::node_mode to);
 
     boost::asio::any_io_executor executor_;
@@ -89,6 +105,11 @@ private:
     std::optional<std::chrono::milliseconds> takeover_apply_;
     boost::asio::steady_timer timer_;
     bool stopping_ = false;
+    std::unique_ptr<witness_link> witness_;
+    bool epoch_writing_ = false;
+    cluster::clock::time_point epoch_retry_at_{};
+    cluster::sequencer sequence_;   // our peer_status sequence numbers (with cluster.secret)
+    cluster::replay_guard replay_;  // the peer's
 };
 
 } // namespace twinsms::pair

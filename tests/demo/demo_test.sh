@@ -6,17 +6,20 @@
 # receipted, and an MO, and that the demo printed both nodes' status page
 # URLs (which it checked answer) with the admin token, and where the alert
 # rules and dashboard are with a Prometheus command line whose configuration
-# promtool accepts.
+# promtool accepts. With a third argument --witness, the demo also starts
+# its single-member etcd and site1 must hold the carrier key.
 set -euo pipefail
 root="$1"
 build="$2"
+witness="${3:-}"
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 admin1=$(free_port) admin2=$(free_port)
 set +e
 out=$(TWINSMS_BUILD_DIR="$build" TWINSMS_DEMO_PORT=$(free_port) TWINSMS_DEMO_SITE2_PORT=$(free_port) \
       TWINSMS_DEMO_CARRIER_PORT=$(free_port) TWINSMS_DEMO_ADMIN1_PORT=$admin1 \
       TWINSMS_DEMO_ADMIN2_PORT=$admin2 TWINSMS_DEMO_HB_PORT=$(free_port) \
-      timeout 150 "$root/tools/demo" --once --no-install 2>&1)
+      TWINSMS_DEMO_ETCD_PORT=$(free_port) TWINSMS_DEMO_ETCD_PEER_PORT=$(free_port) \
+      timeout 150 "$root/tools/demo" --once --no-install $witness 2>&1)
 rc=$?
 set -e
 echo "$out"
@@ -51,3 +54,10 @@ prom=$(sed -n 's/^  Prometheus    prometheus --config\.file=\([^ ]*\) .*/\1/p' <
 grep -q "'127.0.0.1:$admin1'" "$prom" && grep -q "'127.0.0.1:$admin2'" "$prom" \
   || { echo "demo_test: $prom does not scrape both nodes" >&2; exit 1; }
 if command -v promtool >/dev/null; then promtool check config "$prom" >/dev/null || { echo "demo_test: promtool check config $prom failed" >&2; exit 1; }; fi
+# Partition safety, said plainly: without the witness not safe; with it site1 holds the key.
+if [ "$witness" = --witness ]; then
+  grep -Eq '^witness +/twinsms/site1/carrier_owner +held +revision [0-9]+' <<<"$out" \
+    || { echo "demo_test: site1 does not hold the witness key" >&2; exit 1; }
+else
+  grep -q '^partition NOT PARTITION-SAFE (no witness)$' <<<"$out" || { echo "demo_test: no partition warning" >&2; exit 1; }
+fi

@@ -1,7 +1,8 @@
 // The status page in a real browser (headless Chromium over the DevTools
 // protocol) against a real pair of twinsmsd processes: the page is public
 // but shows nothing without the admin token, a wrong token is refused
-// clearly, both nodes show normal with live rates, a profile button and a
+// clearly, both nodes show normal with live rates (and that the pair is
+// not partition-safe), a profile button and a
 // takeover after kill -9 show in the page and in /api/v1/status, and the
 // failback button brings the pair back.
 #define BOOST_TEST_MODULE page
@@ -61,6 +62,10 @@ BOOST_AUTO_TEST_CASE(page_is_public_its_data_needs_the_token) {
     f.await_text(tab, "#peer-verdict", "alive");
     f.await_text(tab, "#peer-link", "up");
     f.await_text(tab, "#peer-second-path", "up");
+    // The demo pair has no witness: the page says so plainly, with the warnings.
+    f.await_text(tab, "#self-partition", "not partition-safe");
+    BOOST_TEST(f.text_of(tab, "#partition-warnings").find("no cluster.witness") != std::string::npos,
+               f.text_of(tab, "#partition-warnings"));
     f.await_text(tab, "#links tr[data-key=\"sim\"] td:nth-child(2)", "bound");
     f.await_text(tab, page_fixture::profile_state("alpha"), "active");
     f.await_text(tab, page_fixture::profile_state("bravo"), "passive");

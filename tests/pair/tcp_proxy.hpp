@@ -4,12 +4,18 @@
 
 namespace twinsms::test {
 
-// A TCP relay on 127.0.0.1 (for site2's peer link): cut() closes the
-// listener and every relayed connection (new connects are refused),
-// restore() listens on the same port again.
+// A TCP relay on 127.0.0.1 (for site2's peer link, a second path, a node's
+// way to the witness): cut() closes the listener and every relayed
+// connection (new connects are refused), restore() listens on the same
+// port again. freeze() is a black hole instead: connections stay open and
+// new ones are accepted, but nothing gets through (what a partition looks
+// like to TCP: timeouts, not refusals) until thaw().
 class tcp_proxy {
 public:
-    tcp_proxy(asio::io_context& io, std::uint16_t target) : io_{io}, target_{target} { listen(0); }
+    tcp_proxy(asio::io_context& io, std::uint16_t target, std::string target_address = "127.0.0.1")
+        : io_{io}, target_{target}, target_address_{std::move(target_address)} {
+        listen(0);
+    }
     ~tcp_proxy() { cut(); }
     std::uint16_t port() const noexcept { return port_; }
     std::size_t accepted() const noexcept { return accepted_; }
@@ -25,6 +31,8 @@ public:
         conns_.clear();
     }
     void restore() { listen(port_); }
+    void freeze() { *frozen_ = true; }
+    void thaw() { *frozen_ = false; }
 
 private:
     struct conn {
@@ -47,20 +55,22 @@ private:
             auto c = std::make_shared<conn>(io_);
             auto [ec] = co_await acc->async_accept(c->a, t);
             if (ec) co_return;
-            auto [cec] = co_await c->b.async_connect({asio::ip::make_address("127.0.0.1"), target_}, t);
+            auto [cec] = co_await c->b.async_connect({asio::ip::make_address(target_address_), target_}, t);
             if (cec || !acc->is_open()) continue;
             ++accepted_;
             conns_.push_back(c);
-            asio::co_spawn(io_, pipe(c, c->a, c->b), asio::detached);
-            asio::co_spawn(io_, pipe(c, c->b, c->a), asio::detached);
+            asio::co_spawn(io_, pipe(c, c->a, c->b, frozen_), asio::detached);
+            asio::co_spawn(io_, pipe(c, c->b, c->a, frozen_), asio::detached);
         }
     }
-    static asio::awaitable<void> pipe(std::shared_ptr<conn> c, tcp::socket& from, tcp::socket& to) {
+    static asio::awaitable<void> pipe(std::shared_ptr<conn> c, tcp::socket& from, tcp::socket& to,
+                                      std::shared_ptr<bool> frozen) {
         constexpr auto t = asio::as_tuple(asio::use_awaitable);
         std::array<char, 16384> buf;
         for (;;) {
             auto [ec, n] = co_await from.async_read_some(asio::buffer(buf), t);
             if (ec) break;
+            if (*frozen) continue; // swallowed
             auto [wec, wn] = co_await asio::async_write(to, asio::buffer(buf.data(), n), t);
             (void)wn;
             if (wec) break;
@@ -71,6 +81,8 @@ private:
     }
     asio::io_context& io_;
     std::uint16_t target_, port_ = 0;
+    std::string target_address_;
+    std::shared_ptr<bool> frozen_ = std::make_shared<bool>(false);
     std::shared_ptr<tcp::acceptor> acceptor_;
     std::vector<std::weak_ptr<conn>> conns_;
     std::size_t accepted_ = 0;

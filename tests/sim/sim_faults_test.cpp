@@ -168,4 +168,34 @@ BOOST_AUTO_TEST_CASE(control_channel_commands) {
     BOOST_TEST(block.find("submits_received: 0 msgs\n") != std::string::npos);
 }
 
+// The bind log: every accepted bind with its owner (system_type) and when
+// it was bound and closed, refused binds not in it; `binds` lists it.
+BOOST_AUTO_TEST_CASE(bind_log_records_owner_and_times) {
+    auto a = connect();
+    std::optional<session::bind_result> r;
+    bind_params bp;
+    bp.system_id = "acme";
+    bp.password = "secret";
+    bp.system_type = "site1";
+    asio::co_spawn(io, a->s->bind(bind_type::transceiver, bp), [&r](std::exception_ptr, session::bind_result b) { r = b; });
+    run([&] { return r.has_value(); });
+    auto refused = connect();
+    BOOST_TEST(bind(*refused, bind_type::transceiver, "acme", "wrong") == status::invpaswd);
+    run([&] { return sim->bind_log().size() == 1; });
+    BOOST_TEST(sim->bind_log()[0].system_type == "site1");
+    BOOST_TEST(sim->bind_log()[0].account == "acme");
+    BOOST_TEST(!sim->bind_log()[0].closed_at);
+    a->s->close();
+    run([&] { return sim->bind_log()[0].closed_at.has_value(); });
+    BOOST_TEST((*sim->bind_log()[0].closed_at >= sim->bind_log()[0].bound_at));
+    auto b = bound(bind_type::transmitter, "other", "pw2");
+    run([&] { return sim->bind_log().size() == 2; });
+    const auto listing = sim::run_command(*sim, "binds");
+    BOOST_TEST(listing.ok);
+    BOOST_TEST(listing.text.find("ok 2 binds") == 0u, listing.text);
+    BOOST_TEST(listing.text.find("account=acme system_type=site1") != std::string::npos, listing.text);
+    BOOST_TEST(listing.text.find("account=other system_type=- ") != std::string::npos, listing.text);
+    BOOST_TEST(listing.text.find("to_ms=bound") != std::string::npos, listing.text);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

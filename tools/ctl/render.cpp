@@ -100,6 +100,20 @@ std::string render_status(const json::value& status) {
         out += "peer      none\n";
     }
 
+    // Partition safety, said plainly (issue 14): the witness, or why not safe.
+    if (const auto* part = object_at(root, "partition")) {
+        if (const auto* w = object_at(part, "witness")) {
+            out += "witness   " + text(w, "key") + "  " + (text(w, "holding") == "yes" ? "held" : "not held") +
+                   pairs(w, {{"revision", "revision"}, {"valid_ms", "valid ms"}, {"holder", "held by"},
+                             {"endpoint", "via"}, {"last_error", "last error"}}) + "\n";
+        } else {
+            out += "partition NOT PARTITION-SAFE (no witness)\n";
+        }
+        if (const auto* ws = array_at(part, "warnings"))
+            for (const auto& v : *ws)
+                if (v.is_string()) out += "warning   " + std::string{v.as_string()} + "\n";
+    }
+
     if (const auto* profiles = array_at(root, "profiles")) {
         out += "profiles\n";
         for (const auto& p : *profiles) {

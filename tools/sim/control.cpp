@@ -58,7 +58,7 @@ std::optional<bool> on_off(std::string_view s) {
 constexpr std::string_view help_text =
     "commands: throttle N|off|for MS; fail STATUS [EVERY]|off; drop on|off; enquire on|off; "
     "refuse STATUS|off; delay MS; receipt-delay MS; receipt-state STATE[:ERR] [PREFIX]; "
-    "mo ACCOUNT FROM TO TEXT; reset; close; stats; help; quit";
+    "mo ACCOUNT FROM TO TEXT; reset; close; stats; binds; help; quit";
 
 } // namespace
 
@@ -144,6 +144,19 @@ control_reply run_command(smsc_simulator& sim, std::string_view line) {
         return ok("closed (" + std::to_string(n) + " bound)");
     }
     if (cmd == "stats") return {true, false, stats_logfmt(sim)};
+    if (cmd == "binds") { // the bind log: who held the carrier when (ms since the first bind)
+        const auto& log = sim.bind_log();
+        std::string out = "ok " + std::to_string(log.size()) + " binds";
+        for (const auto& b : log) {
+            const auto ms = [&](auto t) {
+                return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(t - log.front().bound_at).count());
+            };
+            out += "\nbind conn=" + std::to_string(b.conn) + " account=" + b.account + " system_type=" +
+                   (b.system_type.empty() ? "-" : b.system_type) + " remote=" + b.remote + " from_ms=" + ms(b.bound_at) +
+                   " to_ms=" + (b.closed_at ? ms(*b.closed_at) : std::string{"bound"});
+        }
+        return {true, false, out};
+    }
     if (cmd == "help") return {true, false, std::string{help_text}};
     if (cmd == "quit" || cmd == "exit") return {true, true, "ok quit"};
     return error("unknown command '" + std::string{cmd} + "' (try help)");

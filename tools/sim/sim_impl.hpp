@@ -37,6 +37,7 @@ struct connection final : smpp::session_handler, std::enable_shared_from_this<co
     std::string remote;
     std::string account;
     smpp::bind_type type = smpp::bind_type::transceiver;
+    std::string system_type;
     bool bound = false;
 
     command_status on_bind(smpp::session&, smpp::bind_type t, const smpp::bind_params& p) override;
@@ -70,6 +71,7 @@ struct smsc_simulator::impl : std::enable_shared_from_this<smsc_simulator::impl>
     std::size_t deliveries_outstanding = 0;
 
     std::deque<received_message> records;
+    std::vector<bind_record> binds;
     std::uint64_t record_seq = 0;
     sim_counters counters;
     std::function<void(const received_message&)> on_message;

@@ -27,6 +27,9 @@ void connection::on_closed(smpp::session&, const smpp::error_code& why) {
     const bool was_bound = bound;
     bound = false;
     if (!owner) return;
+    if (was_bound)
+        for (auto& b : owner->binds)
+            if (b.conn == id && !b.closed_at) b.closed_at = std::chrono::steady_clock::now();
     log::info("sim", "disconnected").kv("conn", id).kv("account", account).kv("remote", remote)
         .kv("was_bound", was_bound ? "yes" : "no").kv("reason", why.message());
     owner->forget(*this);
@@ -50,6 +53,7 @@ command_status smsc_simulator::impl::on_bind(connection& c, smpp::bind_type t, c
         return st;
     }
     c.account = std::string{p.system_id};
+    c.system_type = std::string{p.system_type};
     c.type = t;
     return st;
 }
@@ -57,6 +61,7 @@ command_status smsc_simulator::impl::on_bind(connection& c, smpp::bind_type t, c
 void smsc_simulator::impl::on_bound(connection& c) {
     c.bound = true;
     ++counters.binds_accepted;
+    binds.push_back({c.id, c.account, c.system_type, c.remote, std::chrono::steady_clock::now(), std::nullopt});
     log::info("sim", "bound").kv("conn", c.id).kv("account", c.account).kv("as", smpp::to_string(c.type))
         .kv("remote", c.remote);
     if (c.type != smpp::bind_type::transmitter) flush_waiting(c.account);

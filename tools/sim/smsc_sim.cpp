@@ -192,6 +192,7 @@ void smsc_simulator::add_account(std::string system_id, std::string password) {
 void smsc_simulator::set_accept_any(bool on) { impl_->cfg.accept_any = on; }
 
 const std::deque<received_message>& smsc_simulator::messages() const { return impl_->records; }
+const std::vector<bind_record>& smsc_simulator::bind_log() const { return impl_->binds; }
 void smsc_simulator::clear_messages() { impl_->records.clear(); }
 const sim_counters& smsc_simulator::counters() const {
     impl_->counters.enquire_links_ignored = impl_->link->enquire_links_swallowed;

@@ -123,6 +123,16 @@ struct mo_message {
     std::uint8_t source_ton = 1, source_npi = 1, dest_ton = 0, dest_npi = 0;
 };
 
+// One bind the simulator accepted, from bound until its connection closed:
+// the evidence that two nodes never held the carrier at once. The owner is
+// the bind's system_type (a pair's carrier profiles can each set their own).
+struct bind_record {
+    std::uint64_t conn = 0;
+    std::string account, system_type, remote;
+    std::chrono::steady_clock::time_point bound_at;
+    std::optional<std::chrono::steady_clock::time_point> closed_at; // empty: still bound
+};
+
 class smsc_simulator {
 public:
     smsc_simulator(asio::any_io_executor ex, smsc_config cfg);
@@ -151,6 +161,8 @@ public:
     const sim_counters& counters() const;
     // Called for every received message, after it is recorded and answered.
     void on_message(std::function<void(const received_message&)> f);
+    // Every accepted bind, in order (bind_record).
+    const std::vector<bind_record>& bind_log() const;
     // Bound sessions (of one account, or all when empty).
     std::size_t bound_sessions(std::string_view account = {}) const;
     // Accepted TLS connections whose handshake is not done yet.

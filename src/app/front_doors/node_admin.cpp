@@ -29,6 +29,38 @@ json::object peer_of(const node& n) {
     return peer;
 }
 
+// What a partition between the sites would do, and the witness's state.
+json::object partition_of(const node& n) {
+    json::object o;
+    const auto& cl = n.profiles().node.cluster;
+    o["safe"] = cl.witness.has_value();
+    json::array warnings;
+    for (const auto& w : config::partition_warnings(n.profiles())) warnings.emplace_back(w);
+    o["warnings"] = std::move(warnings);
+    const auto* c = n.cluster();
+    if (!c || !c->witness()) return o;
+    const auto& w = *c->witness();
+    const auto now = cluster::clock::now();
+    json::object wo;
+    wo["key"] = w.settings().key;
+    if (!w.endpoint().empty()) wo["endpoint"] = w.endpoint(); // the last etcd member that answered
+    wo["lease_ttl_s"] = w.settings().lease_ttl.count();
+    wo["holding"] = w.holding(now);
+    wo["wanted"] = w.lease().wanted();
+    if (const auto r = w.lease().revision()) wo["revision"] = *r;
+    if (w.holding(now))
+        wo["valid_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(w.lease().safe_until() - now).count();
+    if (!w.lease().holder().empty() && !w.lease().revision()) wo["holder"] = w.lease().holder();
+    if (!w.lease().last_error().empty()) wo["last_error"] = w.lease().last_error();
+    const auto& st = w.lease().stats();
+    wo["requests"] = st.requests;
+    wo["failures"] = st.failures;
+    wo["losses"] = st.losses;
+    wo["epoch_committed"] = c->epoch_committed();
+    o["witness"] = std::move(wo);
+    return o;
+}
+
 } // namespace
 
 json::object node_admin::status() {
@@ -42,6 +74,7 @@ json::object node_admin::status() {
     self["epoch"] = c ? c->state().epoch() : 0;
     doc["node"] = std::move(self);
     if (c) doc["peer"] = peer_of(node_);
+    if (p.node.cluster.enabled) doc["partition"] = partition_of(node_);
 
     json::array profiles;
     for (const auto& cl : p.clients) {

@@ -83,6 +83,7 @@
 //   twinsms_cluster_takeovers_total, _failbacks_total, _brain_splits_total,
 //   _link_troubles_total, _fenced_total, _switchovers_total, _overflows_total counters
 //   twinsms_cluster_overflow                         gauge 1 while overflow carriers are used
+//   twinsms_witness_*, twinsms_cluster_takeovers_refused_total: node_metrics_witness.cpp
 //   (no replication lag yet: state replication is a later step)
 // email to SMS (only with an smtp section)
 //   twinsms_smtp_sessions_total, _sessions_refused_total (max_sessions),
@@ -146,6 +147,7 @@ void cluster_metrics(metrics_writer& w, const cluster_member& c) {
     counter(w, "twinsms_cluster_switchovers_total", "planned switchovers", s.switchovers);
     counter(w, "twinsms_cluster_overflows_total", "times overflow carriers were switched on", s.overflows);
     gauge(w, "twinsms_cluster_overflow", "1 while overflow carriers are used", st.serve().overflow);
+    witness_metrics(w, c);
 }
 
 void alert_metrics(metrics_writer& w, const alert::alerter& a) {

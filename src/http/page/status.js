@@ -132,6 +132,22 @@
     setBadge('self-mode', n.mode);
     setText('self-role', n.role);
     setText('self-epoch', n.epoch);
+    // Partition safety, said plainly: a witness holds the carrier key, or the pair is not partition-safe.
+    const part = s.partition;
+    $('self-partition').hidden = !part;
+    if (part) {
+      const w = part.witness;
+      setBadge('self-partition', part.safe ? 'partition-safe' : 'not partition-safe', part.safe ? 'up' : 'down');
+      $('self-witness').textContent = w ? ('witness key ' + (w.holding ? 'held at revision ' + w.revision : 'not held') +
+        (w.holder ? ' (held by ' + w.holder + ')' : '')) : '';
+      const ul = $('partition-warnings');
+      ul.textContent = '';
+      for (const text of part.warnings || []) {
+        const li = document.createElement('li');
+        li.textContent = text;
+        ul.appendChild(li);
+      }
+    }
 
     const p = s.peer;
     $('node-peer').hidden = !p;
