@@ -235,25 +235,6 @@ void node::log_stats() const {
         .kv("mo_unrouted", from_carriers.mo_unrouted);
 }
 
-std::vector<boost::asio::ip::tcp::endpoint> node::endpoints() const {
-    std::vector<boost::asio::ip::tcp::endpoint> out;
-    for (const auto& l : listeners_) out.push_back(l->local_endpoint());
-    return out;
-}
-
-std::vector<boost::asio::ip::tcp::endpoint> node::tls_endpoints() const {
-    std::vector<boost::asio::ip::tcp::endpoint> out;
-    for (const auto& l : listeners_)
-        if (l->secure()) out.push_back(l->local_endpoint());
-    return out;
-}
-
-std::uint64_t node::smpp_tls_failures() const {
-    std::uint64_t n = 0;
-    for (const auto& l : listeners_) n += l->tls_failures();
-    return n;
-}
-
 boost::asio::awaitable<void> node::stop() {
     log::info("node", "stopping").kv("node", profiles_.node.id);
     stopping_ = true;

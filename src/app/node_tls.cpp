@@ -1,5 +1,6 @@
 // Part of class node (node.hpp), TLS: reload of the node's TLS certificate (SIGHUP after a renewal): new TLS
-// connections get the files as they are now; established ones keep theirs.
+// connections get the files as they are now; established ones keep theirs;
+// and the listeners as bound (endpoints, TLS failures).
 #include "app/node.hpp"
 #include "tls/context.hpp"
 #include "util/log.hpp"
@@ -31,6 +32,26 @@ std::optional<std::int64_t> node::smpp_certificate_expiry() const {
     for (const auto& l : listeners_)
         if (const auto& ctx = l->tls_context()) return tls::certificate_not_after(*ctx);
     return std::nullopt;
+}
+
+// The listeners as they are bound (plain first, listen_tls last).
+std::vector<boost::asio::ip::tcp::endpoint> node::endpoints() const {
+    std::vector<boost::asio::ip::tcp::endpoint> out;
+    for (const auto& l : listeners_) out.push_back(l->local_endpoint());
+    return out;
+}
+
+std::vector<boost::asio::ip::tcp::endpoint> node::tls_endpoints() const {
+    std::vector<boost::asio::ip::tcp::endpoint> out;
+    for (const auto& l : listeners_)
+        if (l->secure()) out.push_back(l->local_endpoint());
+    return out;
+}
+
+std::uint64_t node::smpp_tls_failures() const {
+    std::uint64_t n = 0;
+    for (const auto& l : listeners_) n += l->tls_failures();
+    return n;
 }
 
 } // namespace twinsms::app

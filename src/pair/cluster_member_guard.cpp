@@ -9,7 +9,7 @@
 #include "pair/cluster_member.hpp"
 #include "util/log.hpp"
 
-namespace twinsms::app {
+namespace twinsms::pair {
 namespace {
 
 std::int64_t wall_us() {
@@ -119,4 +119,4 @@ bool cluster_member::authentic(const smpp::tlv_list& tlvs, const cluster::peer_r
     return true;
 }
 
-} // namespace twinsms::app
+} // namespace twinsms::pair

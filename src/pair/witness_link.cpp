@@ -2,7 +2,7 @@
 
 #include "util/log.hpp"
 
-namespace twinsms::app {
+namespace twinsms::pair {
 
 witness_link::witness_link(boost::asio::any_io_executor ex, const config::witness_settings& s, std::string node_id,
                            std::function<void()> on_answer)
@@ -56,4 +56,4 @@ void witness_link::answered(cluster::witness_request r, const witness::answer& a
     if (on_answer_) on_answer_();
 }
 
-} // namespace twinsms::app
+} // namespace twinsms::pair

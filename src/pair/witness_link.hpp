@@ -12,7 +12,7 @@
 #include "cluster/witness_lease.hpp"
 #include "witness/etcd_client.hpp"
 
-namespace twinsms::app {
+namespace twinsms::pair {
 
 class witness_link {
 public:
@@ -40,4 +40,4 @@ private:
     std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 
-} // namespace twinsms::app
+} // namespace twinsms::pair

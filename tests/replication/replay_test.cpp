@@ -13,34 +13,18 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "replication/temp_store.hpp"
 #include "replication/replica.hpp"
 
 using namespace twinsms;
 using namespace twinsms::replication;
 namespace fs = std::filesystem;
 
+using test::temp_dir;
+
 namespace {
 
-struct temp_dir {
-    fs::path path;
-    temp_dir() {
-        std::random_device rd;
-        path = fs::temp_directory_path() / ("twinsms-replay-test-" + std::to_string(rd()) + std::to_string(rd()));
-        fs::create_directories(path);
-    }
-    ~temp_dir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
-
-store::store_options options(const fs::path& p) {
-    store::store_options o;
-    o.path = p;
-    o.map_size = 16 << 20;
-    o.sync = false;
-    return o;
-}
+store::store_options options(const fs::path& p) { return test::temp_store_options(p); }
 
 // The primary's store with its change stream captured as wire bytes.
 struct source {

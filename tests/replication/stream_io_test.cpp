@@ -13,6 +13,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "replication/temp_store.hpp"
 #include "replication/receiver.hpp"
 #include "replication/sender.hpp"
 
@@ -22,28 +23,11 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 namespace asio = boost::asio;
 
+using test::temp_dir;
+
 namespace {
 
-struct temp_dir {
-    fs::path path;
-    temp_dir() {
-        std::random_device rd;
-        path = fs::temp_directory_path() / ("twinsms-repl-io-" + std::to_string(rd()) + std::to_string(rd()));
-        fs::create_directories(path);
-    }
-    ~temp_dir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
-
-store::store_options options(const fs::path& p) {
-    store::store_options o;
-    o.path = p;
-    o.map_size = 32 << 20;
-    o.sync = false;
-    return o;
-}
+store::store_options options(const fs::path& p) { return test::temp_store_options(p); }
 
 store::epoch_ms now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())

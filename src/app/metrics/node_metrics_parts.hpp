@@ -6,6 +6,7 @@
 
 #include "app/metrics/node_metrics.hpp"
 #include "metrics/status_counts.hpp"
+#include "pair/cluster_member.hpp"
 #include "replication/peer_replication.hpp"
 
 namespace twinsms::app {
@@ -33,7 +34,7 @@ void timing_metrics(metrics_writer& w, node& n, const http::admin_http* admin);
 // and twinsms_replica_* (the peer's store kept here).
 void replication_metrics(metrics_writer& w, const replication::peer_replication& r, store::epoch_ms now);
 
-class cluster_member;
+using pair::cluster_member;
 // node_metrics_witness.cpp: twinsms_witness_* and refused takeovers (in a pair).
 void witness_metrics(metrics_writer& w, const cluster_member& c);
 
