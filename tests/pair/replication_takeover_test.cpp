@@ -5,23 +5,12 @@
 // gets a receipt for each with the id site1 gave it.
 #define BOOST_TEST_MODULE pair_replication_takeover
 #include "pair/pair_fixture.hpp"
+#include "pair/replication_status.hpp"
 
 using namespace twinsms;
 using namespace twinsms::test;
 
 namespace {
-
-std::uint64_t num_of(const json::object& o, std::string_view k) {
-    const auto* v = o.if_contains(k);
-    return v && v->is_int64() ? static_cast<std::uint64_t>(v->as_int64()) : v && v->is_uint64() ? v->as_uint64() : 0;
-}
-
-bool caught_up(const json::object& st) {
-    const auto* r = st.if_contains("replication");
-    if (!r || !r->is_object()) return false;
-    const auto& o = r->as_object();
-    return num_of(o, "last_committed") > 0 && num_of(o, "acked") == num_of(o, "last_committed");
-}
 
 // Texts the carrier accepted (throttled attempts are recorded too).
 std::multiset<std::string> accepted_texts(const smsc_simulator& s) {

@@ -7,28 +7,13 @@
 // replica gets a snapshot.
 #define BOOST_TEST_MODULE pair_replication
 #include "pair/pair_fixture.hpp"
+#include "pair/replication_status.hpp"
 #include "store/message_store.hpp"
 
 using namespace twinsms;
 using namespace twinsms::test;
 
 namespace {
-
-std::uint64_t num_of(const json::object& o, std::string_view k) {
-    const auto* v = o.if_contains(k);
-    return v && v->is_int64() ? static_cast<std::uint64_t>(v->as_int64()) : v && v->is_uint64() ? v->as_uint64() : 0;
-}
-
-const json::object* replication_of(const json::object& st) {
-    const auto* r = st.if_contains("replication");
-    return r && r->is_object() ? &r->as_object() : nullptr;
-}
-
-// The peer has acknowledged everything `s` committed.
-bool caught_up(const json::object& st) {
-    const auto* r = replication_of(st);
-    return r && num_of(*r, "last_committed") > 0 && num_of(*r, "acked") == num_of(*r, "last_committed");
-}
 
 std::vector<std::string> submit(pair_fixture& f, esme& e, const std::string& prefix, int n) {
     std::vector<std::string> ids;
