@@ -150,7 +150,10 @@ inline void close_on_exec_all() {
 class daemon_process {
 public:
     // twinsmsd with `args` (e.g. {"--config", DIR}).
-    explicit daemon_process(std::vector<std::string> args) : proc_{(close_on_exec_all(), argv(std::move(args)))} {}
+    // With `wrap`, the command line is run by that prefix (e.g. ip netns exec NS,
+    // which execs: the child's pid stays the daemon's).
+    explicit daemon_process(std::vector<std::string> args, std::vector<std::string> wrap = {})
+        : proc_{(close_on_exec_all(), argv(std::move(args), std::move(wrap)))} {}
 
     child_process& proc() noexcept { return proc_; }
     bool poll() { return proc_.poll(); }
@@ -200,8 +203,9 @@ public:
     std::string describe() const { return proc_.describe(); }
 
 private:
-    static std::vector<std::string> argv(std::vector<std::string> args) {
-        std::vector<std::string> v{TWINSMSD_EXE};
+    static std::vector<std::string> argv(std::vector<std::string> args, std::vector<std::string> wrap) {
+        std::vector<std::string> v = std::move(wrap);
+        v.emplace_back(TWINSMSD_EXE);
         v.insert(v.end(), args.begin(), args.end());
         return v;
     }

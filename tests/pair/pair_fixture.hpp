@@ -31,6 +31,7 @@ struct pair_options {
     std::string retry = "{initial: 200ms, max: 1s}"; // delivery.retry on both
     bool replication = false; // node.replication: each node's store to the other
     std::string replication_mode = "sync";
+    std::string sim_listen = "127.0.0.1"; // the carrier simulator's address (0.0.0.0 across network namespaces)
 };
 
 struct pair_fixture {
@@ -79,6 +80,7 @@ struct pair_fixture {
         sim::smsc_config c;
         c.accounts = {{"carrier", "carrier1"}};
         c.link_faults = false;
+        c.listen = tcp::endpoint{asio::ip::make_address(opt.sim_listen), 0};
         auto s = std::make_unique<smsc_simulator>(io, c);
         s->start();
         return s;
@@ -151,7 +153,7 @@ struct pair_fixture {
             s.keep_log();
         }
         s.log = {};
-        s.proc = std::make_unique<daemon_process>(std::vector<std::string>{"--config", s.dir.string()});
+        s.proc = std::make_unique<daemon_process>(std::vector<std::string>{"--config", s.dir.string()}, s.wrap);
         require([&] { return s.has("node", "listening") || !s.running(); }, s.name + " listening");
         BOOST_REQUIRE_MESSAGE(s.running(), s.name << " exited: " << s.proc->describe());
     }
@@ -186,11 +188,11 @@ struct pair_fixture {
     // ---- admin API ----
     std::optional<http_reply> admin(site& s, const std::string& method, const std::string& target, ms limit = 5s) {
         auto done = std::make_shared<std::optional<http_reply>>();
-        asio::co_spawn(io, [this, port = s.admin_port, method, target, done]() -> asio::awaitable<void> {
+        asio::co_spawn(io, [this, host = s.host, port = s.admin_port, method, target, done]() -> asio::awaitable<void> {
             constexpr auto t = asio::as_tuple(asio::use_awaitable);
             http_reply r;
             tcp::socket sock{io};
-            auto [cec] = co_await sock.async_connect({asio::ip::make_address("127.0.0.1"), port}, t);
+            auto [cec] = co_await sock.async_connect({asio::ip::make_address(host), port}, t);
             if (cec) {
                 r.error = cec.message();
                 *done = r;
@@ -256,7 +258,7 @@ struct pair_fixture {
         std::string out, err;
     };
     ctl_result ctl(site& s, std::vector<std::string> args, const std::string& token = admin_token) {
-        std::vector<std::string> argv{TWINSMSCTL_EXE, "--node", "http://127.0.0.1:" + std::to_string(s.admin_port),
+        std::vector<std::string> argv{TWINSMSCTL_EXE, "--node", "http://" + s.host + ":" + std::to_string(s.admin_port),
                                       "--token", token};
         argv.insert(argv.end(), args.begin(), args.end());
         close_on_exec_all();
@@ -266,8 +268,8 @@ struct pair_fixture {
     }
 
     // ---- SMPP clients ----
-    std::unique_ptr<esme> connect(std::uint16_t port) {
-        return connect_esme(io, tcp::endpoint{asio::ip::make_address("127.0.0.1"), port});
+    std::unique_ptr<esme> connect(std::uint16_t port, const std::string& host = "127.0.0.1") {
+        return connect_esme(io, tcp::endpoint{asio::ip::make_address(host), port});
     }
     // The bind's status, or nullopt on a transport error.
     std::optional<command_status> try_bind(esme& e, std::string_view sys, std::string_view pw,
@@ -282,7 +284,7 @@ struct pair_fixture {
         return r->status;
     }
     std::unique_ptr<esme> client(site& s, std::string_view sys, std::string_view pw) {
-        auto e = connect(s.smpp_port);
+        auto e = connect(s.smpp_port, s.host);
         auto st = try_bind(*e, sys, pw);
         BOOST_REQUIRE_MESSAGE(st && *st == status::ok, std::string{sys} << " could not bind to " << s.name);
         return e;

@@ -87,6 +87,8 @@ struct site {
     std::string name;
     fs::path dir;
     std::uint16_t smpp_port = 0, admin_port = 0;
+    std::string host = "127.0.0.1";  // where the test reaches its listeners and admin API
+    std::vector<std::string> wrap;   // command prefix the daemon runs under (a netns host)
     std::unique_ptr<daemon_process> proc;
     std::uint16_t replication_port = 0; // node.replication.listen, when on
     log_view log;

@@ -5,6 +5,7 @@
 // heartbeat path, and each node's way to etcd. Each node binds the carrier
 // with its own system_type, so the simulator's bind log names the owner of
 // every bind.
+#include "pair/bind_log.hpp"
 #include "pair/pair_fixture.hpp"
 #include "witness/etcd_process.hpp"
 
@@ -56,34 +57,11 @@ struct witness_pair : pair_fixture {
         second_proxy->restore();
     }
 
-    // The carrier's binds by owner (system_type), from the simulator.
-    std::vector<sim::bind_record> binds_of(const std::string& owner) const {
-        std::vector<sim::bind_record> out;
-        for (const auto& b : sim->bind_log())
-            if (b.account == "carrier" && b.system_type == owner) out.push_back(b);
-        return out;
-    }
-    bool bound_now(const std::string& owner) const {
-        for (const auto& b : binds_of(owner))
-            if (!b.closed_at) return true;
-        return false;
-    }
-    // Every pair of binds of different owners that overlapped in time: must be none.
-    std::vector<std::string> overlaps() const {
-        std::vector<std::string> out;
-        const auto& log = sim->bind_log();
-        const auto now = steady::now();
-        for (std::size_t i = 0; i < log.size(); ++i)
-            for (std::size_t j = i + 1; j < log.size(); ++j) {
-                const auto &a = log[i], &b = log[j];
-                if (a.account != "carrier" || b.account != "carrier" || a.system_type == b.system_type) continue;
-                const auto a_end = a.closed_at.value_or(now), b_end = b.closed_at.value_or(now);
-                if (a.bound_at < b_end && b.bound_at < a_end)
-                    out.push_back(a.system_type + " (conn " + std::to_string(a.conn) + ") and " + b.system_type +
-                                  " (conn " + std::to_string(b.conn) + ")");
-            }
-        return out;
-    }
+    // The carrier's owners over time, from the simulator's bind log (bind_log.hpp).
+    carrier_owners owners() const { return {*sim}; }
+    std::vector<sim::bind_record> binds_of(const std::string& owner) const { return owners().binds_of(owner); }
+    bool bound_now(const std::string& owner) const { return owners().bound_now(owner); }
+    std::vector<std::string> overlaps() const { return owners().overlaps(); }
     static ms since(steady::time_point from, steady::time_point to) { return std::chrono::duration_cast<ms>(to - from); }
 };
 

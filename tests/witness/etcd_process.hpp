@@ -44,6 +44,15 @@ struct etcd_tls {
     bool client_cert_auth = false;
 };
 
+// Where the members run: by default on loopback in this process's network
+// namespace; across network namespaces, under `wrap` (ip netns exec HOST)
+// and serving clients on each of `hosts` (the first is the one the test
+// itself reaches, for the readiness probe).
+struct etcd_net {
+    std::vector<std::string> wrap;
+    std::vector<std::string> hosts{"127.0.0.1"};
+};
+
 class etcd_cluster {
 public:
     struct member {
@@ -51,12 +60,15 @@ public:
         std::uint16_t client_port = 0, peer_port = 0;
         std::unique_ptr<child_process> proc;
         bool https = false;
-        std::string url() const { return (https ? "https" : "http") + std::string{"://127.0.0.1:"} + std::to_string(client_port); }
+        std::vector<std::string> hosts{"127.0.0.1"};
+        std::string url(std::size_t h = 0) const {
+            return (https ? "https" : "http") + std::string{"://"} + hosts.at(h) + ":" + std::to_string(client_port);
+        }
     };
 
     // `n` members in `dir` (created), not started yet; with `tls`, clients speak HTTPS.
-    etcd_cluster(std::filesystem::path dir, int n = 1, std::optional<etcd_tls> tls = std::nullopt)
-        : dir_{std::move(dir)}, tls_{std::move(tls)} {
+    etcd_cluster(std::filesystem::path dir, int n = 1, std::optional<etcd_tls> tls = std::nullopt, etcd_net net = {})
+        : dir_{std::move(dir)}, tls_{std::move(tls)}, net_{std::move(net)} {
         std::filesystem::create_directories(dir_);
         for (int i = 0; i < n; ++i) {
             member m;
@@ -64,6 +76,7 @@ public:
             m.client_port = etcd_free_port();
             m.peer_port = etcd_free_port();
             m.https = tls_.has_value();
+            m.hosts = net_.hosts;
             members_.push_back(std::move(m));
         }
         for (const auto& m : members_)
@@ -103,9 +116,11 @@ public:
 private:
     void start_member(std::size_t i, bool again) {
         auto& m = members_[i];
-        const auto c = m.url();
+        std::string c = m.url();
+        for (std::size_t h = 1; h < m.hosts.size(); ++h) c += "," + m.url(h);
         const auto p = "http://127.0.0.1:" + std::to_string(m.peer_port);
-        std::vector<std::string> argv{
+        std::vector<std::string> argv = net_.wrap;
+        argv.insert(argv.end(), {
             "etcd", "--name", m.name, "--data-dir", (dir_ / m.name).string(), "--listen-client-urls", c,
             "--advertise-client-urls", c, "--listen-peer-urls", p, "--initial-advertise-peer-urls", p,
             "--initial-cluster", initial_, "--initial-cluster-state", again ? "existing" : "new",
@@ -113,7 +128,7 @@ private:
             // With TLS the readiness is read from the log (the health probe below is plain HTTP).
             "--log-level", tls_ ? "info" : "warn",
             // Short raft timings: leases are checked by the leader's tick.
-            "--heartbeat-interval", "50", "--election-timeout", "500"};
+            "--heartbeat-interval", "50", "--election-timeout", "500"});
         if (tls_) {
             for (const auto& a : {"--cert-file", tls_->cert.c_str(), "--key-file", tls_->key.c_str()}) argv.emplace_back(a);
             if (tls_->client_cert_auth)
@@ -128,19 +143,20 @@ private:
         // log line comes at info level only, so the port is what we wait on.
         while (std::chrono::steady_clock::now() < until) {
             if (m.proc->poll()) throw std::runtime_error("etcd " + m.name + " exited: " + m.proc->describe());
-            if (tls_ ? m.proc->err().find("serving client traffic") != std::string::npos : answers(m.client_port))
+            if (tls_ ? m.proc->err().find("serving client traffic") != std::string::npos : answers(m.hosts.front(), m.client_port))
                 return;
             m.proc->await_activity(std::chrono::milliseconds{50}); // or 50 ms without output
         }
         throw std::runtime_error("etcd " + m.name + " not serving within the limit: " + m.proc->describe());
     }
     // Whether GET /health says true (a member in a cluster without a leader says false).
-    static bool answers(std::uint16_t port) {
+    static bool answers(const std::string& host, std::uint16_t port) {
         const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         sockaddr_in a{};
         a.sin_family = AF_INET;
         a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         a.sin_port = htons(port);
+        a.sin_addr.s_addr = ::inet_addr(host.c_str());
         timeval tv{1, 0};
         ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
         bool ok = false;
@@ -159,6 +175,7 @@ private:
 
     std::filesystem::path dir_;
     std::optional<etcd_tls> tls_;
+    etcd_net net_;
     std::vector<member> members_;
     std::string initial_;
 };
