@@ -10,6 +10,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "smpp/codec/codec.hpp"
+#include "hex.hpp"
 
 namespace twinsms::smpp::test {
 
@@ -38,21 +39,6 @@ inline bytes from_hex(std::string_view hex) {
     }
     if (hi >= 0) BOOST_FAIL("odd number of hex digits in fixture");
     return out;
-}
-
-inline std::string to_hex(std::span<const std::uint8_t> b) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string s;
-    s.reserve(b.size() * 2);
-    for (auto c : b) {
-        s += digits[c >> 4];
-        s += digits[c & 15];
-    }
-    return s;
-}
-
-inline std::string to_hex(std::string_view v) {
-    return to_hex(std::span{reinterpret_cast<const std::uint8_t*>(v.data()), v.size()});
 }
 
 // Decodes `wire`, failing the test with the codec's own description on error.
