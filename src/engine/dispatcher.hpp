@@ -109,6 +109,8 @@ private:
                 std::function<void(const store::error_code&)> committed = {});
     void write_and_release(tracked& t, store::message next, store::write_batch b,
                            std::function<void(const store::error_code&)> after = {});
+    void write_outcome(std::uint64_t id, store::write_batch b, std::function<void(const store::error_code&)> after,
+                       unsigned failures);
     const route::compiled_rule* rule_of(const store::message& m) const;
     void untrack(std::uint64_t id);
 
@@ -135,6 +137,7 @@ private:
     std::optional<store::message_store::queue_pos> scan_pos_;
     bool stopping_ = false, woken_ = false;
     counters stats_;
+    std::shared_ptr<int> alive_ = std::make_shared<int>(0); // outlived by write retries' timers
 };
 
 } // namespace twinsms::engine

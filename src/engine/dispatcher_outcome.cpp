@@ -122,15 +122,43 @@ void dispatcher::write_and_release(tracked& t, store::message next, store::write
                                    std::function<void(const store::error_code&)> after) {
     t.busy = true;
     t.m = std::move(next);
-    const auto id = t.m.id.value;
-    store_.write(std::move(b), executor_, [this, id, after = std::move(after)](const store::error_code& ec) {
-        if (ec) {
-            // The stored image is the older one, still queued: the message
-            // is retried from it after the next scan, never lost.
+    write_outcome(t.m.id.value, std::move(b), std::move(after), 0);
+}
+
+// The write that records what a carrier (or the retry policy) decided. If it
+// fails (a full disk, an I/O error), the message must not go back to the
+// queue from its older stored image: the carrier already has it, and every
+// resend would be another copy at the handset (one failing disk once sent a
+// message 258 times). So it stays in memory, busy, and only the write is
+// tried again, with backoff, until it commits. A stop in between leaves the
+// older image, resent once after the restart as after a crash (counted).
+void dispatcher::write_outcome(std::uint64_t id, store::write_batch b, std::function<void(const store::error_code&)> after,
+                               unsigned failures) {
+    auto again = b; // kept for a retry; the store takes its own
+    store_.write(std::move(b), executor_, [this, id, again = std::move(again), after = std::move(after),
+                                           failures](const store::error_code& ec) mutable {
+        if (ec && !stopping_) {
             ++stats_.store_failures;
+            if (failures == 0 || failures % 50 == 0)
+                log::error("dispatcher", "store_write_failed").kv("id", store::message_id{id}.to_string())
+                    .kv("error", ec.message()).kv("failures", failures + 1).kv("then", "write_again");
+            const auto delay = std::chrono::milliseconds{std::min(5000u, 100u << std::min(failures, 6u))};
+            auto timer = std::make_shared<boost::asio::steady_timer>(executor_, delay);
+            timer->async_wait([this, alive = std::weak_ptr<int>{alive_}, timer, id, again = std::move(again),
+                               after = std::move(after), failures](const boost::system::error_code&) mutable {
+                if (alive.expired()) return; // the dispatcher is gone (the node stopped)
+                write_outcome(id, std::move(again), std::move(after), failures + 1);
+            });
+            return;
+        }
+        if (ec) {
+            // Stopping: the stored image is the older one, still queued; the
+            // message is sent again from it after the restart, never lost.
             log::error("dispatcher", "store_write_failed").kv("id", store::message_id{id}.to_string())
-                .kv("error", ec.message());
+                .kv("error", ec.message()).kv("then", "stopping");
             spilled_ = true;
+        } else if (failures > 0) {
+            log::info("dispatcher", "store_write_recovered").kv("id", store::message_id{id}.to_string()).kv("failures", failures);
         }
         if (after) after(ec);
         untrack(id);

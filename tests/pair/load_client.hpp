@@ -10,6 +10,7 @@ namespace twinsms::test {
 struct load_client {
     asio::io_context& io;
     std::vector<std::uint16_t> ports;
+    std::vector<std::string> hosts; // the address of each port (empty: all on 127.0.0.1)
     std::string system_id, password, prefix, destination;
     std::size_t window = 4;
     ms gap{10};
@@ -63,7 +64,8 @@ struct load_client {
             e = std::make_unique<esme>();
             tcp::socket sock{io};
             boost::system::error_code ec;
-            sock.connect({asio::ip::make_address("127.0.0.1"), port}, ec);
+            const auto host = hosts.empty() ? std::string{"127.0.0.1"} : hosts[next_port % hosts.size()];
+            sock.connect({asio::ip::make_address(host), port}, ec);
             if (ec) {
                 ++next_port;
                 co_await pause(50ms);
