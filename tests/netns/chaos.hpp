@@ -17,18 +17,22 @@
 
 namespace twinsms::test {
 
+#ifndef FAIL_SYNC_SHIM
+#error "FAIL_SYNC_SHIM must name the fdatasync shim (tests/pair/fail_sync_shim.cpp)"
+#endif
+
 enum class fault {
     kill9_primary, kill9_secondary, peer_link_cut, full_partition, one_way_to_secondary, one_way_to_primary,
-    primary_isolated, carrier_flap, witness_down, disk_full_secondary
+    primary_isolated, carrier_flap, witness_down, disk_full_secondary, slow_disk_primary
 };
-inline constexpr fault all_faults[] = {fault::kill9_primary,        fault::kill9_secondary,   fault::peer_link_cut,
+inline constexpr fault all_faults[] = {fault::kill9_primary,        fault::kill9_secondary,      fault::peer_link_cut,
                                        fault::full_partition,       fault::one_way_to_secondary, fault::one_way_to_primary,
-                                       fault::primary_isolated,     fault::carrier_flap,      fault::witness_down,
-                                       fault::disk_full_secondary};
+                                       fault::primary_isolated,     fault::carrier_flap,         fault::witness_down,
+                                       fault::disk_full_secondary,  fault::slow_disk_primary};
 inline const char* name_of(fault f) {
-    static const char* const names[] = {"kill9_primary",        "kill9_secondary", "peer_link_cut", "full_partition",
+    static const char* const names[] = {"kill9_primary",        "kill9_secondary",    "peer_link_cut",    "full_partition",
                                         "one_way_to_secondary", "one_way_to_primary", "primary_isolated", "carrier_flap",
-                                        "witness_down",         "disk_full_secondary"};
+                                        "witness_down",         "disk_full_secondary", "slow_disk_primary"};
     return names[static_cast<int>(f)];
 }
 
@@ -41,14 +45,16 @@ inline netns_options chaos_options() {
 
 struct chaos_pair : netns_pair {
     fs::path store2; // site2's store, on a small tmpfs of its own (the disk that fills up)
+    fs::path slow1;  // while it exists, site1's fsyncs wait the milliseconds in it (fail_sync_shim)
     std::unique_ptr<load_client> alpha, bravo;
     std::map<std::string, int> faults_done;
-    std::size_t takeovers = 0, crashes = 0;
+    std::size_t takeovers = 0, crashes = 0, transitions = 0;
 
     chaos_pair() : netns_pair{chaos_options()} {
         store2 = s2.dir / "store";
         fs::create_directories(store2);
         netns_lab::run("mount -t tmpfs -o size=48m twinsms-chaos " + store2.string());
+        slow1 = scratch.path / "slow_sync_site1";
     }
     ~chaos_pair() {
         if (alpha) alpha->stop();
@@ -56,6 +62,23 @@ struct chaos_pair : netns_pair {
         for (auto* s : {&s1, &s2})
             if (s->proc) s->proc->kill(); // before the unmount: site2 holds its store open
         (void)std::system(("umount -l " + store2.string() + " >/dev/null 2>&1").c_str());
+    }
+
+    // site1 runs under the sync shim (a slow disk on demand), site2 without.
+    void start_site(site& s) {
+        if (&s == &s1) {
+            ::setenv("LD_PRELOAD", FAIL_SYNC_SHIM, 1);
+            ::setenv("TWINSMS_TEST_SLOW_SYNC", slow1.c_str(), 1);
+        }
+        start(s);
+        ::unsetenv("LD_PRELOAD");
+        ::unsetenv("TWINSMS_TEST_SLOW_SYNC");
+    }
+    void start_chaos_pair() {
+        start_site(s1);
+        start_site(s2);
+        await_mode(s1, "normal", 15s);
+        await_mode(s2, "normal", 15s);
     }
 
     void start_load() {
@@ -77,13 +100,13 @@ struct chaos_pair : netns_pair {
             kill9(s1);
             ++crashes;
             require([&] { return bound_now("site2"); }, "site2 took the carrier after site1's kill -9", 20s);
-            start(s1);
+            start_site(s1);
             break;
         case fault::kill9_secondary:
             kill9(s2);
             ++crashes;
             wait([] { return false; }, hold);
-            start(s2);
+            start_site(s2);
             break;
         case fault::peer_link_cut: hold_cut([&] { lab.cut(net::peer_link); }, [&] { lab.heal(net::peer_link); }, hold); break;
         case fault::full_partition: hold_cut([&] { partition_sites(); }, [&] { heal_sites(); }, hold); break;
@@ -101,6 +124,11 @@ struct chaos_pair : netns_pair {
             etcd->kill(0);
             wait([] { return false; }, hold);
             etcd->restart(0);
+            break;
+        case fault::slow_disk_primary:
+            write_file(slow1, std::to_string(100 + rng() % 200)); // ms per fsync: group commits of ~0.1-0.3 s
+            wait([] { return false; }, hold);
+            fs::remove(slow1);
             break;
         case fault::disk_full_secondary: {
             const auto fill = store2 / "fill";
@@ -146,12 +174,18 @@ struct chaos_pair : netns_pair {
                                          << repl(st1) << "\n site2 replication " << repl(st2));
     }
 
-    // Every takeover since `from` alerted by the node that made it.
+    // Every cluster event since `from` that pages the admins (a takeover,
+    // failback, peer lost, link trouble, refused takeover, witness lost, split
+    // brain) raised as an alert of its kind by the node that saw it.
     void check_alerted(site& s, std::size_t from, const std::string& round) {
-        const auto made = s.events("cluster", "takeover", {}, from).size();
-        const auto raised = s.events("alert", "raised", {{"kind", "takeover"}}, from).size();
-        takeovers += made;
-        BOOST_TEST(raised >= made, round << ": " << s.name << " took over " << made << " time(s), alerted " << raised);
+        for (const char* kind : {"takeover", "failback", "peer_lost", "link_trouble", "takeover_refused", "witness_lost",
+                                 "brain_split"}) {
+            const auto seen = s.events("cluster", kind, {}, from).size();
+            const auto raised = s.events("alert", "raised", {{"kind", kind}}, from).size();
+            if (std::string_view{kind} == "takeover") takeovers += seen;
+            transitions += seen;
+            BOOST_TEST(raised >= seen, round << ": " << s.name << " logged " << kind << " " << seen << " time(s), alerted " << raised);
+        }
     }
 
     // Stops the load and counts, per client, what was acknowledged, what of

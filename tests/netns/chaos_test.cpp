@@ -36,7 +36,7 @@ BOOST_FIXTURE_TEST_CASE(randomized_faults_lose_nothing_and_never_two_carrier_own
               << seed << ")" << std::endl;
     std::mt19937 rng{static_cast<std::mt19937::result_type>(seed)};
 
-    start_pair();
+    start_chaos_pair();
     await_converged("the start");
     start_load();
     require([&] { return alpha->ok >= 20 && bravo->ok >= 20; }, "both clients' load flowing", 20s);
@@ -64,7 +64,7 @@ BOOST_FIXTURE_TEST_CASE(randomized_faults_lose_nothing_and_never_two_carrier_own
     std::cout << "\nchaos_seed: " << seed << "\nchaos_rounds: " << rounds << " faults\nchaos_seconds: " << secs
               << " s\nchaos_acked: " << acked << " messages\nchaos_lost: " << lost << " messages\nchaos_duplicates: "
               << duplicates << " messages\nchaos_crashes: " << crashes << " kills\nchaos_takeovers: " << takeovers
-              << " takeovers\nchaos_double_binds: " << overlaps().size() << " overlaps" << std::endl;
+              << " takeovers\nchaos_alerted_events: " << transitions << " events\nchaos_double_binds: " << overlaps().size() << " overlaps" << std::endl;
     BOOST_TEST(lost == 0u);
     // At least once: a crash resends what was in flight to the carrier (window 100).
     BOOST_TEST(duplicates <= 100 * (crashes + 1), duplicates << " duplicates over " << crashes << " crashes");
@@ -74,7 +74,7 @@ BOOST_FIXTURE_TEST_CASE(randomized_faults_lose_nothing_and_never_two_carrier_own
 // clients are refused while it is full, nothing acknowledged is lost, and a
 // message whose outcome could not be written is not sent again (no copies).
 BOOST_FIXTURE_TEST_CASE(a_full_disk_loses_nothing_and_sends_no_copies, chaos_pair) {
-    start_pair();
+    start_chaos_pair();
     await_converged("the start");
     start_load();
     require([&] { return alpha->ok >= 20 && bravo->ok >= 20; }, "both clients' load flowing", 20s);
