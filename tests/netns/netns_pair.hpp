@@ -20,6 +20,7 @@
 #include "netns/netns_lab.hpp"
 #include "pair/bind_log.hpp"
 #include "pair/pair_fixture.hpp"
+#include "pair/witness_scenarios.hpp"
 #include "tls/test_pki.hpp"
 #include "witness/etcd_process.hpp"
 

@@ -29,22 +29,22 @@ struct carrier_owners {
     // Every pair of binds of different owners that overlapped in time: must be none.
     std::vector<std::string> overlaps() const {
         std::vector<std::string> out;
-        const auto& log = sim.bind_log();
-        const auto now = std::chrono::steady_clock::now();
-        for (std::size_t i = 0; i < log.size(); ++i)
-            for (std::size_t j = i + 1; j < log.size(); ++j) {
-                const auto &a = log[i], &b = log[j];
-                if (a.account != account || b.account != account || a.system_type == b.system_type) continue;
-                const auto a_end = a.closed_at.value_or(now), b_end = b.closed_at.value_or(now);
-                if (a.bound_at < b_end && b.bound_at < a_end)
-                    out.push_back(a.system_type + " (conn " + std::to_string(a.conn) + ") and " + b.system_type +
-                                  " (conn " + std::to_string(b.conn) + ")");
-            }
+        each_overlap([&](const sim::bind_record& a, const sim::bind_record& b, auto, auto) {
+            out.push_back(a.system_type + " (conn " + std::to_string(a.conn) + ") and " + b.system_type + " (conn " +
+                          std::to_string(b.conn) + ")");
+        });
         return out;
     }
     // How long two owners held the carrier at once, in total.
     std::chrono::milliseconds overlap_time() const {
         std::chrono::steady_clock::duration total{};
+        each_overlap([&](const sim::bind_record&, const sim::bind_record&, auto from, auto to) { total += to - from; });
+        return std::chrono::duration_cast<std::chrono::milliseconds>(total);
+    }
+
+private:
+    // f(a, b, from, to) for each two binds of different owners held at once, over [from, to).
+    template <class F> void each_overlap(F&& f) const {
         const auto& log = sim.bind_log();
         const auto now = std::chrono::steady_clock::now();
         for (std::size_t i = 0; i < log.size(); ++i)
@@ -53,9 +53,8 @@ struct carrier_owners {
                 if (a.account != account || b.account != account || a.system_type == b.system_type) continue;
                 const auto from = std::max(a.bound_at, b.bound_at);
                 const auto to = std::min(a.closed_at.value_or(now), b.closed_at.value_or(now));
-                if (from < to) total += to - from;
+                if (from < to) f(a, b, from, to);
             }
-        return std::chrono::duration_cast<std::chrono::milliseconds>(total);
     }
 };
 

@@ -7,6 +7,7 @@
 // every bind.
 #include "pair/bind_log.hpp"
 #include "pair/pair_fixture.hpp"
+#include "pair/witness_scenarios.hpp"
 #include "witness/etcd_process.hpp"
 
 namespace twinsms::test {
@@ -55,6 +56,13 @@ struct witness_pair : pair_fixture {
     void heal_sites() {
         proxy->restore();
         second_proxy->restore();
+    }
+
+    // One site's way to etcd black-holed (its requests time out), and back.
+    void cut_witness(const site& s) { (&s == &s1 ? etcd1 : etcd2)->freeze(); }
+    void heal_witness(const site& s) { (&s == &s1 ? etcd1 : etcd2)->thaw(); }
+    std::int64_t witness_requests(site& s) {
+        return status(s).at("partition").as_object().at("witness").as_object().at("requests").to_number<std::int64_t>();
     }
 
     // The carrier's owners over time, from the simulator's bind log (bind_log.hpp).

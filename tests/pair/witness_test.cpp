@@ -28,87 +28,14 @@ struct default_keepalive : witness_pair {
     }
 };
 
-std::int64_t epoch_of(const json::object& st) { return st.at("node").as_object().at("epoch").to_number<std::int64_t>(); }
-
 } // namespace
 
 BOOST_FIXTURE_TEST_CASE(full_partition_one_owner_the_other_refuses_and_alerts, witness_pair) {
-    start_pair();
-    require([&] { return bound_now("site1"); }, "site1 holds the carrier");
-    const auto st = status(s1);
-    BOOST_TEST(at(st, "partition", "safe") == "true");
-    const auto w = st.at("partition").as_object().at("witness").as_object();
-    BOOST_TEST(w.at("holding").as_bool());
-    // The key's revision is the epoch.
-    BOOST_TEST(w.at("revision").to_number<std::int64_t>() == epoch_of(st));
-    const auto plain = ctl(s1, {"status"});
-    BOOST_TEST(plain.out.find("witness   /twinsms/site1/carrier_owner  held  revision " + std::to_string(epoch_of(st))) !=
-                   std::string::npos, plain.out);
-    BOOST_TEST(plain.out.find("NOT PARTITION-SAFE") == std::string::npos, plain.out);
-
-    const auto from1 = s1.mark(), from2 = s2.mark();
-    partition_sites();
-    require([&] { return s2.has("cluster", "takeover_refused", {}, from2); }, "site2 refuses to take over", 10s);
-    BOOST_TEST(s2.has("cluster", "peer_lost", {}, from2));
-    // It alerts: takeover_refused is paged (alerts.sms in profiles/pair).
-    require([&] { return s2.has("alert", "sent", {{"kind", "takeover_refused"}}, from2) ||
-                         s2.has("alert", "raised", {{"kind", "takeover_refused"}}, from2); },
-            "site2 alerts takeover_refused", 5s);
-    // site1 saw the peer dead too and, holding the key, took over.
-    await_mode(s1, "took_over");
-    // Some seconds of partition: site2 never binds the carrier, and asks
-    // etcd at a bounded pace (renewals every TTL/3, acquisitions every TTL/6).
-    const auto requests = [&] {
-        return status(s2).at("partition").as_object().at("witness").as_object().at("requests").to_number<std::int64_t>();
-    };
-    const auto q0 = requests();
-    const auto w0 = steady::now();
-    BOOST_TEST(!wait([&] { return bound_now("site2"); }, 4s));
-    const double per_s = static_cast<double>(requests() - q0) / std::chrono::duration<double>(steady::now() - w0).count();
-    std::cout << "partitioned secondary: " << per_s << " etcd requests per second while refused" << std::endl;
-    BOOST_TEST(per_s <= 3.5);
-    BOOST_TEST(bound_now("site1"));
-    BOOST_TEST(mode_of(s2) == "normal");
-    BOOST_TEST(s2.events("cluster", "takeover_refused", {}, from2).size() == 1u); // once, not every retry
-
-    heal_sites();
-    // site2 sees site1 took over and yields; site1 hands back after the hold.
-    require([&] { return mode_of(s1) == "normal" && mode_of(s2) == "normal"; }, "both normal again", 20s);
-    require([&] { return bound_now("site1"); }, "site1 holds the carrier");
-    BOOST_TEST(overlaps().empty(), "two owners at once: " << (overlaps().empty() ? "" : overlaps().front()));
-    BOOST_TEST(binds_of("site2").empty());
-    (void)from1;
+    witness_scenarios::full_partition(*this, "loopback relays");
 }
 
 BOOST_FIXTURE_TEST_CASE(primary_isolated_from_peer_and_witness_unbinds_then_secondary_takes_over, witness_pair) {
-    start_pair();
-    require([&] { return bound_now("site1"); }, "site1 holds the carrier");
-    const auto ttl = 3000ms;
-    const auto from1 = s1.mark(), from2 = s2.mark();
-    const auto t0 = steady::now();
-    etcd1->freeze(); // black hole: site1's renewals time out
-    partition_sites();
-    require([&] { return !bound_now("site1"); }, "site1 unbinds the carrier", 10s);
-    const auto unbound_at = binds_of("site1").back().closed_at.value();
-    require([&] { return bound_now("site2"); }, "site2 binds the carrier", 15s);
-    const auto bound_at = binds_of("site2").back().bound_at;
-    BOOST_TEST(s1.has("cluster", "witness_lost", {}, from1));
-    BOOST_TEST(s2.has("cluster", "takeover", {}, from2));
-    std::cout << "isolated primary: unbound " << since(t0, unbound_at).count() << " ms after the cut (lease "
-              << ttl.count() << " ms); site2 bound " << since(t0, bound_at).count() << " ms after the cut; no owner for "
-              << since(unbound_at, bound_at).count() << " ms" << std::endl;
-    BOOST_TEST(since(t0, unbound_at) < ttl);
-    BOOST_TEST((unbound_at < bound_at));
-    BOOST_TEST(overlaps().empty(), "two owners at once: " << (overlaps().empty() ? "" : overlaps().front()));
-    // site2's epoch is the key's revision, above site1's.
-    const auto st2 = status(s2);
-    BOOST_TEST(epoch_of(st2) == st2.at("partition").as_object().at("witness").as_object().at("revision").to_number<std::int64_t>());
-
-    etcd1->thaw();
-    heal_sites();
-    require([&] { return mode_of(s1) == "normal" && mode_of(s2) == "normal" && bound_now("site1") && !bound_now("site2"); },
-            "converged: both normal, the carrier back on site1", 30s);
-    BOOST_TEST(overlaps().empty(), "two owners at once: " << (overlaps().empty() ? "" : overlaps().front()));
+    witness_scenarios::primary_isolated(*this, "loopback relays");
 }
 
 BOOST_FIXTURE_TEST_CASE(witness_dies_owner_serves_its_lease_out_then_stops_no_takeover, witness_pair) {
@@ -147,19 +74,7 @@ BOOST_FIXTURE_TEST_CASE(witness_dies_owner_serves_its_lease_out_then_stops_no_ta
 }
 
 BOOST_FIXTURE_TEST_CASE(kill9_primary_takeover_within_5s_with_the_witness, default_keepalive) {
-    start_pair();
-    require([&] { return bound_now("site1"); }, "site1 holds the carrier");
-    const auto from2 = s2.mark();
-    const auto t0 = steady::now();
-    kill9(s1);
-    require([&] { return bound_now("site2"); }, "site2 binds the carrier", 15s);
-    const auto bound_at = binds_of("site2").back().bound_at;
-    const auto closed = binds_of("site1").back().closed_at.value();
-    std::cout << "takeover_ms with witness: " << since(t0, bound_at).count() << " ms (keepalive 1s x 3, lease 3 s; "
-              << "no owner for " << since(closed, bound_at).count() << " ms)" << std::endl;
-    BOOST_TEST(since(t0, bound_at) <= 5000ms);
-    BOOST_TEST(s2.has("cluster", "takeover", {}, from2));
-    BOOST_TEST(overlaps().empty());
+    witness_scenarios::kill9_takeover(*this, "loopback relays");
 }
 
 // A planned switchover and back with the witness under load: the key moves
