@@ -10,6 +10,7 @@
 #include "smpp/codec/owned.hpp"
 #include "smpp/codec/tlv.hpp"
 #include "sms/sms_decode.hpp"
+#include "sms/utf.hpp"
 #include "util/utc_time.hpp"
 
 namespace twinsms::webhook {
@@ -28,6 +29,25 @@ std::string hex(std::string_view bytes) {
 }
 
 std::string iso_time(store::epoch_ms ms) { return format_utc_ms(ms); }
+
+// Addresses, ids and receipt texts come from the carrier as bytes, in no
+// promised encoding; JSON strings must be UTF-8 (RFC 8259 8.1), and a
+// receiver's strict parser would refuse the whole POST (and with it the
+// receipt) over one stray Latin-1 byte. Ill-formed bytes become U+FFFD.
+std::string json_text(std::string_view bytes) {
+    std::string out;
+    out.reserve(bytes.size());
+    for (std::size_t at = 0; at < bytes.size();) {
+        if (const auto d = sms::utf::decode_utf8(bytes, at)) {
+            out.append(bytes.substr(at, d->length));
+            at += d->length;
+        } else {
+            sms::utf::append_utf8(out, U'\uFFFD');
+            ++at;
+        }
+    }
+    return out;
+}
 
 std::string_view coding_name(std::uint8_t dc) {
     switch (dc) {
@@ -63,21 +83,23 @@ std::optional<payload> payload_of(const store::delivery& d) {
     payload out;
     json::object o;
     o["delivery_id"] = std::to_string(d.id.value);
-    o["from"] = sm->source_addr;
-    o["to"] = sm->destination_addr;
+    o["from"] = json_text(sm->source_addr);
+    o["to"] = json_text(sm->destination_addr);
     o["created_at"] = iso_time(d.created_at);
     o["attempt"] = d.attempts + 1;
     if (auto r = route::read_receipt(*sm)) {
         out.type = payload::kind::receipt;
         o["type"] = "receipt";
-        o["message_id"] = d.message.value ? d.message.to_string() : std::string{r->message_id};
-        if (r->state) o["state"] = route::stat_text(*r->state);
+        o["message_id"] = d.message.value ? d.message.to_string() : json_text(r->message_id);
+        // Always a state: one the receipt does not say readably (an unknown
+        // stat word, no message_state TLV) is SMPP's own UNKNOWN.
+        o["state"] = r->state ? route::stat_text(*r->state) : std::string_view{"UNKNOWN"};
         if (r->err) o["error"] = *r->err;
         if (r->text) {
-            o["submit_date"] = r->text->submit_date;
-            o["done_date"] = r->text->done_date;
+            o["submit_date"] = json_text(r->text->submit_date);
+            o["done_date"] = json_text(r->text->done_date);
         }
-        o["receipt_text"] = std::string_view{sm->short_message};
+        o["receipt_text"] = json_text(sm->short_message);
     } else {
         o["type"] = "mo";
         put_content(o, *sm);

@@ -90,6 +90,22 @@ BOOST_AUTO_TEST_CASE(receipt_names_our_message_and_its_state) {
     BOOST_TEST(o.at("receipt_text").as_string() == text);
 }
 
+// Found by the webhook_payload fuzz target: a carrier's Latin-1 byte in a
+// receipt made the body invalid JSON (a strict receiver refuses the POST),
+// and a receipt with an unreadable stat had no state at all.
+BOOST_AUTO_TEST_CASE(carrier_bytes_become_valid_utf8_and_an_unreadable_state_is_unknown) {
+    smpp::deliver_sm sm;
+    sm.source_addr = "44770\xA0";
+    sm.destination_addr = "ACME";
+    sm.esm_class = 0x04;
+    const std::string text = "id:00000000000000ab submit date:2612021200\xA0 stat:WHATEVER text:caf\xE9";
+    sm.short_message = text;
+    const auto o = body_of(stored(sm, 0xab)); // body_of parses it: valid JSON
+    BOOST_TEST(o.at("from").as_string() == "44770\uFFFD");
+    BOOST_TEST(std::string{o.at("receipt_text").as_string()}.ends_with("caf\uFFFD"));
+    BOOST_TEST(o.at("state").as_string() == "UNKNOWN");
+}
+
 BOOST_AUTO_TEST_CASE(an_undecodable_pdu_has_no_payload) {
     store::delivery d;
     d.pdu = {0, 0, 0, 5, 1};
