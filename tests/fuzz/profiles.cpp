@@ -21,13 +21,28 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Removed at exit (libFuzzer's end of run, the replay's return).
+struct scratch {
+    fs::path dir;
+    ~scratch() {
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+    }
+};
+
 const fs::path& folder() {
-    static const fs::path dir = [] {
-        std::string tmpl = (fs::temp_directory_path() / "twinsms-fuzz-profiles-XXXXXX").string();
+    static const scratch s{[] {
+        // In memory where there is a tmpfs: the target writes a folder per input.
+        std::error_code ec;
+        const fs::path base = fs::is_directory("/dev/shm", ec) ? fs::path{"/dev/shm"} : fs::temp_directory_path();
+        std::string tmpl = (base / "twinsms-fuzz-profiles-XXXXXX").string();
         if (!::mkdtemp(tmpl.data())) std::abort();
-        return fs::path{tmpl};
-    }();
-    return dir;
+        const fs::path dir{tmpl};
+        fs::create_directories(dir / "clients");
+        fs::create_directories(dir / "carriers");
+        return dir;
+    }()};
+    return s.dir;
 }
 
 const char* const names[] = {"node.yaml", "clients/demo.yaml", "carriers/sim.yaml", "routes.yaml",
@@ -38,16 +53,16 @@ const char* const names[] = {"node.yaml", "clients/demo.yaml", "carriers/sim.yam
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text{reinterpret_cast<const char*>(data), size};
     const auto& dir = folder();
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-    fs::create_directories(dir / "clients");
-    fs::create_directories(dir / "carriers");
     std::size_t at = 0;
     for (const char* n : names) {
-        if (at > text.size()) break;
+        if (at > text.size()) { // fewer parts than files: the rest are absent
+            std::error_code ec;
+            fs::remove(dir / n, ec);
+            continue;
+        }
         auto end = text.find('\0', at);
         if (end == std::string_view::npos) end = text.size();
-        std::ofstream{dir / n, std::ios::binary} << text.substr(at, end - at);
+        std::ofstream{dir / n, std::ios::binary | std::ios::trunc} << text.substr(at, end - at);
         at = end + 1;
     }
     try {
