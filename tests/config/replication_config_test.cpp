@@ -59,7 +59,7 @@ BOOST_FIXTURE_TEST_CASE(refusals_name_file_line_and_what, repl_profiles) {
 
 // Settings replication: clients and carriers by default with the section,
 // the list as given, [] for none, and an unknown kind named.
-BOOST_FIXTURE_TEST_CASE(replicated_profiles, repl_profiles) {
+BOOST_FIXTURE_TEST_CASE(profiles_to_replicate, repl_profiles) {
     const std::string base = "    mode: off\n";
     replication(base);
     auto p = load_profiles(dir).node.replication.profiles;
