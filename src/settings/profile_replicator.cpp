@@ -92,7 +92,11 @@ void profile_replicator::apply(edit_with_text w) {
     try {
         const auto ours = folder_.read(w.e.profile);
         if (!ours) throw std::runtime_error{"the profile is gone here"};
-        if (sync_.local().find(w.e.profile) == sync_.local().end()) throw std::runtime_error{"no such profile here"};
+        const auto held = sync_.local().find(w.e.profile);
+        if (held == sync_.local().end()) throw std::runtime_error{"no such profile here"};
+        // Edited here since the decision (a reload in between): never overwrite that.
+        if (profile_digest(*ours, root) != held->second)
+            throw std::runtime_error{"the profile changed here meanwhile; it is sent to the peer after its reload"};
         text = with_state(w.text, root, state_of(*ours, root)); // our state:, their everything else
         if (profile_digest(text, root) != w.e.digest) throw std::runtime_error{"the text does not match its digest"};
         why = folder_.replace(w.e.profile, text);
