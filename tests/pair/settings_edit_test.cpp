@@ -14,6 +14,9 @@ BOOST_FIXTURE_TEST_CASE(an_edit_on_each_side_reaches_the_other_with_its_state_ke
     start_pair();
     await_in_sync();
     BOOST_TEST(num_of(*settings_of(status(s1)), "shared") == 3u); // alpha, bravo, sim (never the peer link)
+    const auto m = metrics(s1);
+    BOOST_TEST(m.find("\ntwinsms_settings_in_sync 1\n") != std::string::npos, m);
+    BOOST_TEST(m.find("\ntwinsms_settings_shared_profiles 3\n") != std::string::npos);
 
     // site1 edits bravo (passive there, site2's own client).
     const auto m2 = s2.mark();
@@ -59,6 +62,10 @@ BOOST_FIXTURE_TEST_CASE(drift_shows_while_the_link_is_cut_and_converges_after, s
     BOOST_TEST(shown.out.find("settings  DRIFT") != std::string::npos, shown.out);
     BOOST_TEST(shown.out.find("carriers/sim.yaml") != std::string::npos, shown.out);
     BOOST_TEST(read_text(s1.dir / "carriers" / "sim.yaml").find("window: 100") != std::string::npos);
+    const auto m = metrics(s2);
+    BOOST_TEST(m.find("\ntwinsms_settings_in_sync 0\n") != std::string::npos, m);
+    BOOST_TEST(m.find("\ntwinsms_settings_drifting_profiles 1\n") != std::string::npos);
+    BOOST_TEST(m.find("\ntwinsms_settings_edits_pending 1\n") != std::string::npos);
 
     const auto m1 = s1.mark();
     restore_link();

@@ -41,6 +41,12 @@ struct settings_pair : pair_fixture {
         }
         require([&] { return s.has("twinsmsd", "reloaded", {}, m); }, s.name + " reloaded");
     }
+    // GET /metrics of the site (admin token).
+    std::string metrics(site& s) {
+        auto r = admin(s, "GET", "/metrics");
+        BOOST_REQUIRE_MESSAGE(r && r->ok && r->status == 200, s.name << ": no /metrics");
+        return r->body;
+    }
     void await_in_sync() {
         for (auto* s : {&s1, &s2})
             BOOST_REQUIRE_MESSAGE(await_status(*s, settings_in_sync, 10s), s->name << ": settings not in sync");
