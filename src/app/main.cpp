@@ -109,6 +109,7 @@ std::optional<alert::alert_kind> alert_of(cluster::event_kind k) {
     case e::takeover_refused: return alert::alert_kind::takeover_refused;
     case e::witness_lost: return alert::alert_kind::witness_lost;
     case e::epoch_not_stored: return alert::alert_kind::epoch_not_stored;
+    case e::profile_conflict: return alert::alert_kind::profile_conflict;
     default: return std::nullopt; // fencing, link restored, switchover steps: logged, not paged
     }
 }
@@ -163,6 +164,8 @@ int main(int argc, char** argv) {
             if (!alerts) return;
             if (auto k = alert_of(e.kind)) alerts->raise(*k, "peer " + peer, e.detail);
         });
+        // Shared profiles edited here go to the peer; the peer's edits are applied through reload().
+        n->replicate_profiles(dir, [&n, dir] { return reload(*n, dir); });
         admin_backend = std::make_unique<app::node_admin>(*n, [&n, dir] { return reload(*n, dir); });
         admin = std::make_unique<http::admin_http>(io.get_executor(), node_cfg.admin, *admin_backend);
         // GET /metrics (Prometheus) on the admin listener, behind the admin

@@ -10,6 +10,7 @@
 
 #include "app/front_doors/smtp_gateway.hpp"
 #include "route/parts.hpp"
+#include "settings/profile_replicator.hpp"
 #include "util/log.hpp"
 
 namespace twinsms::app {
@@ -274,6 +275,27 @@ void node::apply(config::profile_set p) {
     if (smtp_) smtp_->apply(profiles_);
     refresh_profiles();
     log_summary();
+    if (settings_) settings_->on_reloaded(); // a changed shared profile goes to the peer
+}
+
+static_assert(settings::tag::report_sequence == cluster::peer_tag::sequence);
+
+void node::replicate_profiles(std::filesystem::path dir, std::function<std::string()> reload) {
+    const auto& n = profiles_.node;
+    if (!n.cluster.enabled || !n.replication.profiles.any() || n.cluster.secret.empty()) return;
+    settings::profile_replicator::options o;
+    o.dir = std::move(dir);
+    o.kinds = n.replication.profiles;
+    o.base_file = n.store.path.string() + ".profiles-agreed"; // node-local, beside the store
+    o.secret = n.cluster.secret;
+    settings::profile_replicator::host h;
+    h.reload = std::move(reload);
+    h.on_event = [this](const settings::sync_event& e) {
+        if (e.result == settings::outcome::conflict && on_cluster_event_)
+            on_cluster_event_({cluster::event_kind::profile_conflict, e.profile + ": " + e.detail});
+    };
+    settings_ = std::make_unique<settings::profile_replicator>(io_.get_executor(), std::move(o), std::move(h));
+    settings_->on_reloaded();
 }
 
 void node::log_summary() const {

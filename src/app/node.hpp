@@ -27,6 +27,10 @@
 #include "smpp/server/listener.hpp"
 #include "store/message_store.hpp"
 
+namespace twinsms::settings {
+class profile_replicator;
+}
+
 namespace twinsms::app {
 
 // The node wires the engine's and the pair glue's parts; their names are
@@ -104,6 +108,12 @@ public:
     const cluster_member* cluster() const noexcept { return cluster_.get(); }
     // nullptr unless node.replication is on.
     const replication::peer_replication* replication() const noexcept { return replication_.get(); }
+    // Settings replication (src/settings; node.replication.profiles, in a pair
+    // with cluster.secret): `dir` is the folder the profiles came from and
+    // `reload` re-reads and applies it (SIGHUP's path). Before start(); does
+    // nothing when not configured. profile_replication(): nullptr then.
+    void replicate_profiles(std::filesystem::path dir, std::function<std::string()> reload);
+    const settings::profile_replicator* profile_replication() const noexcept { return settings_.get(); }
 
     // Whether a profile is served now: its configured state, what the
     // cluster decided (takeover, fencing, overflow), and an operator's
@@ -193,6 +203,7 @@ private:
     std::optional<cluster::serving> serving_; // the cluster's decision; none without a cluster
     std::map<std::string, bool, std::less<>> overrides_;
     event_fn on_cluster_event_;
+    std::unique_ptr<settings::profile_replicator> settings_;
     std::unique_ptr<smtp_gateway> smtp_; // last: it uses the intake and the routes
 };
 

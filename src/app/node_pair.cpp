@@ -8,6 +8,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
+#include "settings/profile_replicator.hpp"
 #include "util/log.hpp"
 
 namespace twinsms::app {
@@ -195,6 +196,10 @@ void node::start_cluster() {
     h.on_event = [this](const cluster::cluster_event& e) {
         if (on_cluster_event_) on_cluster_event_(e);
     };
+    if (settings_) { // settings replication rides on peer_status (src/settings)
+        h.extend_report = [this](smpp::tlv_list& t, bool request) { settings_->extend(t, request); };
+        h.on_peer_report = [this](const smpp::tlv_list& t) { settings_->on_report(t); };
+    }
     cluster_ = std::make_unique<cluster_member>(io_.get_executor(), profiles_, *store_, *carriers_, std::move(h));
     cluster_->start();
 }

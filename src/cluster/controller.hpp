@@ -56,7 +56,8 @@ enum class event_kind {
     switchover, overflow_on, overflow_off,
     takeover_refused, // witness: the peer looks dead but holds the carrier key
     witness_lost,     // witness: the lease could not be renewed; carriers unbound
-    epoch_not_stored  // the new epoch could not be committed: the transition waits
+    epoch_not_stored, // the new epoch could not be committed: the transition waits
+    profile_conflict  // settings replication: both nodes edited one profile (src/settings)
 };
 std::string_view to_string(event_kind k) noexcept;
 

@@ -39,7 +39,26 @@ reader single_root(const fs::path& file, std::string_view key) {
 
 namespace {
 
-template <class T> std::vector<T> read_folder(const fs::path& dir, T (*read)(const fs::path&)) {
+// `subs` names files read in place of others (settings replication validates
+// a peer's version of one profile before it replaces ours).
+fs::path substituted(const fs::path& f, const profile_substitutes& subs) {
+    const auto it = subs.find(f);
+    return it == subs.end() ? f : it->second;
+}
+
+// A substitute is read under its own name; the profile keeps the name
+// and file of what it stands in for (names default to the file's stem).
+void renamed(client_profile& p, const fs::path& real, const fs::path& read) {
+    if (p.name == read.stem().string()) p.name = real.stem().string();
+    p.file = real;
+}
+void renamed(carrier_profile& p, const fs::path& real, const fs::path& read) {
+    if (p.name == read.stem().string()) p.name = p.link.name = real.stem().string();
+    p.file = real;
+}
+
+template <class T>
+std::vector<T> read_folder(const fs::path& dir, T (*read)(const fs::path&), const profile_substitutes& subs) {
     std::vector<fs::path> files;
     if (fs::is_directory(dir))
         for (const auto& e : fs::directory_iterator{dir})
@@ -47,7 +66,11 @@ template <class T> std::vector<T> read_folder(const fs::path& dir, T (*read)(con
                 files.push_back(e.path());
     std::sort(files.begin(), files.end()); // deterministic order, whatever the filesystem
     std::vector<T> out;
-    for (const auto& f : files) out.push_back(read(f));
+    for (const auto& f : files) {
+        const auto from = substituted(f, subs);
+        out.push_back(read(from));
+        if (from != f) renamed(out.back(), f, from);
+    }
     return out;
 }
 
@@ -96,6 +119,11 @@ void check_cluster(profile_set& set, const fs::path& dir) {
             throw config_error(node_file + ": node.cluster: a profile of kind peer needs a cluster section");
         return;
     }
+    // Profile edits ride on peer_status and change accounts and passwords on
+    // the other node: only under the pair's secret, never on the bind alone.
+    if (set.node.replication.profiles.any() && cl.secret.empty())
+        throw config_error(node_file + ": node.replication.profiles: settings replication needs node.cluster.secret "
+                           "(the edits are signed under it); or set profiles: []");
     if (set.node.role == node_role::secondary) {
         if (peer_carriers != 1 || peer_clients)
             throw config_error(node_file + ": node.cluster: a secondary needs exactly one carrier profile of kind peer "
@@ -125,12 +153,12 @@ void check_cluster(profile_set& set, const fs::path& dir) {
 
 } // namespace
 
-profile_set load_profiles(const fs::path& dir) {
+profile_set load_profiles(const fs::path& dir, const profile_substitutes& subs) {
     if (!fs::is_directory(dir)) throw config_error(dir.string() + ": not a profile folder");
     profile_set set;
     set.node = read_node(dir / "node.yaml");
-    set.clients = read_folder<client_profile>(dir / "clients", &read_client);
-    set.carriers = read_folder<carrier_profile>(dir / "carriers", &read_carrier);
+    set.clients = read_folder<client_profile>(dir / "clients", &read_client, subs);
+    set.carriers = read_folder<carrier_profile>(dir / "carriers", &read_carrier, subs);
     std::set<std::string> names, system_ids;
     for (const auto& c : set.clients) {
         if (!names.insert(c.name).second) throw config_error(c.file.string() + ": client name '" + c.name + "' is used twice");
@@ -146,7 +174,7 @@ profile_set load_profiles(const fs::path& dir) {
     names.clear();
     for (const auto& c : set.carriers)
         if (!names.insert(c.name).second) throw config_error(c.file.string() + ": carrier name '" + c.name + "' is used twice");
-    if (fs::exists(dir / "routes.yaml")) read_routes(dir / "routes.yaml", set);
+    if (fs::exists(dir / "routes.yaml")) read_routes(substituted(dir / "routes.yaml", subs), set);
     check_cluster(set, dir);
     check_smtp(set, dir / "node.yaml");
     return set;

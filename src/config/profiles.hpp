@@ -11,6 +11,7 @@
 // are configured but not connected, and the cluster switches them at runtime.
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -148,9 +149,13 @@ struct profile_set {
     const carrier_profile* peer_carrier() const;
 };
 
+// Files to read instead of others of the folder (DIR/clients/a.yaml ->
+// DIR/clients/.a.yaml.incoming): a candidate checked with the rest.
+using profile_substitutes = std::map<std::filesystem::path, std::filesystem::path>;
+
 // Loads and cross-checks a profile folder; throws config_error naming the
 // file, line, column and YAML path of the first problem.
-profile_set load_profiles(const std::filesystem::path& dir);
+profile_set load_profiles(const std::filesystem::path& dir, const profile_substitutes& subs = {});
 
 // What the cluster settings leave unsafe, one sentence each (config/witness.cpp):
 // no witness (not partition-safe), no peer_status secret, a second heartbeat

@@ -20,6 +20,14 @@ replication_settings read_replication(const reader& r) {
     if (auto t = r.find("token")) s.token = t->secret();
     if (auto p = r.find("replica_path")) s.replica_path = p->non_empty_str();
     s.buffer_mb = static_cast<std::uint64_t>(r.int_or("buffer_mb", static_cast<std::int64_t>(s.buffer_mb), 1, 16'384));
+    s.profiles = {.clients = true, .carriers = true};
+    if (auto p = r.find("profiles")) {
+        s.profiles = {};
+        for (const auto& k : p->items()) {
+            const auto i = k.choice({"clients", "carriers", "routes"});
+            (i == 0 ? s.profiles.clients : i == 1 ? s.profiles.carriers : s.profiles.routes) = true;
+        }
+    }
     if (s.mode != replication_mode::off) {
         if (!s.listen) r.fail("replication needs listen (where the peer's receiver connects)");
         if (!s.peer) r.fail("replication needs peer (the peer's replication listen address)");

@@ -24,6 +24,16 @@ class reader;
 
 enum class replication_mode { off, async, sync };
 
+// Settings replication (src/settings): which profiles both nodes hold are
+// kept equal, edits on either side sent to the other over the heartbeat.
+// `profiles: [clients, carriers, routes]`; the default with the section is
+// clients and carriers (routes.yaml often differs by design: the secondary
+// routes through the peer link); `profiles: []` turns it off.
+struct replicated_profiles {
+    bool clients = false, carriers = false, routes = false;
+    bool any() const noexcept { return clients || carriers || routes; }
+};
+
 struct replication_settings {
     replication_mode mode = replication_mode::off;
     std::optional<boost::asio::ip::tcp::endpoint> listen, peer;
@@ -33,6 +43,7 @@ struct replication_settings {
     // sync: how long a client's OK waits for the peer before the node
     // answers anyway and degrades to local-only (until the peer caught up).
     std::chrono::milliseconds timeout{1'000};
+    replicated_profiles profiles;
 };
 
 replication_settings read_replication(const reader& r);

@@ -174,7 +174,7 @@ void cluster_member::send_report() {
     next_report_ = cluster::clock::now() + cfg_.keepalive_interval;
     const auto rep = current_report();
     std::string scratch;
-    const smpp::pdu req{smpp::status::ok, 0, smpp::peer_status{signed_report(rep, scratch)}};
+    const smpp::pdu req{smpp::status::ok, 0, smpp::peer_status{signed_report(rep, scratch, true)}};
     auto on_resp = [this, alive = std::weak_ptr<int>{alive_}](const smpp::error_code& ec, const smpp::pdu* resp) {
         if (ec || !resp || alive.expired()) return;
         if (const auto* b = resp->as<smpp::peer_status_resp>(); b && resp->status == smpp::status::ok) on_report(b->tlvs);
@@ -203,6 +203,7 @@ void cluster_member::on_report(const smpp::tlv_list& tlvs) {
     if (!authentic(tlvs, *r)) return;
     controller_.on_peer_report(*r, cluster::clock::now());
     settle();
+    if (host_.on_peer_report) host_.on_peer_report(tlvs);
 }
 
 void cluster_member::on_peer_status(smpp::session& s, const smpp::pdu& req) {

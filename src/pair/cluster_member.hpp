@@ -34,6 +34,11 @@ public:
         // Witness: a link of a carrier the key guards is still bound or
         // unbinding (the key is given back only after it is gone).
         std::function<bool()> guarded_busy;
+        // Optional: more TLVs on every peer_status this node sends (settings
+        // replication; `request`: our report, not an answer), and the peer's
+        // report once it passed authentic().
+        std::function<void(smpp::tlv_list&, bool request)> extend_report;
+        std::function<void(const smpp::tlv_list&)> on_peer_report;
     };
 
     cluster_member(boost::asio::any_io_executor ex, const config::profile_set& p, store::message_store& st,
@@ -79,7 +84,7 @@ private:
     bool wants_key() const;
     void step_witness(cluster::clock::time_point now);
     cluster::serving gated(cluster::serving s, cluster::clock::time_point now) const;
-    smpp::tlv_list signed_report(const cluster::peer_report& r, std::string& scratch);
+    smpp::tlv_list signed_report(const cluster::peer_report& r, std::string& scratch, bool request = false);
     cluster::peer_report current_report() const; // what the node acts on: no epoch before it is stored
     bool authentic(const smpp::tlv_list& tlvs, const cluster::peer_report& r);
     void run_hook(cluster::node_mode from, cluster::node_mode to);

@@ -98,9 +98,10 @@ cluster::peer_report cluster_member::current_report() const {
     return r;
 }
 
-smpp::tlv_list cluster_member::signed_report(const cluster::peer_report& r, std::string& scratch) {
+smpp::tlv_list cluster_member::signed_report(const cluster::peer_report& r, std::string& scratch, bool request) {
     auto tlvs = cluster::encode(r);
     if (!cfg_.secret.empty()) cluster::sign(tlvs, r, sequence_.next(wall_us()), cfg_.secret, scratch);
+    if (host_.extend_report) host_.extend_report(tlvs, request);
     return tlvs;
 }
 

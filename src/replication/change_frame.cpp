@@ -1,7 +1,7 @@
 // The replication stream's frames (change_frame.hpp).
 #include "replication/change_frame.hpp"
 
-#include <boost/crc.hpp>
+#include <zlib.h>
 
 namespace twinsms::replication {
 namespace {
@@ -37,10 +37,11 @@ void put_bytes(std::string& o, std::string_view b) {
     o.append(b);
 }
 
+// CRC-32 (IEEE, as boost::crc_32_type computed it before: the same on the
+// wire) from zlib: its word-at-a-time loop was the sender's and the
+// receiver's top symbol under sync load with the byte-wise table.
 std::uint32_t crc_of(std::string_view b) {
-    boost::crc_32_type crc;
-    crc.process_bytes(b.data(), b.size());
-    return crc.checksum();
+    return static_cast<std::uint32_t>(::crc32_z(0UL, reinterpret_cast<const Bytef*>(b.data()), b.size()));
 }
 
 // Reads fields off a body; any read past its end makes the whole decode fail.

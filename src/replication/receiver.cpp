@@ -45,6 +45,8 @@ asio::awaitable<void> receiver::run() {
         socket_ = s;
         auto [ec] = co_await s->async_connect(cfg_.peer, use_tuple);
         if (!ec && !stopping_) {
+            boost::system::error_code nec;
+            s->set_option(tcp::no_delay(true), nec); // acks go out at once (sync waits on them)
             ++stats_.connects;
             connected_ = true;
             delay = cfg_.reconnect_initial;

@@ -99,6 +99,10 @@ asio::awaitable<void> sender::accept_loop() {
             if (stopping_ || ec == asio::error::operation_aborted) break;
             continue;
         }
+        // Sync waits on each group's round trip: Nagle holding a small frame
+        // until the peer's delayed ACK would add tens of ms to it.
+        boost::system::error_code nec;
+        s.set_option(tcp::no_delay(true), nec);
         ++running_;
         asio::co_spawn(executor_, serve(std::move(s)), asio::detached);
     }

@@ -56,3 +56,21 @@ BOOST_FIXTURE_TEST_CASE(refusals_name_file_line_and_what, repl_profiles) {
     e = error();
     BOOST_TEST(has(e, "needs peer"), e);
 }
+
+// Settings replication: clients and carriers by default with the section,
+// the list as given, [] for none, and an unknown kind named.
+BOOST_FIXTURE_TEST_CASE(profiles_to_replicate, repl_profiles) {
+    const std::string base = "    mode: off\n";
+    replication(base);
+    auto p = load_profiles(dir).node.replication.profiles;
+    BOOST_TEST((p.clients && p.carriers && !p.routes));
+    replace("node.yaml", base, base + "    profiles: [routes, clients]\n");
+    p = load_profiles(dir).node.replication.profiles;
+    BOOST_TEST((p.clients && !p.carriers && p.routes));
+    replace("node.yaml", "    profiles: [routes, clients]\n", "    profiles: []\n");
+    BOOST_TEST(!load_profiles(dir).node.replication.profiles.any());
+    replace("node.yaml", "    profiles: []\n", "    profiles: [node]\n");
+    const auto e = error();
+    BOOST_TEST(has(e, "node.yaml:"), e);
+    BOOST_TEST(has(e, "carriers"), e); // the choices are named
+}

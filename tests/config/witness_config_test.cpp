@@ -132,3 +132,21 @@ BOOST_FIXTURE_TEST_CASE(refusals_name_file_line_and_path, pair_copy) {
         }
     }
 }
+
+// Settings replication rides on peer_status and rewrites accounts on the
+// other node: a replication section (profiles replicated by default) in a
+// pair without cluster.secret is refused; profiles: [] is not.
+BOOST_FIXTURE_TEST_CASE(settings_replication_needs_the_pair_secret, pair_copy) {
+    const auto node = site("site1") / "node.yaml";
+    auto text = read(node);
+    const std::string secret_line = "    secret: demo-pair-secret-0123456789\n";
+    text.replace(text.find(secret_line), secret_line.size(), "");
+    text.replace(text.find("  alerts:"), 0, "  replication: {mode: off}\n");
+    std::ofstream{node} << text;
+    const auto e = error("site1");
+    BOOST_TEST(has(e, "node.replication.profiles"), e);
+    BOOST_TEST(has(e, "node.cluster.secret"), e);
+    text.replace(text.find("{mode: off}"), 11, "{mode: off, profiles: []}");
+    std::ofstream{node} << text;
+    BOOST_TEST(error("site1") == "(no error)");
+}

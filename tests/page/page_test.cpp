@@ -2,7 +2,7 @@
 // protocol) against a real pair of twinsmsd processes: the page is public
 // but shows nothing without the admin token, a wrong token is refused
 // clearly, both nodes show normal with live rates (and that the pair is
-// not partition-safe), a profile button and a
+// not partition-safe; shared profiles in sync), a profile button and a
 // takeover after kill -9 show in the page and in /api/v1/status, and the
 // failback button brings the pair back.
 #define BOOST_TEST_MODULE page
@@ -23,7 +23,7 @@ void make_failback_manual(page_fixture& f) {
 } // namespace
 
 BOOST_AUTO_TEST_CASE(page_is_public_its_data_needs_the_token) {
-    page_fixture f;
+    page_fixture f{pair_options{.replication = true}}; // with settings replication (the Settings line)
     f.start_pair();
 
     // The HTML, script and stylesheet need no token and carry nothing of the node.
@@ -64,6 +64,8 @@ BOOST_AUTO_TEST_CASE(page_is_public_its_data_needs_the_token) {
     f.await_text(tab, "#peer-second-path", "up");
     // The demo pair has no witness: the page says so plainly, with the warnings.
     f.await_text(tab, "#self-partition", "not partition-safe");
+    f.await_text(tab, "#self-settings", "in sync"); // the shared profiles equal on both nodes
+    BOOST_TEST(f.text_of(tab, "#self-settings-note").find("3 shared") != std::string::npos, f.text_of(tab, "#self-settings-note"));
     BOOST_TEST(f.text_of(tab, "#partition-warnings").find("no cluster.witness") != std::string::npos,
                f.text_of(tab, "#partition-warnings"));
     f.await_text(tab, "#links tr[data-key=\"sim\"] td:nth-child(2)", "bound");

@@ -114,6 +114,23 @@ std::string render_status(const json::value& status) {
                 if (v.is_string()) out += "warning   " + std::string{v.as_string()} + "\n";
     }
 
+    if (const auto* r = object_at(root, "replication"))
+        out += "replication" + pairs(r, {{"mode", "mode"}, {"connected", "connected"}, {"lag_changes", "lag changes"},
+                                         {"lag_ms", "lag ms"}, {"acked", "acked"}, {"replica_applied", "replica applied"}}) + "\n";
+    // Settings replication: the shared profiles' digests here and at the peer, and what is not in sync.
+    if (const auto* s = object_at(root, "settings")) {
+        const bool heard = text(s, "heard_peer") == "yes";
+        out += "settings  " + std::string{!heard ? "peer not heard" : text(s, "in_sync") == "yes" ? "in sync" : "DRIFT"} +
+               pairs(s, {{"shared", "shared"}, {"drifting", "drifting"}, {"conflicts", "conflicts"}}) +
+               "  digest " + text(s, "digest").substr(0, 12) + "  peer " + text(s, "peer_digest").substr(0, 12) + "\n";
+        if (const auto* ps = array_at(s, "profiles"))
+            for (const auto& p : *ps) {
+                const auto* o = p.if_object();
+                out += "  " + padded(text(o, "profile"), 24) + " " + padded(text(o, "status"), 12) +
+                       pairs(o, {{"local", "here"}, {"peer", "peer"}, {"for_ms", "for ms"}, {"why", "why"}}) + "\n";
+            }
+    }
+
     if (const auto* profiles = array_at(root, "profiles")) {
         out += "profiles\n";
         for (const auto& p : *profiles) {

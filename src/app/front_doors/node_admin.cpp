@@ -159,6 +159,7 @@ json::object node_admin::status() {
         rep["replica_applied"] = r->peer_replica().applied();
         doc["replication"] = std::move(rep);
     }
+    if (const auto* s = node_.profile_replication()) doc["settings"] = settings_status(*s);
     return doc;
 }
 

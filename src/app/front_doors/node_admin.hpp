@@ -10,6 +10,9 @@
 
 namespace twinsms::app {
 
+// The `settings` object of the status document (settings_status.cpp).
+boost::json::object settings_status(const settings::profile_replicator& r);
+
 class node_admin final : public http::admin_backend {
 public:
     // `reload` re-reads the profile folder and applies it; it returns an

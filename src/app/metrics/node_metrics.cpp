@@ -84,7 +84,11 @@
 //   _link_troubles_total, _fenced_total, _switchovers_total, _overflows_total counters
 //   twinsms_cluster_overflow                         gauge 1 while overflow carriers are used
 //   twinsms_witness_*, twinsms_cluster_takeovers_refused_total: node_metrics_witness.cpp
-//   (no replication lag yet: state replication is a later step)
+//   twinsms_replication_*, twinsms_replica_*: node_metrics_replication.cpp
+//   twinsms_settings_in_sync, _shared_profiles, _drifting_profiles,
+//   _conflicts, _edits_pending gauges; _edits_sent_total, _edits_applied_total,
+//   _edits_refused_total, _refused_by_peer_total, _conflicts_total counters:
+//   settings replication (node_metrics_settings.cpp)
 // email to SMS (only with an smtp section)
 //   twinsms_smtp_sessions_total, _sessions_refused_total (max_sessions),
 //   _timeouts_total, _tls_failures_total                              counters
@@ -274,6 +278,7 @@ std::string render_metrics(node& n, const alert::alerter* alerts, const http::ad
     timing_metrics(w, n, admin);
     if (const auto* c = n.cluster()) cluster_metrics(w, *c);
     if (const auto* r = n.replication()) replication_metrics(w, *r, n.clock()());
+    if (const auto* s = n.profile_replication()) settings_metrics(w, *s);
     if (const auto* s = n.smtp()) smtp_metrics(w, *s);
     if (alerts) alert_metrics(w, *alerts);
     return w.take();

@@ -9,6 +9,10 @@
 #include "pair/cluster_member.hpp"
 #include "replication/peer_replication.hpp"
 
+namespace twinsms::settings {
+class profile_replicator;
+}
+
 namespace twinsms::app {
 
 inline constexpr std::uint64_t micros_per_second = 1'000'000;
@@ -33,6 +37,9 @@ void timing_metrics(metrics_writer& w, node& n, const http::admin_http* admin);
 // node_metrics_replication.cpp: twinsms_replication_* (this node's sender)
 // and twinsms_replica_* (the peer's store kept here).
 void replication_metrics(metrics_writer& w, const replication::peer_replication& r, store::epoch_ms now);
+
+// node_metrics_settings.cpp: twinsms_settings_* (settings replication).
+void settings_metrics(metrics_writer& w, const settings::profile_replicator& r);
 
 using pair::cluster_member;
 // node_metrics_witness.cpp: twinsms_witness_* and refused takeovers (in a pair).

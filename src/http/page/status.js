@@ -149,6 +149,17 @@
       }
     }
 
+    // Settings replication: the shared profiles equal on both nodes, or which drift (and conflicts).
+    const st = s.settings;
+    $('self-settings-label').hidden = $('self-settings-row').hidden = !st;
+    if (st) {
+      const ok = st.in_sync;
+      setBadge('self-settings', !st.heard_peer ? 'peer not heard' : ok ? 'in sync' : (st.conflicts ? 'conflict' : 'drift'),
+        ok ? 'up' : 'down');
+      $('self-settings-note').textContent = st.shared + ' shared' +
+        (st.profiles || []).map((d) => ' \u2013 ' + d.profile + ' ' + d.status).join('');
+    }
+
     const p = s.peer;
     $('node-peer').hidden = !p;
     if (p) {
