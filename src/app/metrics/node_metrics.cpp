@@ -85,6 +85,8 @@
 //   twinsms_cluster_overflow                         gauge 1 while overflow carriers are used
 //   twinsms_witness_*, twinsms_cluster_takeovers_refused_total: node_metrics_witness.cpp
 //   (no replication lag yet: state replication is a later step)
+// failed logins (every door): twinsms_auth_failures_total{door}, _refused_total{door,reason},
+//   _blocks_total{kind}, twinsms_auth_tracked{table}: node_metrics_guard.cpp
 // email to SMS (only with an smtp section)
 //   twinsms_smtp_sessions_total, _sessions_refused_total (max_sessions),
 //   _timeouts_total, _tls_failures_total                              counters
@@ -272,6 +274,7 @@ std::string render_metrics(node& n, const alert::alerter* alerts, const http::ad
     }
 
     timing_metrics(w, n, admin);
+    guard_metrics(w, n.login_guard());
     if (const auto* c = n.cluster()) cluster_metrics(w, *c);
     if (const auto* r = n.replication()) replication_metrics(w, *r, n.clock()());
     if (const auto* s = n.smtp()) smtp_metrics(w, *s);

@@ -34,6 +34,9 @@ void timing_metrics(metrics_writer& w, node& n, const http::admin_http* admin);
 // and twinsms_replica_* (the peer's store kept here).
 void replication_metrics(metrics_writer& w, const replication::peer_replication& r, store::epoch_ms now);
 
+// node_metrics_guard.cpp: twinsms_auth_* (failed logins at every door).
+void guard_metrics(metrics_writer& w, const guard::credential_guard& g);
+
 using pair::cluster_member;
 // node_metrics_witness.cpp: twinsms_witness_* and refused takeovers (in a pair).
 void witness_metrics(metrics_writer& w, const cluster_member& c);
