@@ -101,7 +101,14 @@ verdict credential_guard::check(door d, const boost::asio::ip::address& a, std::
         // its account is being guessed at, or the node flooded.
         if (blocked(networks_, network_of(a), now)) v = verdict::network_blocked;
         else if (now < overloaded_until_) v = verdict::overloaded;
-        else if (!account.empty() && blocked(accounts_, std::string{account}, now)) v = verdict::account_locked;
+        else if (!account.empty() && blocked(accounts_, std::string{account}, now)) {
+            v = verdict::account_locked;
+            // Still guessing: the address is counted as if it had failed,
+            // so it ends up blocked like any other guesser.
+            if (room(addresses_, key, now, cfg_.window) &&
+                count(addresses_.entries[key], now, cfg_.max_failures, cfg_.window, cfg_.block_for))
+                ++started_.address_blocks;
+        }
     }
     if (v != verdict::allow) ++doors_[static_cast<std::size_t>(d)].refused[static_cast<std::size_t>(v)];
     return v;

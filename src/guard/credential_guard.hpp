@@ -54,6 +54,7 @@ public:
 
     // Before the secret is compared: anything but allow refuses the attempt
     // unchecked. `account`: the account the attempt names, if it names one.
+    // An attempt at a locked account counts against its address as a failure.
     verdict check(door d, const boost::asio::ip::address& a, std::string_view account, time_point now);
     // A wrong secret. `account`: an existing account the attempt named, else
     // empty (an unknown name or token is counted for the address only, so

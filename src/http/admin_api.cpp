@@ -120,6 +120,7 @@ admin_http::admin_http(asio::any_io_executor ex, const config::admin_settings& s
     // (39 015 septets) fits in 64 KiB.
     cfg.max_connections = settings.max_connections;
     cfg.max_body_bytes = 64 * 1024;
+    cfg.read_timeout = settings.request_timeout;
     if (settings.tls) {
         cfg.tls = tls::server_context(*settings.tls); // throws tls::setup_error: the node cannot start
         cfg.handshake_timeout = settings.tls->handshake_timeout;

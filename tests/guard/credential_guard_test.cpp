@@ -74,6 +74,14 @@ BOOST_AUTO_TEST_CASE(an_account_guessed_at_from_many_addresses_is_locked_except_
     BOOST_TEST(g.started().account_lockouts == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(guessing_on_at_a_locked_account_blocks_the_address) {
+    credential_guard g{cfg()};
+    for (int i = 0; i < 5; ++i) fail(g, ("198.51.100." + std::to_string(i)).c_str(), "alice", t0);
+    for (int i = 0; i < 3; ++i)
+        BOOST_TEST((g.check(door::smpp, addr("203.0.113.1"), "alice", t0 + 1s) == verdict::account_locked));
+    BOOST_TEST((g.check(door::smpp, addr("203.0.113.1"), "bob", t0 + 1s) == verdict::address_blocked));
+}
+
 BOOST_AUTO_TEST_CASE(trust_expires) {
     credential_guard g{cfg()};
     g.succeeded(door::smpp, addr("192.0.2.7"), "alice", t0);
