@@ -46,7 +46,8 @@ struct hostile_daemon : daemon_fixture {
                          "  smtp:\n    listen: [127.0.0.1:0]\n    domain: sms.example.com\n"
                          "    timeouts: {command: 2s, data: 5s}\n");
         profiles.write("clients/abuser.yaml", "client:\n  state: active\n  system_id: abuser\n  password: abuse1\n"
-                                              "  binds: [transceiver]\n  tps: 50\n");
+                                              "  binds: [transceiver]\n  tps: 50\n"
+                                              "  smtp: {allowed_senders: [ops@abuser.example], source: ALERT}\n");
         profiles.write("clients/idle.yaml", "client:\n  state: active\n  system_id: idle\n  password: idle1\n"
                                             "  binds: [transceiver]\n  tps: 10\n");
         start_daemon();

@@ -65,10 +65,10 @@ BOOST_FIXTURE_TEST_CASE(the_listeners_and_doors_of_a_node_share_one_guard, guard
     BOOST_TEST(bind_status("127.0.0.60", listeners[0], "demo", "wrong") == 0x0Eu);
     require([&] { return daemon->events("listener", "bind_rejected").size() == 2; }, "the log lines");
     const auto rejected = daemon->events("listener", "bind_rejected");
-    BOOST_TEST(logfmt_value(rejected[0], "reason") == "unknown system_id");
-    BOOST_TEST(logfmt_value(rejected[1], "reason") == "wrong password");
+    BOOST_TEST(logfmt_value(rejected[0], "reason").value_or("") == "unknown system_id");
+    BOOST_TEST(logfmt_value(rejected[1], "reason").value_or("") == "wrong password");
     // The third failure, on the other listener, blocks the address everywhere.
-    BOOST_TEST(bind_status("127.0.0.60", listeners[1], "demo", "wrong again") == 0x0Eu);
+    BOOST_TEST(bind_status("127.0.0.60", listeners[1], "demo", "wrong2") == 0x0Eu);
     wait_event("listener", "auth_guard");
     BOOST_TEST(bind_status("127.0.0.60", listeners[0], "demo", "demo123") == 0x0Du);
     BOOST_TEST(bind_status("127.0.0.60", listeners[1], "demo", "demo123") == 0x0Du);
