@@ -1,6 +1,7 @@
 # tools/soak's pair (sourced, not run): profiles like run-pair's (and
 # profiles/pair), for hours of load: the store keeps 2 minutes of message
-# log, failback only on command (the soak drives takeover and failback),
+# log and of carrier id mappings (72 h by default: the store would grow by
+# every message's mapping for three days), failback only on command (the soak drives takeover and failback),
 # accounts without TPS limits. Uses $s1 $s2 $token $site1_port $site2_port
 # $admin1_port $admin2_port $hb_port $carrier_port $carrier_id $carrier_pw.
 soak_site() { # dir id role listen admin_port
@@ -15,6 +16,7 @@ node:
     map_size_mb: 1024
     durability: sync
     log_retention: 2m
+    receipt_map_ttl: 2m
   client_sessions:
     window: 100
     enquire_link_interval: 30s
