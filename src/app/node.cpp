@@ -42,6 +42,7 @@ double submission_cost(const smpp::pdu& p) {
 node::node(boost::asio::io_context& io, config::profile_set profiles, node_tuning tuning, clock_fn now)
     : io_{io}, profiles_{std::move(profiles)}, now_{std::move(now)}, housekeeping_every_{tuning.housekeeping}, release_every_{tuning.release_pages},
       housekeeping_timer_{io} {
+    guard_ = std::make_shared<guard::credential_guard>(profiles_.node.auth_guard);
     const auto ex = io_.get_executor();
     const auto so = store_options_of(profiles_.node.store, profiles_.node.role);
     store_ = std::make_unique<store::message_store>(so);
@@ -154,6 +155,7 @@ void node::start() {
         lc.cost = submission_cost;
         lc.on_throttled = [this](const smpp::client_account& a) { engine_->submissions().count_throttled(a.system_id); };
         lc.max_connections = profiles_.node.max_connections;
+        lc.guard = guard_;
         if (i >= plain) {
             lc.tls = tls_ctx;
             lc.handshake_timeout = profiles_.node.tls->handshake_timeout;
@@ -258,6 +260,7 @@ void node::apply(config::profile_set p) {
         p.node.store.path != profiles_.node.store.path)
         log::warn("node", "reload_needs_restart").kv("what", "listen addresses or store path; kept as they were");
     reload_tls(p.node.tls);
+    guard_->set_config(p.node.auth_guard);
     if (p.node.cluster.enabled != profiles_.node.cluster.enabled || p.node.role != profiles_.node.role)
         log::warn("node", "reload_needs_restart").kv("what", "role or cluster section; kept as they were");
     p.node.listen = profiles_.node.listen;

@@ -114,6 +114,11 @@ public:
     // nothing when not configured. profile_replication(): nullptr then.
     void replicate_profiles(std::filesystem::path dir, std::function<std::string()> reload);
     const settings::profile_replicator* profile_replication() const noexcept { return settings_.get(); }
+    // Failed logins at every door of the node (SMPP listeners, admin and API
+    // tokens, sendsms, SMTP AUTH): one guard, so each door and listener sees
+    // the others' failures (node.auth_guard in node.yaml).
+    guard::credential_guard& login_guard() noexcept { return *guard_; }
+    const guard::credential_guard& login_guard() const noexcept { return *guard_; }
 
     // Whether a profile is served now: its configured state, what the
     // cluster decided (takeover, fencing, overflow), and an operator's
@@ -193,6 +198,7 @@ private:
     std::unique_ptr<webhook::poster> poster_;
     std::map<std::string, std::shared_ptr<webhook_sink>, std::less<>> webhooks_; // by system_id
     std::shared_ptr<peer_handoff> handoff_; // in a pair
+    std::shared_ptr<guard::credential_guard> guard_;
     std::vector<std::unique_ptr<smpp::client_listener>> listeners_;
     std::chrono::milliseconds housekeeping_every_, release_every_;
     boost::asio::steady_timer housekeeping_timer_;

@@ -48,6 +48,7 @@ void node::start_smtp() {
     h.routable = [this](std::string_view client, std::string_view source, std::string_view number) {
         return routes_->match({client, source, number, {}}) != nullptr;
     };
+    h.guard = guard_;
     smtp_ = std::make_unique<smtp_gateway>(io_.get_executor(), profiles_, engine_->submissions(), std::move(h));
     smtp_->start();
 }

@@ -17,6 +17,8 @@ admin_settings read_admin(const reader& r) {
     if (auto t = r.find("token")) a.token = t->secret();
     if (r.bool_or("tls", false)) a.tls.emplace(); // filled from node.tls by read_node
     a.max_connections = static_cast<unsigned>(r.int_or("max_connections", a.max_connections, 1, 100'000));
+    a.request_timeout = r.duration_or("request_timeout", a.request_timeout);
+    if (a.request_timeout <= std::chrono::milliseconds::zero()) r.at("request_timeout").fail("must be positive");
     if (a.listen && a.token.size() < 16)
         r.at("token").fail("an admin token of at least 16 characters is required with listen");
     r.finish();

@@ -35,6 +35,9 @@ struct admin_settings {
     // The send API shares this listener with operators: client applications
     // keep pools of connections open (more are answered 503 and closed).
     unsigned max_connections = 256;
+    // From waiting for a request until it is read in full (a slow client,
+    // an idle keep-alive connection), and for writing the answer.
+    std::chrono::milliseconds request_timeout{15'000};
 };
 
 enum class smtp_tls { none, starttls };

@@ -10,6 +10,7 @@ namespace twinsms::config {
 namespace fs = std::filesystem;
 
 boost::asio::ip::tcp::endpoint parse_endpoint(const reader& r);
+guard::credential_guard_config read_auth_guard(const reader& r); // auth_guard.cpp
 
 void read_session(const reader& r, session_settings& s) {
     s.window = static_cast<std::size_t>(r.int_or("window", static_cast<std::int64_t>(s.window), 1, 100'000));
@@ -74,6 +75,7 @@ node_profile read_node(const fs::path& file) {
     if (auto c = r.find("cluster")) n.cluster = read_cluster(*c, file.parent_path());
     if (auto rp = r.find("replication")) n.replication = read_replication(*rp);
     if (auto s = r.find("smtp")) n.smtp = read_smtp_server(*s);
+    if (auto g = r.find("auth_guard")) n.auth_guard = read_auth_guard(*g);
     if (auto l = r.find("log_level")) n.log_level = std::string{std::array{"debug", "info", "warn", "error"}[l->choice({"debug", "info", "warn", "error"})]};
     r.finish();
     return n;

@@ -25,6 +25,7 @@
 #include "config/account.hpp"
 #include "config/carrier.hpp"
 #include "config/session.hpp"
+#include "guard/credential_guard.hpp"
 
 namespace twinsms::config {
 
@@ -68,6 +69,8 @@ struct node_profile {
     cluster_settings cluster;
     replication_settings replication; // the store streamed to the peer (config/replication.hpp)
     std::optional<smtp_server_settings> smtp; // email to SMS listener (config/smtp.hpp)
+    // Failed logins at every door (SMPP, admin/API tokens, sendsms, SMTP AUTH).
+    guard::credential_guard_config auth_guard;
 };
 
 // The account's HTTP API on the admin listener (http/send_api.hpp): Bearer

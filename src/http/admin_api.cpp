@@ -7,6 +7,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "http/login_guard.hpp"
 #include "http/status_page.hpp"
 #include "util/log.hpp"
 
@@ -42,12 +43,20 @@ std::optional<response> check_admin_token(const request& req, std::string_view t
         r.headers.emplace_back("WWW-Authenticate", R"(Bearer realm="twinsms")");
         return r;
     }
+    auto* const g = accounts ? accounts->login_guard() : nullptr;
+    // A blocked address is refused before its token is compared.
+    if (const auto v = login_check(g, guard::door::admin, req, {}); v != guard::verdict::allow)
+        return too_many_failures(*g, v);
     auto given = h.substr(scheme.size());
     while (!given.empty() && given.front() == ' ') given.remove_prefix(1);
     while (!given.empty() && given.back() == ' ') given.remove_suffix(1);
-    if (constant_time_equal(given, token)) return std::nullopt;
+    if (constant_time_equal(given, token)) {
+        login_succeeded(g, guard::door::admin, req, {});
+        return std::nullopt;
+    }
     if (accounts != nullptr) {
         if (auto who = accounts->admin_account(given, req.remote_address)) {
+            login_succeeded(g, guard::door::admin, req, *who);
             // debug: the status page polls; commands are logged with their verb.
             log::debug("admin", "account_admin").kv("account", *who).kv("remote", req.remote).kv("method", req.method)
                 .kv("path", req.path);
@@ -55,6 +64,7 @@ std::optional<response> check_admin_token(const request& req, std::string_view t
         }
     }
     log::warn("admin", "forbidden").kv("remote", req.remote).kv("path", req.path).kv("reason", "wrong token");
+    login_failed(g, guard::door::admin, req, {}, "admin");
     return json_error(403, "forbidden", "the admin token is not valid");
 }
 
@@ -110,6 +120,7 @@ admin_http::admin_http(asio::any_io_executor ex, const config::admin_settings& s
     // (39 015 septets) fits in 64 KiB.
     cfg.max_connections = settings.max_connections;
     cfg.max_body_bytes = 64 * 1024;
+    cfg.read_timeout = settings.request_timeout;
     if (settings.tls) {
         cfg.tls = tls::server_context(*settings.tls); // throws tls::setup_error: the node cannot start
         cfg.handshake_timeout = settings.tls->handshake_timeout;

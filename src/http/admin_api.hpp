@@ -27,6 +27,7 @@
 #include <boost/json/value.hpp>
 
 #include "config/cluster.hpp"
+#include "guard/credential_guard.hpp"
 #include "http/server.hpp"
 
 namespace twinsms::http {
@@ -51,6 +52,9 @@ public:
                                                      const boost::asio::ip::address& /*remote*/) {
         return std::nullopt;
     }
+    // The node's credential guard: a wrong token counts against the
+    // caller's address; null: no guard.
+    virtual guard::credential_guard* login_guard() { return nullptr; }
 };
 
 // Helpers for backends, so every reply has the same shape.
@@ -64,7 +68,8 @@ void add_admin_routes(router& r, std::string token, admin_backend& backend);
 // The admin endpoints' Bearer token check, for more endpoints on the same
 // listener (/metrics): nullopt when `req` carries `token` or an admin-role
 // account token `accounts` knows, else the refusal to send (401
-// unauthorized with WWW-Authenticate, or 403 forbidden).
+// unauthorized with WWW-Authenticate, 403 forbidden, or 429 from the
+// backend's login_guard() after repeated wrong tokens from the address).
 std::optional<response> check_admin_token(const request& req, std::string_view token,
                                           admin_backend* accounts = nullptr);
 

@@ -6,6 +6,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "http/login_guard.hpp"
 #include "http/send_api.hpp"
 #include "util/log.hpp"
 
@@ -41,12 +42,17 @@ std::variant<api_caller, response> authenticate(const request& req, send_backend
         r.headers.emplace_back("WWW-Authenticate", R"(Bearer realm="twinsms")");
         return r;
     }
+    auto* const g = b.login_guard();
+    if (const auto v = login_check(g, guard::door::api, req, {}); v != guard::verdict::allow)
+        return too_many_failures(*g, v);
     auto token = h.substr(7);
     while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
     while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
     auto who = b.by_token(token);
+    if (who) login_succeeded(g, guard::door::api, req, who->system_id);
     if (!who) {
         log::warn("send_api", "unauthorized").kv("remote", req.remote).kv("path", req.path).kv("reason", "unknown token");
+        login_failed(g, guard::door::api, req, {}, "send_api");
         auto r = json_error(401, "invalid_token", "no account has this token");
         r.headers.emplace_back("WWW-Authenticate", R"(Bearer realm="twinsms", error="invalid_token")");
         return r;
@@ -117,13 +123,33 @@ void send_kannel(send_backend& b, const request& req, std::uint8_t ref, reply_fn
         form += req.body;
     }
     auto f = parse_sendsms_form(form, ref);
+    auto* const g = b.login_guard();
+    const bool known = b.has_login(f.username);
+    switch (const auto v = login_check(g, guard::door::sendsms, req, f.username)) {
+    case guard::verdict::allow: break;
+    // Answered like a wrong password: another answer would tell a guesser
+    // that the username exists.
+    case guard::verdict::account_locked:
+        log::warn("send_api", "sendsms_refused").kv("remote", req.remote).kv("username", f.username)
+            .kv("reason", "account locked after repeated failed logins");
+        return reply(kannel_response(403, "Authorization failed for sendsms"));
+    default: {
+        auto r = kannel_response(429, "Too many failed logins, try again later");
+        r.headers = too_many_failures(*g, v).headers; // Retry-After
+        return reply(std::move(r));
+    }
+    }
     const auto who = b.by_login(f.username, f.password);
     if (!who || !b.source_allowed(*who, req.remote_address)) {
         // Kannel answers a user-allow-ip refusal the same way.
         log::warn("send_api", "sendsms_refused").kv("remote", req.remote).kv("username", f.username)
-            .kv("reason", who ? "source address not allowed" : "authorization failed");
+            .kv("reason", who ? "source address not allowed" : known ? "wrong password" : "unknown username");
+        // A wrong password counts against the account; an unknown name or a
+        // refused source (the password was right) only against the address.
+        login_failed(g, guard::door::sendsms, req, !who && known ? f.username : std::string_view{}, "send_api");
         return reply(kannel_response(403, "Authorization failed for sendsms"));
     }
+    login_succeeded(g, guard::door::sendsms, req, who->system_id);
     if (f.error) return reply(kannel_response(f.error->status, f.error->message));
     b.submit(*who, std::move(f.job), [reply](submit_result r) {
         if (r.error) return reply(kannel_refusal(*r.error));

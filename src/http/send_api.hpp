@@ -34,6 +34,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "guard/credential_guard.hpp"
 #include "http/server.hpp"
 #include "sms/sms_text.hpp"
 
@@ -130,6 +131,12 @@ public:
     virtual std::optional<api_caller> by_token(std::string_view token) = 0;
     // Kannel sendsms login: an account with http.sendsms and this SMPP password.
     virtual std::optional<api_caller> by_login(std::string_view system_id, std::string_view password) = 0;
+    // Whether system_id is an account that may log in to sendsms (its
+    // failures then count against the account too).
+    virtual bool has_login(std::string_view /*system_id*/) { return false; }
+    // The node's credential guard (wrong tokens and sendsms passwords count
+    // against the caller's address); null: no guard.
+    virtual guard::credential_guard* login_guard() { return nullptr; }
     // Whether the account's allowed_sources admit this peer (checked after
     // the credentials, as for an SMPP bind, so a refusal tells nothing to
     // someone without them).

@@ -19,7 +19,8 @@
 //   421 timeout, shutdown, too many errors (then the connection closes)
 //   451 client not served on this node now / store trouble, 452 too many recipients / store full
 //   500 unknown command / line too long, 501 syntax, 502 not implemented, 503 bad sequence,
-//   504 unknown AUTH mechanism, 530 AUTH required, 535 AUTH failed, 538 AUTH needs STARTTLS first,
+//   454 AUTH refused for now (too many failed logins from the address), 504 unknown AUTH mechanism,
+//   530 AUTH required, 535 AUTH failed (a locked account too), 538 AUTH needs STARTTLS first,
 //   550 sender not allowed / source address not allowed / other domain / no route, 552 too big, 553 bad number,
 //   554 nothing to send / unreadable text, 555 unknown MAIL/RCPT parameter
 #include <cstddef>
@@ -31,6 +32,8 @@
 #include <vector>
 
 #include <boost/asio/ip/address.hpp>
+
+#include "guard/credential_guard.hpp"
 
 namespace twinsms::smtp {
 
@@ -61,6 +64,11 @@ struct rules {
     // Whether the client's account allows the session's peer address
     // (allowed_sources, as for its SMPP binds and HTTP tokens); unset: any.
     std::function<bool(std::string_view client, const boost::asio::ip::address& remote)> source_allowed;
+    // The node's credential guard: asked before AUTH credentials are
+    // compared (anything but allow refuses them unchecked), told of every
+    // outcome (`user`: an AUTH user that exists, else empty). Unset: none.
+    std::function<guard::verdict(const boost::asio::ip::address& remote, std::string_view user)> login_check;
+    std::function<void(const boost::asio::ip::address& remote, std::string_view user, bool ok)> login_result;
 };
 
 // Command lines are at most 512 octets with CRLF, text lines 1000 (RFC 5321 4.5.3.1).

@@ -59,13 +59,23 @@ step session_logic::auth_response(std::string_view l) {
     if (rtrim(l) == "*") return error(line("501 5.0.0 authentication cancelled"));
     const auto creds = decode_plain(l);
     if (!creds) return error(line("501 5.5.2 cannot decode the AUTH PLAIN response"));
+    const auto v = rules_->login_check ? rules_->login_check(remote_, creds->user) : guard::verdict::allow;
+    // A locked account is answered like wrong credentials: another answer
+    // would tell a guesser that the user exists.
+    if (v == guard::verdict::account_locked) return error(line("535 5.7.8 authentication credentials invalid"));
+    if (v != guard::verdict::allow)
+        return error(line("454 4.7.0 too many failed logins from this address, try again later"));
+    std::string_view known;
     for (const auto& c : rules_->clients) {
         if (!c.auth || c.user != creds->user) continue;
+        known = c.user;
         if (secret_equal(creds->password, c.password) && (creds->authzid.empty() || creds->authzid == creds->user)) {
             auth_client_ = c.name;
+            if (rules_->login_result) rules_->login_result(remote_, c.user, true);
             return {line("235 2.7.0 authentication successful"), false, {}};
         }
     }
+    if (rules_->login_result) rules_->login_result(remote_, known, false);
     return error(line("535 5.7.8 authentication credentials invalid"));
 }
 

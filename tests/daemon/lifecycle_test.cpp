@@ -99,7 +99,7 @@ BOOST_FIXTURE_TEST_CASE(sighup_adds_a_client_without_dropping_bound_sessions, da
 
     // Not known yet: refused.
     auto early = connect();
-    BOOST_TEST(bind(*early, bind_type::transceiver, "second", "second1").status == status::invsysid);
+    BOOST_TEST(bind(*early, bind_type::transceiver, "second", "second1").status == status::invpaswd);
 
     profiles.write("clients/second.yaml", second_client);
     daemon->signal(SIGHUP);

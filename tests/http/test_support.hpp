@@ -6,6 +6,7 @@
 // wait, so a broken server fails a test instead of hanging it). Raw bytes,
 // not a Beast client: malformed requests are part of the tests, and a Beast
 // TU per test would cost 15 s of compile each.
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -99,8 +100,18 @@ struct tls_options {
 // One TCP connection to 127.0.0.1:port, over TLS when `tls` is given.
 class raw_client {
 public:
-    explicit raw_client(std::uint16_t port, std::optional<tls_options> tls = std::nullopt) {
+    // `from`: the source address (on 127.0.0.0/8), else the kernel's choice.
+    explicit raw_client(std::uint16_t port, std::optional<tls_options> tls = std::nullopt, const char* from = nullptr) {
         fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (from != nullptr) {
+            sockaddr_in src{};
+            src.sin_family = AF_INET;
+            ::inet_pton(AF_INET, from, &src.sin_addr);
+            if (::bind(fd_, reinterpret_cast<sockaddr*>(&src), sizeof src) != 0) {
+                ::close(fd_);
+                throw std::runtime_error(std::string{"cannot bind to "} + from);
+            }
+        }
         sockaddr_in a{};
         a.sin_family = AF_INET;
         a.sin_port = htons(port);

@@ -4,13 +4,14 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <system_error>
 
 extern char** environ;
@@ -58,18 +59,21 @@ void read_available(int& fd, std::string& into) noexcept {
     }
 }
 
-struct spawn_guard {
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t attr;
-    spawn_guard() {
-        posix_spawn_file_actions_init(&fa);
-        posix_spawnattr_init(&attr);
+// argv[0] as execvp would find it, looked up before fork (the child may
+// only make async-signal-safe calls, and execvp's search allocates).
+std::string find_program(const std::string& name) {
+    if (name.find('/') != std::string::npos) return name;
+    const char* path = std::getenv("PATH");
+    std::string_view dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+    while (!dirs.empty()) {
+        const auto colon = dirs.find(':');
+        std::string dir{dirs.substr(0, colon)};
+        dirs = colon == std::string_view::npos ? std::string_view{} : dirs.substr(colon + 1);
+        const auto candidate = (dir.empty() ? std::string{"."} : dir) + "/" + name;
+        if (::access(candidate.c_str(), X_OK) == 0) return candidate;
     }
-    ~spawn_guard() {
-        posix_spawn_file_actions_destroy(&fa);
-        posix_spawnattr_destroy(&attr);
-    }
-};
+    return name; // execve fails with ENOENT and the constructor throws
+}
 
 } // namespace
 
@@ -86,33 +90,67 @@ child_process::child_process(std::vector<std::string> argv) : argv_{std::move(ar
     if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0)
         fail(errno, "child_process: pipe2");
 
-    spawn_guard g;
-    posix_spawn_file_actions_adddup2(&g.fa, in[0], 0);
-    posix_spawn_file_actions_adddup2(&g.fa, out[1], 1);
-    posix_spawn_file_actions_adddup2(&g.fa, err[1], 2);
-    // And nothing else: Asio opens sockets without close-on-exec, and a child
-    // that inherits a test's listening socket keeps it alive after the test
-    // closed it (a "stopped" simulator that still accepts).
-    posix_spawn_file_actions_addclosefrom_np(&g.fa, 3);
-    // Own process group, so kill() reaches anything the child starts;
-    // default signal dispositions and an empty mask whatever the test
-    // framework installed.
-    sigset_t none, defaults;
-    sigemptyset(&none);
-    sigemptyset(&defaults);
-    for (int s : {SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGALRM}) sigaddset(&defaults, s);
-    posix_spawnattr_setpgroup(&g.attr, 0);
-    posix_spawnattr_setsigmask(&g.attr, &none);
-    posix_spawnattr_setsigdefault(&g.attr, &defaults);
-    posix_spawnattr_setflags(&g.attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-
+    // The child reports a failed exec through this pipe (closed on a
+    // successful one: the parent reads EOF).
+    int report[2] = {-1, -1};
+    if (::pipe2(report, O_CLOEXEC) != 0) fail(errno, "child_process: pipe2");
+    const std::string program = find_program(argv_[0]);
     std::vector<char*> args;
     for (auto& a : argv_) args.push_back(a.data());
     args.push_back(nullptr);
-    const int rc = ::posix_spawnp(&pid_, args[0], &g.fa, &g.attr, args.data(), environ);
-    if (rc != 0) {
+    const pid_t parent = ::getpid();
+    // fork + exec rather than posix_spawn, for PR_SET_PDEATHSIG: the child
+    // is killed when the test process dies, however it dies (a killed
+    // ctest, a crash), so no twinsmsd, simulator or etcd outlives its test.
+    // It survives exec, so a wrapper that execs (ip netns exec NS ...)
+    // keeps it. The kernel sends it when the forking thread exits: tests
+    // start children from their main thread.
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        ::close(report[0]);
+        ::close(report[1]);
+        fail(errno, "child_process: fork");
+    }
+    if (pid == 0) {
+        // Async-signal-safe calls only from here on.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent) ::_exit(127); // the test died before prctl
+        // Own process group, so kill() reaches anything the child starts.
+        ::setpgid(0, 0);
+        ::dup2(in[0], 0);
+        ::dup2(out[1], 1);
+        ::dup2(err[1], 2);
+        // Default signal dispositions and an empty mask whatever the test
+        // framework installed.
+        for (int sig : {SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGALRM}) ::signal(sig, SIG_DFL);
+        sigset_t none;
+        sigemptyset(&none);
+        ::sigprocmask(SIG_SETMASK, &none, nullptr);
+        // And no other descriptor but the report pipe (close-on-exec): Asio
+        // opens sockets without close-on-exec, and a child that inherits a
+        // test's listening socket keeps it alive after the test closed it
+        // (a "stopped" simulator that still accepts).
+        const int keep = report[1];
+        if (keep > 3) ::close_range(3, static_cast<unsigned>(keep) - 1, 0);
+        ::close_range(static_cast<unsigned>(keep) + 1, ~0u, 0);
+        ::execve(program.c_str(), args.data(), environ);
+        const int e = errno;
+        [[maybe_unused]] auto n = ::write(keep, &e, sizeof e);
+        ::_exit(127);
+    }
+    ::setpgid(pid, pid); // also here: kill(-pid) must work before the child got to it
+    ::close(report[1]);
+    int child_errno = 0;
+    ssize_t got;
+    do got = ::read(report[0], &child_errno, sizeof child_errno);
+    while (got < 0 && errno == EINTR);
+    ::close(report[0]);
+    pid_ = pid;
+    if (got == static_cast<ssize_t>(sizeof child_errno)) {
+        int ignored;
+        ::waitpid(pid, &ignored, 0);
         pid_ = -1;
-        fail(rc, ("child_process: posix_spawnp " + argv_[0]).c_str());
+        fail(child_errno, ("child_process: exec " + argv_[0]).c_str());
     }
     ::close(in[0]);
     ::close(out[1]);

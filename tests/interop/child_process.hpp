@@ -1,6 +1,7 @@
 #pragma once
-// A child process for the interop tests: spawned with posix_spawnp in its
-// own process group, stdin/stdout/stderr on pipes. Output is collected
+// A child process for the interop tests: forked and exec'd in its own
+// process group, stdin/stdout/stderr on pipes, killed (PR_SET_PDEATHSIG)
+// when the test process dies. Output is collected
 // without blocking (poll()), so a test can pump its io_context and the
 // child in one thread. Whatever happens, the child is killed and reaped:
 // wait() kills on timeout and the destructor kills what is still running.

@@ -120,13 +120,14 @@ BOOST_FIXTURE_TEST_CASE(wrong_password_is_esme_rinvpaswd, node_fixture) {
     BOOST_TEST(pump_until(io, [&] { return listener->session_count() == 0; }, std::chrono::seconds(5)));
 }
 
-BOOST_FIXTURE_TEST_CASE(unknown_system_id_is_esme_rinvsysid, node_fixture) {
+// Answered like a wrong password, so a guesser cannot tell which system_ids exist.
+BOOST_FIXTURE_TEST_CASE(unknown_system_id_is_esme_rinvpaswd_too, node_fixture) {
     auto peer = run_node_client({port_arg(), "nobody", "nodepw", "bind-only"});
     BOOST_REQUIRE_MESSAGE(run_peer(peer), "node client did not finish: " << peer.describe());
     dump_on_failure dump{peer, "node client"};
     auto res = result_of(peer);
     BOOST_REQUIRE(res.has_value());
-    BOOST_TEST(num(*res, "bind_status") == 0x0F); // ESME_RINVSYSID
+    BOOST_TEST(num(*res, "bind_status") == 0x0E); // ESME_RINVPASWD, not ESME_RINVSYSID
     BOOST_TEST(!has(*res, "error"), "error: " << str(*res, "error"));
     BOOST_TEST(submits.empty());
 }

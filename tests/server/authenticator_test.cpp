@@ -38,7 +38,7 @@ account_table make_table() {
 
 struct fixture {
     account_table table = make_table();
-    authenticator auth{bind_guard_config{3, 60s, 30s, 100}};
+    authenticator auth{twinsms::guard::credential_guard_config{.max_failures = 3, .window = 60s, .block_for = 30s}};
     unsigned binds = 0; // what the listener would report for the account
 
     bind_decision decide(std::string_view id, std::string_view pw, bind_type t = bind_type::transceiver,
@@ -48,7 +48,7 @@ struct fixture {
     }
     // With an authenticator of its own, so earlier failures cannot block.
     bind_decision decide_fresh(std::string_view id, std::string_view pw) {
-        authenticator fresh{bind_guard_config{}};
+        authenticator fresh{twinsms::guard::credential_guard_config{}};
         return fresh.decide(table, {bind_type::transceiver, id, pw, ip::make_address("192.0.2.1")},
                             [](const client_account&) { return 0u; }, t0);
     }
@@ -65,13 +65,16 @@ BOOST_AUTO_TEST_CASE(success_returns_the_account) {
     }
 }
 
-BOOST_AUTO_TEST_CASE(unknown_system_id) {
+BOOST_AUTO_TEST_CASE(unknown_system_id_is_answered_like_a_wrong_password) {
     const auto d = decide("mallory", "secret");
-    BOOST_TEST(d.status == status::invsysid);
+    // Not ESME_RINVSYSID: that would tell a guesser which system_ids exist.
+    BOOST_TEST(d.status == status::invpaswd);
     BOOST_TEST(d.account == nullptr);
+    BOOST_TEST(std::string_view{d.reason} == "unknown system_id"); // the log tells them apart
+    BOOST_TEST(std::string_view{decide_fresh("alice", "x").reason} == "wrong password");
     // Lookup is exact: no case folding, no prefix match.
     for (const char* id : {"Alice", "alic", "alice ", ""})
-        BOOST_TEST(decide_fresh(id, "secret").status == status::invsysid, "system_id '" << id << "'");
+        BOOST_TEST(decide_fresh(id, "secret").status == status::invpaswd, "system_id '" << id << "'");
 }
 
 BOOST_AUTO_TEST_CASE(wrong_password) {
@@ -122,9 +125,10 @@ BOOST_AUTO_TEST_CASE(max_binds) {
 BOOST_AUTO_TEST_CASE(repeated_failures_block_the_address) {
     BOOST_TEST(decide("alice", "a").status == status::invpaswd);
     BOOST_TEST(decide("alice", "b").status == status::invpaswd);
-    BOOST_TEST(decide("nobody", "c").status == status::invsysid); // unknown ids count too
-    // Blocked: even the right password is refused, and the answer no longer
-    // tells a guesser anything (ESME_RBINDFAIL, not ESME_RINVPASWD/RINVSYSID).
+    const auto third = decide("nobody", "c"); // unknown ids count too
+    BOOST_TEST(third.status == status::invpaswd);
+    BOOST_TEST((third.started == twinsms::guard::verdict::address_blocked));
+    // Blocked: even the right password is refused (ESME_RBINDFAIL).
     auto d = decide("alice", "secret");
     BOOST_TEST(d.status == status::bindfail);
     BOOST_TEST(d.account == nullptr);
@@ -161,6 +165,26 @@ BOOST_AUTO_TEST_CASE(success_clears_earlier_failures) {
     BOOST_TEST(decide("alice", "c").status == status::invpaswd);
     BOOST_TEST(decide("alice", "d").status == status::invpaswd);
     BOOST_TEST(decide("alice", "secret").status == status::ok); // 2 failures since the success, not 4
+}
+
+BOOST_AUTO_TEST_CASE(guessing_one_account_from_many_addresses_locks_it_like_a_wrong_password) {
+    authenticator a{twinsms::guard::credential_guard_config{.max_failures = 3, .account_max_failures = 4}};
+    auto from = [&](const std::string& addr, std::string_view id, std::string_view pw) {
+        return a.decide(table, {bind_type::transceiver, id, pw, ip::make_address(addr)},
+                        [](const client_account&) { return 0u; }, t0);
+    };
+    BOOST_TEST(from("198.51.100.9", "alice", "secret").status == status::ok); // alice's own client, trusted
+    for (int i = 0; i < 4; ++i) BOOST_TEST(from("203.0.113." + std::to_string(i), "alice", "guess").status == status::invpaswd);
+    // Locked: the right password from a new address gets the answer a wrong
+    // one gets, which is also what an unknown system_id gets.
+    const auto locked = from("203.0.113.50", "alice", "secret");
+    BOOST_TEST(locked.status == status::invpaswd);
+    BOOST_TEST(std::string_view{locked.reason} == "account locked after repeated failed binds");
+    BOOST_TEST(from("203.0.113.51", "nobody", "secret").status == status::invpaswd);
+    // Its own client keeps binding, and other accounts are not locked.
+    BOOST_TEST(from("198.51.100.9", "alice", "secret").status == status::ok);
+    BOOST_TEST(from("203.0.113.52", "office", "pw").status == status::bindfail); // source rule, not the lock
+    BOOST_TEST(from("10.1.1.1", "office", "pw").status == status::ok);
 }
 
 BOOST_AUTO_TEST_CASE(table_lookup) {

@@ -23,6 +23,7 @@ public:
     boost::json::object status() override;
     http::admin_reply command(std::string_view verb, std::string_view profile) override;
     std::optional<std::string> admin_account(std::string_view token, const boost::asio::ip::address& remote) override;
+    guard::credential_guard* login_guard() override { return &node_.login_guard(); }
 
 private:
     node& node_;

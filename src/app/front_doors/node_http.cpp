@@ -114,6 +114,11 @@ std::optional<http::api_caller> node_http::by_login(std::string_view system_id, 
     return http::api_caller{c->account.system_id, true, false, false};
 }
 
+bool node_http::has_login(std::string_view system_id) {
+    const auto* c = client_of(node_.profiles(), system_id);
+    return c != nullptr && c->http.sendsms && !c->account.password.empty();
+}
+
 bool node_http::source_allowed(const http::api_caller& who, const boost::asio::ip::address& remote) {
     const auto* c = client_of(node_.profiles(), who.system_id);
     return c != nullptr && c->account.allows_source(remote);

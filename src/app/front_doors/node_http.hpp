@@ -28,6 +28,8 @@ public:
     std::optional<http::api_caller> by_token(std::string_view token) override;
     std::optional<http::api_caller> by_login(std::string_view system_id, std::string_view password) override;
     bool source_allowed(const http::api_caller& who, const boost::asio::ip::address& remote) override;
+    bool has_login(std::string_view system_id) override;
+    guard::credential_guard* login_guard() override { return &node_.login_guard(); }
     void submit(const http::api_caller& who, http::send_job job, std::function<void(http::submit_result)> done) override;
     std::variant<boost::json::object, http::api_error> message(const http::api_caller& who, std::string_view id) override;
     std::variant<boost::json::object, http::api_error> search(const http::api_caller& who,

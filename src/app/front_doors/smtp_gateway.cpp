@@ -100,6 +100,21 @@ std::shared_ptr<const smtp::rules> smtp_gateway::make_rules() const {
         const auto* c = profiles_.client(client);
         return c != nullptr && c->account.allows_source(remote);
     };
+    if (auto g = host_.guard) {
+        r->login_check = [g](const boost::asio::ip::address& remote, std::string_view user) {
+            return g->check(guard::door::smtp, remote, user, guard::clock::now());
+        };
+        r->login_result = [g](const boost::asio::ip::address& remote, std::string_view user, bool ok) {
+            const auto now = guard::clock::now();
+            if (ok) return g->succeeded(guard::door::smtp, remote, user, now);
+            const auto started = g->failed(guard::door::smtp, remote, user, now);
+            log::warn("smtp", "auth_failed").kv("remote", remote.to_string()).kv("user", user)
+                .kv("reason", user.empty() ? "unknown user" : "wrong password");
+            if (started != guard::verdict::allow)
+                log::warn("smtp", "auth_guard").kv("door", "smtp").kv("remote", remote.to_string()).kv("user", user)
+                    .kv("started", guard::verdict_name(started));
+        };
+    }
     // The rules outlive no gateway (sessions end before it does), so the
     // source can be looked up here.
     r->routable = [this](std::string_view client, std::string_view number) {

@@ -34,6 +34,8 @@ public:
         std::function<bool(std::string_view client)> serves;
         // Whether a route takes `number` from this client and source.
         std::function<bool(std::string_view client, std::string_view source, std::string_view number)> routable;
+        // The node's credential guard for AUTH; null: none.
+        std::shared_ptr<guard::credential_guard> guard;
     };
 
     smtp_gateway(boost::asio::any_io_executor ex, const config::profile_set& p, engine::intake& in, host h);

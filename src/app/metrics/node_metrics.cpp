@@ -89,6 +89,8 @@
 //   _conflicts, _edits_pending gauges; _edits_sent_total, _edits_applied_total,
 //   _edits_refused_total, _refused_by_peer_total, _conflicts_total counters:
 //   settings replication (node_metrics_settings.cpp)
+// failed logins (every door): twinsms_auth_failures_total{door}, _refused_total{door,reason},
+//   _blocks_total{kind}, twinsms_auth_tracked{table}: node_metrics_guard.cpp
 // email to SMS (only with an smtp section)
 //   twinsms_smtp_sessions_total, _sessions_refused_total (max_sessions),
 //   _timeouts_total, _tls_failures_total                              counters
@@ -276,6 +278,7 @@ std::string render_metrics(node& n, const alert::alerter* alerts, const http::ad
     }
 
     timing_metrics(w, n, admin);
+    guard_metrics(w, n.login_guard());
     if (const auto* c = n.cluster()) cluster_metrics(w, *c);
     if (const auto* r = n.replication()) replication_metrics(w, *r, n.clock()());
     if (const auto* s = n.profile_replication()) settings_metrics(w, *s);

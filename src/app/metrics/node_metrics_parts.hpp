@@ -40,6 +40,8 @@ void replication_metrics(metrics_writer& w, const replication::peer_replication&
 
 // node_metrics_settings.cpp: twinsms_settings_* (settings replication).
 void settings_metrics(metrics_writer& w, const settings::profile_replicator& r);
+// node_metrics_guard.cpp: twinsms_auth_* (failed logins at every door).
+void guard_metrics(metrics_writer& w, const guard::credential_guard& g);
 
 using pair::cluster_member;
 // node_metrics_witness.cpp: twinsms_witness_* and refused takeovers (in a pair).

@@ -6,24 +6,32 @@ namespace twinsms::smpp {
 bind_decision authenticator::decide(const account_table& accounts, const bind_attempt& a,
                                     const std::function<unsigned(const client_account&)>& current_binds,
                                     time_point now) {
-    const std::string addr = a.remote.to_string();
-    if (guard_.blocked(addr, now)) return {status::bindfail, nullptr, "address blocked after repeated failed binds"};
+    using guard::door;
+    using guard::verdict;
+    switch (guard_->check(door::smpp, a.remote, a.system_id, now)) {
+    case verdict::allow: break;
+    // A lock is answered like a wrong password: a different answer would
+    // tell a guesser that the system_id exists.
+    case verdict::account_locked: return {status::invpaswd, nullptr, "account locked after repeated failed binds"};
+    case verdict::address_blocked: return {status::bindfail, nullptr, "address blocked after repeated failed binds"};
+    case verdict::network_blocked: return {status::bindfail, nullptr, "network blocked after repeated failed binds"};
+    case verdict::overloaded: return {status::bindfail, nullptr, "too many failed logins from too many addresses"};
+    }
     const client_account* acc = accounts.find(a.system_id);
-    if (acc == nullptr) {
-        guard_.on_failure(addr, now);
-        return {status::invsysid, nullptr, "unknown system_id"};
-    }
     // In constant time, so response timing does not reveal how much of a
-    // guessed password was right.
-    if (!secret_equal(a.password, acc->password)) {
-        guard_.on_failure(addr, now);
-        return {status::invpaswd, nullptr, "wrong password"};
+    // guessed password was right (nor, compared with a dummy, whether the
+    // system_id exists).
+    if (acc == nullptr) {
+        (void)secret_equal(a.password, "an account that does not exist");
+        return {status::invpaswd, nullptr, "unknown system_id", guard_->failed(door::smpp, a.remote, {}, now)};
     }
-    if (!acc->allows_source(a.remote)) {
-        guard_.on_failure(addr, now);
-        return {status::bindfail, nullptr, "source address not allowed for this account"};
-    }
-    guard_.on_success(addr);
+    if (!secret_equal(a.password, acc->password))
+        return {status::invpaswd, nullptr, "wrong password", guard_->failed(door::smpp, a.remote, acc->system_id, now)};
+    // The password was right: counted against the address, not the account.
+    if (!acc->allows_source(a.remote))
+        return {status::bindfail, nullptr, "source address not allowed for this account",
+                guard_->failed(door::smpp, a.remote, {}, now)};
+    guard_->succeeded(door::smpp, a.remote, acc->system_id, now);
     if (!acc->active) return {status::bindfail, nullptr, "account profile is passive on this node"};
     if (!acc->allows(a.type)) return {status::bindfail, nullptr, "bind type not allowed for this account"};
     if (acc->max_binds > 0 && current_binds(*acc) >= acc->max_binds)

@@ -24,7 +24,7 @@ client_listener::client_listener(asio::any_io_executor ex, listener_config cfg,
       on_request_{std::move(on_request)},
       acceptor_{ex},
       stopped_{ex},
-      auth_{cfg_.bind_guard} {}
+      auth_{cfg_.guard ? authenticator{cfg_.guard} : authenticator{cfg_.guard_config}} {}
 
 client_listener::~client_listener() {
     // Sessions may outlive us in pending coroutines; they must not call back.
@@ -122,7 +122,10 @@ command_status client_listener::on_bind(session& s, bind_type t, const bind_para
     const auto accounts = accounts_;
     const auto d = auth_.decide(*accounts, {t, p.system_id, p.password, s.remote_endpoint().address()},
                                 [this](const client_account& a) { return binds_of(a); },
-                                bind_guard::clock::now());
+                                guard::clock::now());
+    if (d.started != guard::verdict::allow)
+        log::warn("listener", "auth_guard").kv("door", "smpp").kv("remote", s.remote()).kv("system_id", p.system_id)
+            .kv("started", guard::verdict_name(d.started));
     if (d.status != status::ok) {
         log::warn("listener", "bind_rejected").kv("remote", s.remote()).kv("system_id", p.system_id)
             .kv("status", status_name(d.status)).kv("reason", d.reason);

@@ -20,7 +20,10 @@ namespace twinsms::smpp {
 struct listener_config {
     asio::ip::tcp::endpoint endpoint{asio::ip::make_address("127.0.0.1"), 2775};
     session_config session{};   // template for every client session
-    bind_guard_config bind_guard{};
+    // The node's credential guard, shared by all its listeners (plain, TLS,
+    // the second path) and its other doors; null: one of its own with `guard_config`.
+    std::shared_ptr<guard::credential_guard> guard;
+    guard::credential_guard_config guard_config{};
     std::size_t max_connections = 10'000;
     // What a submission costs against the account's throughput limit: the
     // SMS it becomes (parts of a long message_payload, destinations of a
@@ -77,6 +80,7 @@ public:
     const std::shared_ptr<asio::ssl::context>& tls_context() const noexcept { return cfg_.tls; }
     std::size_t handshakes_in_progress() const noexcept { return handshakes_.size(); }
     std::uint64_t throttled_count() const noexcept { return throttled_; }
+    guard::credential_guard& guard() noexcept { return auth_.guard(); }
 
 private:
     struct client {
