@@ -43,6 +43,9 @@ node::node(boost::asio::io_context& io, config::profile_set profiles, node_tunin
       housekeeping_timer_{io} {
     const auto ex = io_.get_executor();
     const auto so = store_options_of(profiles_.node.store, profiles_.node.role);
+    // Failback catch-up (replication/reclaim.hpp): if the peer took this
+    // node over and ran its store meanwhile, that store comes back first.
+    if (profiles_.node.replication.mode != config::replication_mode::off) reclaim_store(so);
     store_ = std::make_unique<store::message_store>(so);
     // Before anything writes: the sender's stream starts at the store's
     // last commit, and what came before reaches the peer as a snapshot.
@@ -50,12 +53,27 @@ node::node(boost::asio::io_context& io, config::profile_set profiles, node_tunin
         replication_ = std::make_unique<replication::peer_replication>(ex, *store_, so, profiles_.node.replication,
                                                                        profiles_.node.id, now_);
     routes_ = std::make_shared<route::route_table>(profiles_.routes);
+    if (replication_) {
+        // A peer back within a few detection budgets was not dead for long
+        // enough to hand its store over: it keeps its own.
+        const auto& cl = profiles_.node.cluster;
+        const auto window = cl.keepalive_interval * (4 * std::max(1u, static_cast<unsigned>(cl.keepalive_misses))) +
+                            std::chrono::milliseconds(5'000);
+        peer_store_ = std::make_unique<pair::peer_store_takeover>(
+            ex, *replication_,
+            [this](store::message_store& st) {
+                return std::make_unique<message_engine>(io_.get_executor(), st, *carriers_, routes_,
+                                                        route::mo_router{profiles_.mo_routes}, engine_cfg_,
+                                                        make_ports(), now_);
+            },
+            profiles_.node.id, cl.peer_id, std::chrono::duration_cast<std::chrono::milliseconds>(window));
+    }
     carriers_ = std::make_unique<carrier_pool>(
         ex, [this](const std::string& c, const smpp::pdu& p, smpp::responder r) { on_carrier_deliver(c, p, std::move(r)); },
         [this] {
             if (!engine_) return;
             engine_->dispatch().links_changed();
-            if (peer_engine_) peer_engine_->dispatch().links_changed();
+            if (peer_engine_now()) peer_engine_now()->dispatch().links_changed();
             // The peer link came up: receipts waiting for the peer, and
             // deliveries for clients it serves now, go out.
             if (const auto* p = profiles_.peer_carrier(); p && carriers_ && carriers_->bound_link(p->name)) {
@@ -88,6 +106,11 @@ engine_ports node::make_ports() {
     ports.account_of = [this](std::string_view profile) -> const smpp::client_account* {
         const auto* p = profiles_.client(profile);
         return p ? &p->account : nullptr;
+    };
+    // query_sm after a takeover: the dead peer's messages are in its promoted replica.
+    ports.find_elsewhere = [this](store::message_id id, std::string_view account) -> std::optional<store::message> {
+        if (auto* pe = peer_engine_now()) return pe->dispatch().find(id, account);
+        return std::nullopt;
     };
     if (replication_ && profiles_.node.replication.mode == config::replication_mode::sync)
         ports.replicated = [this](std::function<void()> f) { replication_->outgoing().when_replicated(std::move(f)); };
@@ -188,7 +211,7 @@ void node::start() {
         listeners_.push_back(std::move(l));
     }
     start_smtp();
-    if (replication_) replication_->start();
+    if (replication_) start_replication();
     if (profiles_.node.cluster.enabled) start_cluster(); // serves nothing until the pair decides
     else refresh_profiles();
     engine_->start();
@@ -243,7 +266,7 @@ boost::asio::awaitable<void> node::stop() {
     for (auto& l : listeners_) co_await l->stop();
     if (smtp_) co_await smtp_->stop();
     engine_->stop();
-    if (peer_engine_) peer_engine_->stop();
+    if (peer_store_) peer_store_->stop();
     poster_->stop(); // what is unanswered stays stored, sent again after a restart
     co_await carriers_->stop();
     store_->flush(); // the last changes go to the sender's buffer
@@ -270,7 +293,7 @@ void node::apply(config::profile_set p) {
     profiles_ = std::move(p);
     routes_ = std::make_shared<route::route_table>(profiles_.routes);
     engine_->set_routes(routes_, route::mo_router{profiles_.mo_routes});
-    if (peer_engine_) peer_engine_->set_routes(routes_, route::mo_router{profiles_.mo_routes});
+    if (peer_engine_now()) peer_engine_now()->set_routes(routes_, route::mo_router{profiles_.mo_routes});
     if (smtp_) smtp_->apply(profiles_);
     refresh_profiles();
     log_summary();

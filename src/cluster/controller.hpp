@@ -56,7 +56,10 @@ enum class event_kind {
     switchover, overflow_on, overflow_off,
     takeover_refused, // witness: the peer looks dead but holds the carrier key
     witness_lost,     // witness: the lease could not be renewed; carriers unbound
-    epoch_not_stored  // the new epoch could not be committed: the transition waits
+    epoch_not_stored, // the new epoch could not be committed: the transition waits
+    // node.replication sync: clients are answered without the peer's
+    // acknowledgement (timeout, peer dead), and back to sync once it caught up.
+    sync_degraded, sync_restored
 };
 std::string_view to_string(event_kind k) noexcept;
 
