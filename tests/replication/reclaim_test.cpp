@@ -7,6 +7,7 @@
 #define BOOST_TEST_MODULE replication_reclaim
 #include <boost/test/unit_test.hpp>
 
+#include <set>
 #include <thread>
 
 #include <boost/asio/co_spawn.hpp>
@@ -229,7 +230,7 @@ BOOST_FIXTURE_TEST_CASE(a_survivor_that_does_not_hold_our_store_or_no_survivor_l
     const auto t0 = std::chrono::steady_clock::now();
     const auto gone = reclaim_own_store(own, s, "site1", options());
     BOOST_TEST((gone.what == reclaim_result::outcome::own_store));
-    BOOST_TEST(std::chrono::steady_clock::now() - t0 < 2s);
+    BOOST_TEST((std::chrono::steady_clock::now() - t0 < 2s));
     store::message_store st{own};
     BOOST_TEST(st.get_stats().queued == 5u); // untouched
     BOOST_TEST(!fs::exists(fs::path{own.path.string() + ".before-failback"}));
