@@ -66,6 +66,13 @@ node::node(boost::asio::io_context& io, config::profile_set profiles, node_tunin
                                                         route::mo_router{profiles_.mo_routes}, engine_cfg_,
                                                         make_ports(), now_);
             },
+            [this](message_engine& e) {
+                // What waits in the replica for each client is looked at now
+                // and on every tick after: the client may have bound here
+                // before this engine ran, or binds later.
+                for (const auto& c : profiles_.clients)
+                    if (!c.peer) e.deliveries().on_bound(c.account.system_id);
+            },
             profiles_.node.id, cl.peer_id, std::chrono::duration_cast<std::chrono::milliseconds>(window));
     }
     carriers_ = std::make_unique<carrier_pool>(
@@ -193,6 +200,7 @@ void node::start() {
                 s.set_keepalive({profiles_.node.cluster.keepalive_interval, profiles_.node.cluster.keepalive_misses, {}});
             if (s.state() != smpp::bind_state::bound_rx && s.state() != smpp::bind_state::bound_trx) return;
             engine_->deliveries().on_bound(a.system_id);
+            if (auto* pe = peer_engine_now()) pe->deliveries().on_bound(a.system_id); // the dead peer's client's
             // The peer link carries what waits for the secondary's clients.
             if (is_peer) {
                 engine_->deliveries().on_bound(std::string{peer_forward_account});

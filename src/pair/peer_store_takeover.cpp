@@ -20,9 +20,10 @@ constexpr std::chrono::seconds retire_deadline{20};
 } // namespace
 
 peer_store_takeover::peer_store_takeover(asio::any_io_executor ex, replication::peer_replication& r,
-                                         make_engine_fn make, std::string node, std::string peer,
+                                         make_engine_fn make, started_fn started, std::string node, std::string peer,
                                          std::chrono::milliseconds returning_window)
-    : executor_{ex}, replication_{r}, make_{std::move(make)}, node_{std::move(node)}, peer_{std::move(peer)},
+    : executor_{ex}, replication_{r}, make_{std::move(make)}, started_{std::move(started)}, node_{std::move(node)},
+      peer_{std::move(peer)},
       returning_window_{returning_window} {
     replication_.on_retire([this]() { return retire(); });
 }
@@ -49,6 +50,7 @@ void peer_store_takeover::promote(std::uint32_t epoch) {
         // once, counted); its clients' receipts and MO reach them here.
         self->engine_ = self->make_(*st);
         self->engine_->start();
+        if (self->started_) self->started_(*self->engine_);
         self->status_.promoted = true;
         self->status_.epoch = epoch;
         ++self->status_.promotions;

@@ -38,11 +38,14 @@ namespace twinsms::pair {
 class peer_store_takeover {
 public:
     using make_engine_fn = std::function<std::unique_ptr<engine::message_engine>(store::message_store&)>;
+    // The engine runs: the node tells it which clients are bound already.
+    using started_fn = std::function<void(engine::message_engine&)>;
     // `returning_window`: a peer that asked for its store this recently
     // (and was told it is not held) restarted before it was declared dead:
     // a takeover then leaves its store with it.
     peer_store_takeover(boost::asio::any_io_executor ex, replication::peer_replication& r, make_engine_fn make,
-                        std::string node, std::string peer, std::chrono::milliseconds returning_window);
+                        started_fn started, std::string node, std::string peer,
+                        std::chrono::milliseconds returning_window);
     ~peer_store_takeover();
 
     // Step 1; `epoch`: the committed takeover epoch (the witness revision
@@ -72,6 +75,7 @@ private:
     boost::asio::any_io_executor executor_;
     replication::peer_replication& replication_;
     make_engine_fn make_;
+    started_fn started_;
     std::string node_, peer_;
     std::chrono::milliseconds returning_window_;
     std::unique_ptr<engine::message_engine> engine_;

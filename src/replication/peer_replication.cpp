@@ -27,6 +27,10 @@ peer_replication::peer_replication(boost::asio::any_io_executor ex, store::messa
     sender_ = std::make_unique<sender>(ex, own, sc, std::move(now));
     auto ro = store_opt;
     ro.path = replica_path;
+    // The replica reserves ids like any store, in the peer's id space (the
+    // pair's secondary's start at 1 << 60): once promoted it must not hand
+    // out ours, and the copy it sends back at failback carries that space.
+    ro.message_id_base = store_opt.message_id_base > 1 ? 1 : std::uint64_t{1} << 60;
     replica_ = std::make_unique<replica>(ro);
     receiver_config rc;
     rc.peer = *s.peer;

@@ -60,6 +60,24 @@ store::write_batch merge(const store::message_store& old, store::message_store& 
         const auto mine = number(old.get_meta(k)), theirs = number(copy.get_meta(k));
         if (mine > theirs) b.put(store::table::meta, k, std::to_string(mine));
     }
+    // Ids: the copy was kept by the peer, in its own id space (a replica
+    // reserves ids like any store): ours go on from our own reservation,
+    // which covers every id we handed out; delivery ids from the larger.
+    auto be64_of = [](const std::optional<std::string>& v) {
+        std::uint64_t n = 0;
+        if (!v || !store::read_be64(*v, 0, n)) n = 0;
+        return n;
+    };
+    if (const auto mine = be64_of(old.get_meta("next_message_id"))) {
+        std::string v;
+        store::append_be64(v, mine);
+        b.put(store::table::meta, "next_message_id", std::move(v));
+    }
+    if (const auto d = std::max(be64_of(old.get_meta("next_delivery_id")), be64_of(copy.get_meta("next_delivery_id")))) {
+        std::string v;
+        store::append_be64(v, d);
+        b.put(store::table::meta, "next_delivery_id", std::move(v));
+    }
     // Our store is not a replica: the stream position the copy carried is the peer's business.
     b.erase(store::table::meta, std::string{replica::position_key});
     return b;
@@ -87,7 +105,10 @@ std::string adopt_reclaimed(const store::store_options& own, const std::filesyst
             const store::message_store old{own};
             copy.write(merge(old, copy, o, r), io.get_executor(), [&wec](const store::error_code& e) { wec = e; });
         } else {
+            // No store of our own (a new disk): the copy's ids are the peer's
+            // reservation; ours start again above the records.
             store::write_batch b;
+            b.erase(store::table::meta, "next_message_id");
             b.erase(store::table::meta, std::string{replica::position_key});
             copy.write(std::move(b), io.get_executor(), [&wec](const store::error_code& e) { wec = e; });
         }

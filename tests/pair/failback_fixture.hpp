@@ -12,7 +12,7 @@ namespace twinsms::test {
 
 struct failback_tally {
     std::size_t sent = 0, acked = 0, delivered = 0, lost = 0, duplicated = 0, receipts_missing = 0;
-    std::string lost_texts; // the first few, for a failure message
+    std::string lost_texts, missing_receipts; // the first few, for a failure message
 };
 
 struct failback_fixture : pair_fixture {
@@ -44,13 +44,18 @@ struct failback_fixture : pair_fixture {
     // kill -9 of `dead`; `survivor` promotes its replica and serves `moved`;
     // `dead` restarts, takes its store back (before it serves), and the
     // pair fails back; the survivor's replica is a replica again.
-    void round(site& dead, site& survivor, load_client& moved, load_client& home_of_survivor, const std::string& what) {
+    // `after_kill`: right after the kill; `on_survivor`: what must happen
+    // while `moved` is served by the survivor (before the restart).
+    void round(site& dead, site& survivor, load_client& moved, load_client& home_of_survivor, const std::string& what,
+               const std::function<void()>& on_survivor = {}, const std::function<void()>& after_kill = {}) {
         const auto from_dead = survivor.mark();
         kill9(dead);
+        if (after_kill) after_kill();
         await_mode(survivor, "took_over", 15s);
         require([&] { return survivor.has("node", "peer_store_taken_over", {}, from_dead); },
                 survivor.name + " runs " + dead.name + "'s replica " + what, 15s);
         await_load_on(moved, survivor, "after the takeover " + what);
+        if (on_survivor) on_survivor();
         const auto from_back = survivor.mark();
         start(dead);
         BOOST_TEST(dead.has("node", "store_reclaimed_from_peer"), dead.name << " took its store back " << what);
@@ -63,10 +68,10 @@ struct failback_fixture : pair_fixture {
         require([&] { return survivor.has("replication", "replica_restored", {}, from_back); },
                 survivor.name + "'s replica of " + dead.name + " receiving again " + what, 15s);
     }
-    void round_of(int n) {
+    void round_of(int n, const std::function<void()>& on_survivor = {}) {
         const auto r = " (round " + std::to_string(n) + ")";
-        if (n % 2 == 1) round(s1, s2, alpha, bravo, "(primary killed)" + r);
-        else round(s2, s1, bravo, alpha, "(secondary killed)" + r);
+        if (n % 2 == 1) round(s1, s2, alpha, bravo, "(primary killed)" + r, on_survivor);
+        else round(s2, s1, bravo, alpha, "(secondary killed)" + r, on_survivor);
     }
 
     // Texts the carrier accepted, with how often (throttled attempts have no id).
@@ -121,7 +126,16 @@ struct failback_fixture : pair_fixture {
                     ++(n == 0 ? t.lost : t.delivered);
                     if (n == 0 && t.lost_texts.size() < 600) t.lost_texts += " " + text + " (" + id + ")";
                     if (n > 1) t.duplicated += n - 1;
-                    if (receipts_of(i, id) == 0) ++t.receipts_missing;
+                    if (receipts_of(i, id) == 0) {
+                        ++t.receipts_missing;
+                        if (t.missing_receipts.size() < 600) {
+                            std::string carrier_ids;
+                            for (const auto& m : sim->messages())
+                                if (m.text == text) carrier_ids += (carrier_ids.empty() ? "" : ",") + m.message_id;
+                            t.missing_receipts += " " + both[i]->system_id + ":" + id + " (" + text + ", carrier ids " +
+                                                  carrier_ids + ")";
+                        }
+                    }
                 }
             return t;
         };

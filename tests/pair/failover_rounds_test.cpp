@@ -58,7 +58,7 @@ BOOST_FIXTURE_TEST_CASE(alternating_kills_lose_nothing_acknowledged, rounds_fixt
               << "failover_receipts_missing: " << t.receipts_missing << " msgs" << std::endl;
     BOOST_TEST(t.acked > 0u);
     BOOST_TEST(t.lost == 0u, "not at the carrier:" << t.lost_texts);
-    BOOST_TEST(t.receipts_missing == 0u);
+    BOOST_TEST(t.receipts_missing == 0u, "no receipt for" << t.missing_receipts);
     BOOST_TEST(t.duplicated <= static_cast<std::size_t>(rounds) * 100u); // the carrier link's window per crash
     BOOST_TEST(alpha.error_status + bravo.error_status == 0u);
 }

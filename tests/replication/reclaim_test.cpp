@@ -18,6 +18,7 @@
 #include "replication/replica.hpp"
 #include "replication/sender.hpp"
 #include "replication/temp_store.hpp"
+#include "store/message_codec.hpp"
 
 using namespace twinsms;
 using namespace twinsms::replication;
@@ -93,6 +94,10 @@ struct fixture {
         b.put_delivery(delivery(1, 1, 0xAA));
         b.put(store::table::meta, "cluster_epoch", "5");
         b.put(store::table::meta, std::string{replica::position_key}, std::string(8, '\x01'));
+        // The peer's replica reserved ids in the peer's space (a secondary's start at 1 << 60).
+        std::string far;
+        store::append_be64(far, (std::uint64_t{1} << 60) + 4096);
+        b.put(store::table::meta, "next_message_id", std::move(far));
         write(st, std::move(b));
         auto m2 = queued(2);
         auto sent = m2;
@@ -128,6 +133,9 @@ struct fixture {
         BOOST_TEST(st.deliveries_for("alpha", 10).size() == 2u); // our receipt and the survivor's MO
         BOOST_TEST(st.get_meta("cluster_epoch").value_or("") == "7");
         BOOST_TEST(!st.get_meta(replica::position_key));
+        const auto next = st.next_message_id().value;
+        BOOST_TEST(next > 5u);
+        BOOST_TEST(next < (std::uint64_t{1} << 60)); // our id space, not the peer's
         BOOST_TEST(fs::exists(fs::path{own.path.string() + ".before-failback"} / "data.mdb"));
     }
 };
