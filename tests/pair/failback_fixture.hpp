@@ -13,6 +13,7 @@ namespace twinsms::test {
 struct failback_tally {
     std::size_t sent = 0, acked = 0, delivered = 0, lost = 0, duplicated = 0, receipts_missing = 0;
     std::string lost_texts, missing_receipts; // the first few, for a failure message
+    std::map<std::string, std::size_t> duplicated_by_client; // "alpha", "bravo": repeats at the carrier
 };
 
 struct failback_fixture : pair_fixture {
@@ -125,7 +126,7 @@ struct failback_fixture : pair_fixture {
                     const std::size_t n = it == carrier.end() ? 0 : it->second;
                     ++(n == 0 ? t.lost : t.delivered);
                     if (n == 0 && t.lost_texts.size() < 600) t.lost_texts += " " + text + " (" + id + ")";
-                    if (n > 1) t.duplicated += n - 1;
+                    if (n > 1) t.duplicated += n - 1, t.duplicated_by_client[both[i]->system_id] += n - 1;
                     if (receipts_of(i, id) == 0) {
                         ++t.receipts_missing;
                         if (t.missing_receipts.size() < 600) {

@@ -56,9 +56,9 @@ struct load_client {
         t.expires_after(d);
         co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
     }
+    int n = 0; // texts are prefix-n, unique over every start() of this client
     asio::awaitable<void> run() {
         std::size_t next_port = 0;
-        int n = 0;
         while (running) {
             const auto port = ports[next_port % ports.size()];
             harvest();

@@ -35,11 +35,21 @@ BOOST_FIXTURE_TEST_CASE(nothing_acknowledged_is_lost_through_a_kill_of_each_node
         alpha.done = false;
         alpha.start();
     });
+    auto repeats = [&] {
+        std::size_t n = 0;
+        for (const auto& [text, k] : accepted_at_carrier(*sim)) n += k - 1;
+        return n;
+    };
+    const auto after_first = repeats();
     round_of(2);
-    const auto t = settle();
+    const auto after_second = repeats();
+    auto t = settle();
+    std::cout << "repeats at the carrier: after the first round " << after_first << ", after the second " << after_second
+              << ", at the end " << repeats() << std::endl;
     std::cout << "replication_failback: sent " << t.sent << ", acked " << t.acked << ", delivered " << t.delivered
               << ", lost " << t.lost << ", duplicated " << t.duplicated << ", receipts_missing " << t.receipts_missing
-              << "; deliveries stored: site1 " << stored_deliveries(s1) << ", site2 " << stored_deliveries(s2) << std::endl;
+              << " (alpha " << t.duplicated_by_client["alpha"] << ", bravo " << t.duplicated_by_client["bravo"]
+              << "); deliveries stored: site1 " << stored_deliveries(s1) << ", site2 " << stored_deliveries(s2) << std::endl;
     BOOST_TEST(t.acked > 200u);
     BOOST_TEST(t.lost == 0u, "not at the carrier:" << t.lost_texts);
     BOOST_TEST(t.receipts_missing == 0u, "no receipt for" << t.missing_receipts);
