@@ -4,7 +4,8 @@
 // reaches alpha on site2), site1 restarts and takes its store back from
 // site2 before it serves (the failback catch-up), the pair fails back; then
 // the same with the secondary. Every acknowledged message reaches the
-// carrier, every requested receipt its client; the test prints sent /
+// carrier, every requested receipt its client, and the survivor's sync
+// replication degrading and recovering is alerted; the test prints sent /
 // acked / delivered / lost / duplicated and requires lost == 0.
 #define BOOST_TEST_MODULE pair_replication_failback
 #include "pair/failback_fixture.hpp"
@@ -35,6 +36,15 @@ BOOST_FIXTURE_TEST_CASE(nothing_acknowledged_is_lost_through_a_kill_of_each_node
         alpha.done = false;
         alpha.start();
     });
+    // site2's sync replication degraded while site1 was dead and came back
+    // once it caught up: both alerted by SMS (through the carrier), like the takeover.
+    auto alert_sms = [&](std::string_view label) {
+        for (const auto& m : sim->messages())
+            if (m.destination == "6590000001" && m.text.find(label) != std::string::npos) return true;
+        return false;
+    };
+    require([&] { return alert_sms("REPLICATION DEGRADED") && alert_sms("REPLICATION RESTORED"); },
+            "site2's sync_degraded and sync_restored alerts at the carrier", 15s);
     auto repeats = [&] {
         std::size_t n = 0;
         for (const auto& [text, k] : accepted_at_carrier(*sim)) n += k - 1;
