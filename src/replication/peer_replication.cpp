@@ -88,6 +88,7 @@ namespace twinsms::replication {
 boost::asio::awaitable<std::optional<std::filesystem::path>> peer_replication::prepare_handback(std::string node) {
     if (!promoted_) {
         refused_at_ = std::chrono::steady_clock::now();
+        connects_at_refusal_ = receiver_->stats().connects;
         ++handback_.refused;
         log::info("replication", "reclaim_not_held").kv("peer", node).kv("note", "its replica was not promoted here");
         co_return std::nullopt;
@@ -99,6 +100,11 @@ boost::asio::awaitable<std::optional<std::filesystem::path>> peer_replication::p
         t.expires_after(std::chrono::milliseconds(10));
         co_await t.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
     }
+    handing_back_ = true;
+    struct done_guard {
+        bool& b;
+        ~done_guard() { b = false; }
+    } guard{handing_back_};
     if (!retired_) {
         log::info("replication", "handback_retiring").kv("peer", node);
         if (retire_) co_await retire_();
@@ -123,6 +129,12 @@ boost::asio::awaitable<std::optional<std::filesystem::path>> peer_replication::p
 
 void peer_replication::release_promoted() {
     if (!promoted_) return;
+    if (handing_back_) {
+        // A copy of the replica is being taken for the peer: the replica
+        // stays as it is until the peer adopted it (or says hello).
+        log::info("replication", "replica_restore_deferred").kv("why", "a hand-back copy is being made");
+        return;
+    }
     promoted_ = retired_ = reopened_ = false;
     replica_->forget_position(executor_);
     restart_receiver();
@@ -136,7 +148,9 @@ void peer_replication::restart_receiver() {
 }
 
 bool peer_replication::peer_returning(std::chrono::steady_clock::time_point now, std::chrono::milliseconds window) const {
-    return refused_at_ && now - *refused_at_ < window;
+    // Once our receiver connected to the peer's sender again, the replica
+    // follows the store the peer runs now: promoting it is safe again.
+    return refused_at_ && now - *refused_at_ < window && receiver_->stats().connects == connects_at_refusal_;
 }
 
 } // namespace twinsms::replication

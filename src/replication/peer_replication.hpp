@@ -49,8 +49,9 @@ public:
     // kept its own store). The engine over it must be retired already.
     void release_promoted();
     // The peer asked for its store within `window` and this node did not
-    // hold it: the peer is back (restarted before this node declared it
-    // dead), so a takeover now must not promote its replica.
+    // hold it, and our receiver has not streamed from it since: the peer is
+    // back (restarted before this node declared it dead) on its own store,
+    // so a takeover now must not promote the replica.
     bool peer_returning(std::chrono::steady_clock::time_point now, std::chrono::milliseconds window) const;
     struct handback_counters {
         std::uint64_t promotions = 0, copies_sent = 0, handbacks = 0, refused = 0;
@@ -74,6 +75,8 @@ private:
     std::unique_ptr<replica> replica_;
     std::unique_ptr<receiver> receiver_;
     bool promoted_ = false, retired_ = false, reopened_ = false;
+    bool handing_back_ = false; // prepare_handback() runs (the replica is being retired or copied)
+    std::uint64_t connects_at_refusal_ = 0;
     retire_fn retire_;
     std::optional<std::chrono::steady_clock::time_point> refused_at_;
     handback_counters handback_;

@@ -18,8 +18,9 @@ struct failback_tally {
 
 struct failback_fixture : pair_fixture {
     load_client alpha, bravo;
-    explicit failback_fixture(ms gap = 10ms)
-        : pair_fixture(pair_options{.hold = "1s", .replication = true}),
+    static pair_options defaults() { return pair_options{.hold = "1s", .replication = true}; }
+    explicit failback_fixture(ms gap = 10ms, pair_options o = defaults())
+        : pair_fixture(std::move(o)),
           alpha{io, {s1.smpp_port, s2.smpp_port}, "alpha", "alpha1", "alpha"},
           bravo{io, {s2.smpp_port, s1.smpp_port}, "bravo", "bravo1", "bravo"} {
         alpha.registered_delivery = bravo.registered_delivery = 1;
