@@ -53,28 +53,7 @@ node::node(boost::asio::io_context& io, config::profile_set profiles, node_tunin
         replication_ = std::make_unique<replication::peer_replication>(ex, *store_, so, profiles_.node.replication,
                                                                        profiles_.node.id, now_);
     routes_ = std::make_shared<route::route_table>(profiles_.routes);
-    if (replication_) {
-        // A peer back within a few detection budgets was not dead for long
-        // enough to hand its store over: it keeps its own.
-        const auto& cl = profiles_.node.cluster;
-        const auto window = cl.keepalive_interval * (4 * std::max(1u, static_cast<unsigned>(cl.keepalive_misses))) +
-                            std::chrono::milliseconds(5'000);
-        peer_store_ = std::make_unique<pair::peer_store_takeover>(
-            ex, *replication_,
-            [this](store::message_store& st) {
-                return std::make_unique<message_engine>(io_.get_executor(), st, *carriers_, routes_,
-                                                        route::mo_router{profiles_.mo_routes}, engine_cfg_,
-                                                        make_ports(), now_);
-            },
-            [this](message_engine& e) {
-                // What waits in the replica for each client is looked at now
-                // and on every tick after: the client may have bound here
-                // before this engine ran, or binds later.
-                for (const auto& c : profiles_.clients)
-                    if (!c.peer) e.deliveries().on_bound(c.account.system_id);
-            },
-            profiles_.node.id, cl.peer_id, std::chrono::duration_cast<std::chrono::milliseconds>(window));
-    }
+    if (replication_) make_peer_store(); // node_pair.cpp
     carriers_ = std::make_unique<carrier_pool>(
         ex, [this](const std::string& c, const smpp::pdu& p, smpp::responder r) { on_carrier_deliver(c, p, std::move(r)); },
         [this] {

@@ -169,6 +169,7 @@ private:
     // Both directions of replication; sync degrading to local-only and
     // back is alerted like a cluster transition (node_pair.cpp).
     void start_replication();
+    void make_peer_store();
     engine_ports make_ports();
     std::uint32_t carrier_queue() const;
     void on_client_request(smpp::session& s, const smpp::client_account& a, const smpp::pdu& req);

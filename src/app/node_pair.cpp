@@ -148,6 +148,31 @@ void node::apply_serving(const cluster::serving& s) {
         peer_store_->release();
 }
 
+// The dead peer's store after a takeover (pair/peer_store_takeover.hpp).
+void node::make_peer_store() {
+    const auto ex = io_.get_executor();
+    // A peer back within a few detection budgets was not dead for long
+    // enough to hand its store over: it keeps its own.
+    const auto& cl = profiles_.node.cluster;
+    const auto window = cl.keepalive_interval * (4 * std::max(1u, static_cast<unsigned>(cl.keepalive_misses))) +
+                        std::chrono::milliseconds(5'000);
+    peer_store_ = std::make_unique<pair::peer_store_takeover>(
+        ex, *replication_,
+        [this](store::message_store& st) {
+            return std::make_unique<message_engine>(io_.get_executor(), st, *carriers_, routes_,
+                                                    route::mo_router{profiles_.mo_routes}, engine_cfg_,
+                                                    make_ports(), now_);
+        },
+        [this](message_engine& e) {
+            // What waits in the replica for each client is looked at now
+            // and on every tick after: the client may have bound here
+            // before this engine ran, or binds later.
+            for (const auto& c : profiles_.clients)
+                if (!c.peer) e.deliveries().on_bound(c.account.system_id);
+        },
+        profiles_.node.id, cl.peer_id, std::chrono::duration_cast<std::chrono::milliseconds>(window));
+}
+
 void node::start_replication() {
     replication_->outgoing().on_degraded([this](bool degraded) {
         const auto& out = replication_->outgoing().state();
