@@ -21,6 +21,8 @@ std::string_view to_string(alert_kind k) noexcept {
     case alert_kind::witness_lost: return "witness_lost";
     case alert_kind::epoch_not_stored: return "epoch_not_stored";
     case alert_kind::profile_conflict: return "profile_conflict";
+    case alert_kind::sync_degraded: return "sync_degraded";
+    case alert_kind::sync_restored: return "sync_restored";
     }
     return "unknown";
 }
@@ -38,6 +40,8 @@ std::string_view label(alert_kind k) noexcept {
     case alert_kind::witness_lost: return "WITNESS LOST";
     case alert_kind::epoch_not_stored: return "EPOCH NOT STORED";
     case alert_kind::profile_conflict: return "PROFILE CONFLICT";
+    case alert_kind::sync_degraded: return "REPLICATION DEGRADED";
+    case alert_kind::sync_restored: return "REPLICATION RESTORED";
     }
     return "ALERT";
 }

@@ -28,7 +28,8 @@ namespace twinsms::alert {
 enum class alert_kind {
     peer_lost, takeover, failback, link_trouble, brain_split, overflow_on, overflow_off,
     takeover_refused, witness_lost, epoch_not_stored, // witness and epoch (issue 14)
-    profile_conflict // settings replication: both nodes edited one profile (issue 13)
+    profile_conflict, // settings replication: both nodes edited one profile (issue 13)
+    sync_degraded, sync_restored // sync replication answers local-only / is back to sync (issue 13)
 };
 // "takeover", "link_trouble", ... (logs, email subjects)
 std::string_view to_string(alert_kind k) noexcept;

@@ -110,6 +110,8 @@ std::optional<alert::alert_kind> alert_of(cluster::event_kind k) {
     case e::witness_lost: return alert::alert_kind::witness_lost;
     case e::epoch_not_stored: return alert::alert_kind::epoch_not_stored;
     case e::profile_conflict: return alert::alert_kind::profile_conflict;
+    case e::sync_degraded: return alert::alert_kind::sync_degraded;
+    case e::sync_restored: return alert::alert_kind::sync_restored;
     default: return std::nullopt; // fencing, link restored, switchover steps: logged, not paged
     }
 }

@@ -45,6 +45,9 @@ node::node(boost::asio::io_context& io, config::profile_set profiles, node_tunin
     guard_ = std::make_shared<guard::credential_guard>(profiles_.node.auth_guard);
     const auto ex = io_.get_executor();
     const auto so = store_options_of(profiles_.node.store, profiles_.node.role);
+    // Failback catch-up (replication/reclaim.hpp): if the peer took this
+    // node over and ran its store meanwhile, that store comes back first.
+    if (profiles_.node.replication.mode != config::replication_mode::off) reclaim_store(so);
     store_ = std::make_unique<store::message_store>(so);
     // Before anything writes: the sender's stream starts at the store's
     // last commit, and what came before reaches the peer as a snapshot.
@@ -52,12 +55,13 @@ node::node(boost::asio::io_context& io, config::profile_set profiles, node_tunin
         replication_ = std::make_unique<replication::peer_replication>(ex, *store_, so, profiles_.node.replication,
                                                                        profiles_.node.id, now_);
     routes_ = std::make_shared<route::route_table>(profiles_.routes);
+    if (replication_) make_peer_store(); // node_pair.cpp
     carriers_ = std::make_unique<carrier_pool>(
         ex, [this](const std::string& c, const smpp::pdu& p, smpp::responder r) { on_carrier_deliver(c, p, std::move(r)); },
         [this] {
             if (!engine_) return;
             engine_->dispatch().links_changed();
-            if (peer_engine_) peer_engine_->dispatch().links_changed();
+            if (peer_engine_now()) peer_engine_now()->dispatch().links_changed();
             // The peer link came up: receipts waiting for the peer, and
             // deliveries for clients it serves now, go out.
             if (const auto* p = profiles_.peer_carrier(); p && carriers_ && carriers_->bound_link(p->name)) {
@@ -90,6 +94,11 @@ engine_ports node::make_ports() {
     ports.account_of = [this](std::string_view profile) -> const smpp::client_account* {
         const auto* p = profiles_.client(profile);
         return p ? &p->account : nullptr;
+    };
+    // query_sm after a takeover: the dead peer's messages are in its promoted replica.
+    ports.find_elsewhere = [this](store::message_id id, std::string_view account) -> std::optional<store::message> {
+        if (auto* pe = peer_engine_now()) return pe->dispatch().find(id, account);
+        return std::nullopt;
     };
     if (replication_ && profiles_.node.replication.mode == config::replication_mode::sync)
         ports.replicated = [this](std::function<void()> f) { replication_->outgoing().when_replicated(std::move(f)); };
@@ -173,6 +182,7 @@ void node::start() {
                 s.set_keepalive({profiles_.node.cluster.keepalive_interval, profiles_.node.cluster.keepalive_misses, {}});
             if (s.state() != smpp::bind_state::bound_rx && s.state() != smpp::bind_state::bound_trx) return;
             engine_->deliveries().on_bound(a.system_id);
+            if (auto* pe = peer_engine_now()) pe->deliveries().on_bound(a.system_id); // the dead peer's client's
             // The peer link carries what waits for the secondary's clients.
             if (is_peer) {
                 engine_->deliveries().on_bound(std::string{peer_forward_account});
@@ -191,7 +201,7 @@ void node::start() {
         listeners_.push_back(std::move(l));
     }
     start_smtp();
-    if (replication_) replication_->start();
+    if (replication_) start_replication();
     if (profiles_.node.cluster.enabled) start_cluster(); // serves nothing until the pair decides
     else refresh_profiles();
     engine_->start();
@@ -246,7 +256,7 @@ boost::asio::awaitable<void> node::stop() {
     for (auto& l : listeners_) co_await l->stop();
     if (smtp_) co_await smtp_->stop();
     engine_->stop();
-    if (peer_engine_) peer_engine_->stop();
+    if (peer_store_) peer_store_->stop();
     poster_->stop(); // what is unanswered stays stored, sent again after a restart
     co_await carriers_->stop();
     store_->flush(); // the last changes go to the sender's buffer
@@ -274,7 +284,7 @@ void node::apply(config::profile_set p) {
     profiles_ = std::move(p);
     routes_ = std::make_shared<route::route_table>(profiles_.routes);
     engine_->set_routes(routes_, route::mo_router{profiles_.mo_routes});
-    if (peer_engine_) peer_engine_->set_routes(routes_, route::mo_router{profiles_.mo_routes});
+    if (peer_engine_now()) peer_engine_now()->set_routes(routes_, route::mo_router{profiles_.mo_routes});
     if (smtp_) smtp_->apply(profiles_);
     refresh_profiles();
     log_summary();

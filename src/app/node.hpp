@@ -23,6 +23,7 @@
 #include "engine/message_engine.hpp"
 #include "pair/cluster_member.hpp"
 #include "pair/delivery_handoff.hpp"
+#include "pair/peer_store_takeover.hpp"
 #include "replication/peer_replication.hpp"
 #include "smpp/server/listener.hpp"
 #include "store/message_store.hpp"
@@ -92,7 +93,9 @@ public:
     // The engine over this node's store.
     const message_engine& engine() const noexcept { return *engine_; }
     // The engine over the dead peer's replica after a takeover (node.replication); nullptr before.
-    const message_engine* peer_engine() const noexcept { return peer_engine_.get(); }
+    const message_engine* peer_engine() const noexcept { return peer_store_ ? peer_store_->engine() : nullptr; }
+    // The promoted replica's life (promotion, its epoch, retirement at failback); nullptr without replication.
+    const pair::peer_store_takeover* peer_store() const noexcept { return peer_store_.get(); }
     const dispatcher& dispatch() const noexcept { return engine_->dispatch(); }
     const delivery_manager& deliveries() const noexcept { return engine_->deliveries(); }
     const intake& intake_stats() const noexcept { return engine_->submissions(); }
@@ -175,9 +178,13 @@ private:
     void apply_serving(const cluster::serving& s);
     void refresh_profiles();
     bool released();
-    // After a takeover from a dead peer: its replica becomes a store this
-    // node runs a second engine over (node_pair.cpp).
-    void promote_replica();
+    // Before the store opens: the store back from the peer if it ran it
+    // while this node was away (node_pair.cpp, replication/reclaim.hpp).
+    void reclaim_store(const store::store_options& so);
+    // Both directions of replication; sync degrading to local-only and
+    // back is alerted like a cluster transition (node_pair.cpp).
+    void start_replication();
+    void make_peer_store();
     engine_ports make_ports();
     std::uint32_t carrier_queue() const;
     void on_client_request(smpp::session& s, const smpp::client_account& a, const smpp::pdu& req);
@@ -194,7 +201,8 @@ private:
     std::unique_ptr<carrier_pool> carriers_;
     std::unique_ptr<message_engine> engine_;
     engine_config engine_cfg_;
-    std::unique_ptr<message_engine> peer_engine_; // over the promoted replica; kept until stop
+    std::unique_ptr<pair::peer_store_takeover> peer_store_; // the dead peer's promoted replica (node.replication)
+    message_engine* peer_engine_now() noexcept { return peer_store_ ? peer_store_->engine() : nullptr; }
     std::unique_ptr<webhook::poster> poster_;
     std::map<std::string, std::shared_ptr<webhook_sink>, std::less<>> webhooks_; // by system_id
     std::shared_ptr<peer_handoff> handoff_; // in a pair

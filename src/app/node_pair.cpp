@@ -9,6 +9,7 @@
 #include <boost/asio/detached.hpp>
 
 #include "settings/profile_replicator.hpp"
+#include "replication/reclaim.hpp"
 #include "util/log.hpp"
 
 namespace twinsms::app {
@@ -131,27 +132,76 @@ void node::apply_serving(const cluster::serving& s) {
     serving_ = s;
     overrides_.clear(); // an operator's activate/deactivate lasts until the pair changes its mind
     refresh_profiles();
+    if (!peer_store_ || !cluster_) return;
+    const auto mode = cluster_->state().mode();
     // Only for a peer that is dead: a fenced or standing-by peer keeps its
-    // store and sends its own queue when it serves again.
-    if (replication_ && cluster_ && cluster_->state().mode() == cluster::node_mode::took_over &&
-        cluster_->state().peer_verdict() == cluster::verdict::dead)
-        promote_replica();
+    // store and sends its own queue when it serves again. And only once the
+    // takeover's epoch (with a witness: the key's revision, the fencing
+    // token) is committed here and the peer's profiles are applied: a
+    // promotion never runs ahead of the epoch that fences the peer.
+    if (mode == cluster::node_mode::took_over && cluster_->state().peer_verdict() == cluster::verdict::dead &&
+        cluster_->epoch_committed() && s.peer_profiles)
+        peer_store_->promote(cluster_->state().epoch());
+    // Handing back to a peer that did not ask for its store (it never went
+    // away, e.g. it was fenced behind a partition): stop sending its queue;
+    // its own store stays the authority.
+    else if (mode == cluster::node_mode::handing_back || mode == cluster::node_mode::normal)
+        peer_store_->release();
 }
 
-void node::promote_replica() {
-    if (peer_engine_ || replication_->promoted()) return;
-    boost::asio::co_spawn(io_, [this]() -> boost::asio::awaitable<void> {
-        auto* st = co_await replication_->promote();
-        if (stopping_ || peer_engine_) co_return;
-        // The peer's queued and in-flight messages go out through the
-        // carriers this node binds now (in-flight ones again: at least
-        // once, counted); its clients' receipts and MO reach them here.
-        peer_engine_ = std::make_unique<message_engine>(io_.get_executor(), *st, *carriers_, routes_,
-                                                        route::mo_router{profiles_.mo_routes}, engine_cfg_,
-                                                        make_ports(), now_);
-        peer_engine_->start();
-        log::warn("node", "peer_store_taken_over").kv("node", profiles_.node.id).kv("peer", profiles_.node.cluster.peer_id);
-    }, boost::asio::detached);
+// The dead peer's store after a takeover (pair/peer_store_takeover.hpp).
+void node::make_peer_store() {
+    const auto ex = io_.get_executor();
+    // A peer back within a few detection budgets was not dead for long
+    // enough to hand its store over: it keeps its own.
+    const auto& cl = profiles_.node.cluster;
+    const auto window = cl.keepalive_interval * (4 * std::max(1u, static_cast<unsigned>(cl.keepalive_misses))) +
+                        std::chrono::milliseconds(5'000);
+    peer_store_ = std::make_unique<pair::peer_store_takeover>(
+        ex, *replication_,
+        [this](store::message_store& st) {
+            return std::make_unique<message_engine>(io_.get_executor(), st, *carriers_, routes_,
+                                                    route::mo_router{profiles_.mo_routes}, engine_cfg_,
+                                                    make_ports(), now_);
+        },
+        [this](message_engine& e) {
+            // What waits in the replica for each client is looked at now
+            // and on every tick after: the client may have bound here
+            // before this engine ran, or binds later.
+            for (const auto& c : profiles_.clients)
+                if (!c.peer) e.deliveries().on_bound(c.account.system_id);
+        },
+        profiles_.node.id, cl.peer_id, std::chrono::duration_cast<std::chrono::milliseconds>(window));
+}
+
+void node::start_replication() {
+    replication_->outgoing().on_degraded([this](bool degraded) {
+        const auto& out = replication_->outgoing().state();
+        const auto peer = profiles_.node.cluster.peer_id.empty() ? std::string{"the peer"} : profiles_.node.cluster.peer_id;
+        cluster::cluster_event e;
+        e.kind = degraded ? cluster::event_kind::sync_degraded : cluster::event_kind::sync_restored;
+        e.detail = degraded ? "sync replication to " + peer + " answers clients local-only: no acknowledgement within " +
+                                  std::to_string(profiles_.node.replication.timeout.count()) + " ms (" +
+                                  std::to_string(out.lag_changes()) + " changes behind, peer " +
+                                  (out.connected() ? "connected" : "not connected") + ")"
+                            : "sync replication to " + peer + " restored: the peer caught up (acknowledged " +
+                                  std::to_string(out.last_acked()) + ")";
+        log::warn("node", cluster::to_string(e.kind)).kv("node", profiles_.node.id).kv("detail", e.detail);
+        if (on_cluster_event_) on_cluster_event_(e);
+    });
+    replication_->start();
+}
+
+// Failback catch-up, the returning node's side (replication/reclaim.hpp).
+void node::reclaim_store(const store::store_options& so) {
+    replication::reclaim_options o;
+    for (const auto& c : profiles_.clients) o.accounts.push_back(c.account.system_id);
+    o.accounts.emplace_back(peer_forward_account);
+    o.max_meta_keys = {"cluster_epoch"};
+    const auto r = replication::reclaim_own_store(so, profiles_.node.replication, profiles_.node.id, o);
+    if (r.what == replication::reclaim_result::outcome::adopted)
+        log::warn("node", "store_reclaimed_from_peer").kv("node", profiles_.node.id).kv("bytes", r.bytes)
+            .kv("merged_messages", r.merged_messages).kv("merged_deliveries", r.merged_deliveries);
 }
 
 bool node::released() {

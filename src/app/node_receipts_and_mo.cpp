@@ -37,8 +37,8 @@ void node::on_carrier_deliver(const std::string& carrier, const smpp::pdu& req, 
             std::optional<route::receipt_info> info;
             if (auto* d = req.as<smpp::deliver_sm>()) info = route::read_receipt(*d);
             else if (auto* ds = req.as<smpp::data_sm>()) info = route::read_receipt(*ds);
-            if (!peer_engine_ || !info || !info->state) return to_peer(std::move(done));
-            peer_engine_->dispatch().on_receipt(carrier, info->message_id, static_cast<std::uint8_t>(*info->state),
+            if (!peer_engine_now() || !info || !info->state) return to_peer(std::move(done));
+            peer_engine_now()->dispatch().on_receipt(carrier, info->message_id, static_cast<std::uint8_t>(*info->state),
                                                 info->err.value_or(0), std::move(done), std::move(to_peer));
         };
     engine_->on_carrier_deliver(carrier, req, std::move(r), std::move(unknown));
@@ -98,7 +98,7 @@ void node::on_peer_forward(const smpp::pdu& req, smpp::responder r) {
         [this, carrier = f->carrier, id = info->message_id, state, err](dispatcher::status_fn done) {
             // A message the peer's replica held when this node took over,
             // and sent again from here: its mapping is in that replica.
-            if (peer_engine_) return peer_engine_->dispatch().on_receipt(carrier, id, state, err, std::move(done));
+            if (peer_engine_now()) return peer_engine_now()->dispatch().on_receipt(carrier, id, state, err, std::move(done));
             done(smpp::status::ok); // neither node has it
         });
 }

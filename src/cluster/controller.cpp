@@ -21,6 +21,8 @@ std::string_view to_string(event_kind k) noexcept {
     case event_kind::witness_lost: return "witness_lost";
     case event_kind::epoch_not_stored: return "epoch_not_stored";
     case event_kind::profile_conflict: return "profile_conflict";
+    case event_kind::sync_degraded: return "sync_degraded";
+    case event_kind::sync_restored: return "sync_restored";
     }
     return "unknown";
 }

@@ -57,7 +57,10 @@ enum class event_kind {
     takeover_refused, // witness: the peer looks dead but holds the carrier key
     witness_lost,     // witness: the lease could not be renewed; carriers unbound
     epoch_not_stored, // the new epoch could not be committed: the transition waits
-    profile_conflict  // settings replication: both nodes edited one profile (src/settings)
+    profile_conflict, // settings replication: both nodes edited one profile (src/settings)
+    // node.replication sync: clients are answered without the peer's
+    // acknowledgement (timeout, peer dead), and back to sync once it caught up.
+    sync_degraded, sync_restored
 };
 std::string_view to_string(event_kind k) noexcept;
 

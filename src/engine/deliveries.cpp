@@ -30,6 +30,12 @@ std::size_t delivery_manager::pending() const noexcept {
     return n;
 }
 
+std::size_t delivery_manager::in_flight() const noexcept {
+    std::size_t n = 0;
+    for (const auto& [a, q] : queues_) n += q.known.size() - std::min(q.known.size(), q.ready.size());
+    return n;
+}
+
 delivery_manager::account_counters delivery_manager::account(std::string_view account) const {
     auto it = queues_.find(account);
     if (it == queues_.end()) return {};

@@ -76,6 +76,8 @@ public:
     };
     const counters& stats() const noexcept { return stats_; }
     std::size_t pending() const noexcept;
+    // Deliveries sent and not answered yet (or their erase not committed).
+    std::size_t in_flight() const noexcept;
     // One account's: waiting in memory (more may wait in the store while
     // it is not bound or beyond max_in_memory_per_account), sent and not
     // answered yet, and acknowledged receipts and MO.

@@ -49,6 +49,12 @@ void dispatcher::stop() {
     signal_.cancel();
 }
 
+std::size_t dispatcher::busy() const noexcept {
+    std::size_t n = submitting_.size();
+    for (const auto& [id, t] : tracked_) n += t.busy;
+    return n;
+}
+
 void dispatcher::links_changed() {
     // Parked messages go first, in their order, before anything newer.
     ready_.insert(ready_.begin(), parked_.begin(), parked_.end());

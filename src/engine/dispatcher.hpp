@@ -90,6 +90,9 @@ public:
     const counters& stats() const noexcept { return stats_; }
     std::size_t in_memory() const noexcept { return tracked_.size(); }
     std::size_t parked() const noexcept { return parked_.size(); }
+    // Messages with a store write or a carrier attempt under way (after
+    // stop(), what must finish before the store may be copied or closed).
+    std::size_t busy() const noexcept;
 
 private:
     struct tracked {

@@ -27,6 +27,10 @@ public:
     // continuation (the peer acknowledged the commit). None: after the commit.
     using commit_gate = std::function<void(std::function<void()>)>;
     void set_commit_gate(commit_gate g) { gate_ = std::move(g); }
+    // query_sm for a message not in this store: another store that may hold
+    // it (after a takeover, the dead peer's promoted replica).
+    using finder = std::function<std::optional<store::message>(store::message_id, std::string_view account)>;
+    void set_finder(finder f) { find_elsewhere_ = std::move(f); }
     void on_request(smpp::session& s, const smpp::client_account& a, const smpp::pdu& req);
     // A message the node itself sends (alert SMS), routed as client profile
     // `account`, stored and dispatched like a client's. False when no route
@@ -78,6 +82,7 @@ private:
     std::shared_ptr<route::route_table> routes_;
     profile_fn profile_of_;
     commit_gate gate_;
+    finder find_elsewhere_;
     clock_fn now_;
     counters stats_;
     client_stats clients_;

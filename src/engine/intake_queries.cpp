@@ -13,6 +13,7 @@ void intake::on_query(smpp::session& s, const smpp::client_account& a, const smp
     store::message_id id;
     if (!store::message_id::parse(q.message_id, id)) return s.respond_status(req, smpp::status::invmsgid);
     auto m = dispatcher_.find(id, a.system_id);
+    if (!m && find_elsewhere_) m = find_elsewhere_(id, a.system_id);
     if (!m) return s.respond_status(req, smpp::status::queryfail);
     const std::string msg_id{q.message_id};
     const std::string final_date = store::is_final(m->state) ? route::format_smpp_time(m->done_at) : std::string{};

@@ -21,6 +21,7 @@ message_engine::message_engine(boost::asio::any_io_executor ex, store::message_s
       intake_{ex, st, dispatcher_, routes, ports_.profile_of, now_} {
     if (ports_.sink) deliveries_.set_sinks(ports_.sink);
     if (ports_.replicated) intake_.set_commit_gate(ports_.replicated);
+    if (ports_.find_elsewhere) intake_.set_finder(ports_.find_elsewhere);
 }
 
 void message_engine::start() {

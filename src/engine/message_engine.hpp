@@ -39,6 +39,8 @@ struct engine_ports {
     std::function<const smpp::client_account*(std::string_view profile)> account_of;
     // Sync replication: clients' OKs wait for it (intake::commit_gate); may be empty.
     intake::commit_gate replicated;
+    // query_sm of a message this store does not hold (intake::finder); may be empty.
+    intake::finder find_elsewhere;
 };
 
 struct engine_config {

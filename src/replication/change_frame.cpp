@@ -6,7 +6,8 @@
 namespace twinsms::replication {
 namespace {
 
-enum class kind : std::uint8_t { hello = 1, change = 2, ack = 3, snapshot_chunk = 4, snapshot_end = 5 };
+enum class kind : std::uint8_t { hello = 1, change = 2, ack = 3, snapshot_chunk = 4, snapshot_end = 5, reclaim = 6,
+                          reclaim_answer = 7 };
 
 class frame_category_impl final : public boost::system::error_category {
 public:
@@ -126,6 +127,16 @@ void encode(const frame& f, std::string& out) {
         put_u8(out, protocol_version);
         put_u8(out, static_cast<std::uint8_t>(kind::snapshot_end));
         put_u64(out, se->size);
+    } else if (const auto* r = std::get_if<reclaim>(&f)) {
+        put_u8(out, protocol_version);
+        put_u8(out, static_cast<std::uint8_t>(kind::reclaim));
+        put_bytes(out, r->node);
+        put_bytes(out, r->token);
+        put_u8(out, r->adopted ? 1 : 0);
+    } else if (const auto* ra = std::get_if<reclaim_answer>(&f)) {
+        put_u8(out, protocol_version);
+        put_u8(out, static_cast<std::uint8_t>(kind::reclaim_answer));
+        put_u8(out, ra->held ? 1 : 0);
     } else {
         put_u8(out, protocol_version);
         put_u8(out, static_cast<std::uint8_t>(kind::ack));
@@ -178,6 +189,22 @@ boost::system::error_code decode_body(std::string_view body, frame& out) {
     case kind::ack: out = ack{c.uint(8)}; break;
     case kind::snapshot_chunk: out = snapshot_chunk{c.bytes()}; break;
     case kind::snapshot_end: out = snapshot_end{c.uint(8)}; break;
+    case kind::reclaim: {
+        reclaim r;
+        r.node = c.bytes();
+        r.token = c.bytes();
+        const auto adopted = c.uint(1);
+        if (adopted > 1) return frame_error::malformed;
+        r.adopted = adopted == 1;
+        out = std::move(r);
+        break;
+    }
+    case kind::reclaim_answer: {
+        const auto held = c.uint(1);
+        if (held > 1) return frame_error::malformed;
+        out = reclaim_answer{held == 1};
+        break;
+    }
     default: return frame_error::bad_kind;
     }
     if (!c.ok || !c.in.empty()) return frame_error::malformed;

@@ -17,6 +17,14 @@
 //           the whole store (message_store::copy_to) for a receiver that
 //           lost its place; after the end it says hello again from the
 //           copy's position.
+//   reclaim receiver -> sender, as its first frame instead of a hello:
+//           a node that restarts asks its peer for its own store back
+//           (the failback catch-up, reclaim.hpp), with the pair's token.
+//   reclaim_answer  sender -> receiver: whether the peer holds that
+//           store as the authority (it took over and promoted its
+//           replica); when it does, a snapshot of it follows (chunks and
+//           end); once the returning node adopted it, it says so with
+//           a second reclaim (adopted) on a new connection.
 // A frame that is cut short waits for more bytes; one that is too long,
 // fails its CRC or does not decode is an error, never a guess.
 #include <cstdint>
@@ -74,7 +82,19 @@ struct snapshot_end {
     std::uint64_t size = 0; // of the whole file, checked by the receiver
 };
 
-using frame = std::variant<hello, change, ack, snapshot_chunk, snapshot_end>;
+struct reclaim {
+    std::string node;  // the returning node's id
+    std::string token; // the pair's replication secret
+    // false: give me my store back; true: I adopted the copy you sent
+    // (the peer's replica may go back to being a replica).
+    bool adopted = false;
+};
+
+struct reclaim_answer {
+    bool held = false; // a snapshot of the asking node's store follows
+};
+
+using frame = std::variant<hello, change, ack, snapshot_chunk, snapshot_end, reclaim, reclaim_answer>;
 
 // Appends the framed encoding of `f` to `out`.
 void encode(const frame& f, std::string& out);

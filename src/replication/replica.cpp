@@ -46,6 +46,16 @@ store::message_store& replica::reopen() {
     return *store_;
 }
 
+void replica::forget_position(boost::asio::any_io_executor ex) {
+    std::string pos;
+    store::append_be64(pos, 0);
+    store::write_batch b;
+    b.put(store::table::meta, std::string{position_key}, std::move(pos));
+    store_->write(std::move(b), std::move(ex), [](const store::error_code&) {});
+    store_->flush();
+    state_.reset(0);
+}
+
 void replica::on_change(change c, boost::asio::any_io_executor ex, done_fn done) {
     switch (state_.arrived(c.seq)) {
     case receiver_state::verdict::skip: return done({}, state_.applied());

@@ -39,6 +39,11 @@ public:
     // replica over after a takeover makes new deliveries in it).
     store::message_store& reopen();
 
+    // After a failback: the peer's store is the copy this replica sent it,
+    // with a commit count of its own, so no position here means anything
+    // in its stream. Back to 0: the next connection starts with a snapshot.
+    void forget_position(boost::asio::any_io_executor ex);
+
     store::message_store& store() noexcept { return *store_; }
     static constexpr std::string_view position_key = "replication_applied_seq";
 

@@ -2,6 +2,7 @@
 #include "replication/sender.hpp"
 
 #include <fstream>
+#include <utility>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -112,6 +113,12 @@ asio::awaitable<void> sender::accept_loop() {
 bool sender::greet(const hello& h) {
     if (!secret_equal(h.token, cfg_.token)) return false;
     awaiting_hello_ = false;
+    if (std::exchange(reclaim_pending_, false) && reclaim_.adopted) {
+        // The peer runs (on the copy, or on its own store if the copy
+        // never made it): what we kept for it goes back to being a replica.
+        log::info("replication", "reclaim_closed_by_hello").kv("node", h.node);
+        reclaim_.adopted(h.node);
+    }
     need_snapshot_ = state_.connected(h.applied) == sender_state::resume::snapshot;
     log::info("replication", "receiver_position").kv("node", h.node).kv("applied", h.applied)
         .kv("last_committed", state_.last_committed()).kv("then", need_snapshot_ ? "snapshot" : "stream");
@@ -142,6 +149,11 @@ asio::awaitable<void> sender::serve(tcp::socket raw) {
         reader.feed({buf.data(), n});
         boost::system::error_code fec;
         auto f = reader.next(fec);
+        if (!fec && f && std::holds_alternative<reclaim>(*f)) {
+            deadline.cancel();
+            co_await serve_reclaim(s, std::get<reclaim>(std::move(*f)));
+            co_return;
+        }
         if (fec || (f && !std::holds_alternative<hello>(*f))) {
             ++stats_.refused;
             log::warn("replication", "receiver_refused").kv("from", peer).kv("why", fec ? fec.message() : "no hello");
@@ -243,7 +255,18 @@ asio::awaitable<bool> sender::send_snapshot(tcp::socket& s) {
         log::warn("replication", "snapshot_failed").kv("error", ec.message());
         co_return false;
     }
+    const auto size = co_await send_file(s, path);
+    std::error_code rm;
+    std::filesystem::remove(path, rm);
+    if (!size) co_return false;
+    ++stats_.snapshots;
+    log::info("replication", "snapshot_sent").kv("bytes", *size).kv("ms", now_() - started);
+    co_return true;
+}
+
+asio::awaitable<std::optional<std::uint64_t>> sender::send_file(tcp::socket& s, std::filesystem::path path) {
     std::ifstream in{path, std::ios::binary};
+    if (!in) co_return std::nullopt;
     std::string chunk(1u << 20, '\0'), wire;
     std::uint64_t size = 0;
     while (in) {
@@ -253,19 +276,16 @@ asio::awaitable<bool> sender::send_snapshot(tcp::socket& s) {
         wire.clear();
         encode(snapshot_chunk{chunk.substr(0, got)}, wire);
         auto [wec, n] = co_await asio::async_write(s, asio::buffer(wire), use_tuple);
-        if (wec) co_return false;
+        if (wec) co_return std::nullopt;
         size += got;
         stats_.bytes_sent += n;
     }
     wire.clear();
     encode(snapshot_end{size}, wire);
     auto [wec, n] = co_await asio::async_write(s, asio::buffer(wire), use_tuple);
-    std::error_code rm;
-    std::filesystem::remove(path, rm);
-    if (wec) co_return false;
-    ++stats_.snapshots;
-    log::info("replication", "snapshot_sent").kv("bytes", size).kv("ms", now_() - started);
-    co_return true;
+    if (wec) co_return std::nullopt;
+    stats_.bytes_sent += n;
+    co_return size;
 }
 
 } // namespace twinsms::replication

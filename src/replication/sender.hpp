@@ -13,6 +13,7 @@
 #include <memory>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,12 +70,27 @@ public:
     void on_degraded(std::function<void(bool)> f) { on_degraded_ = std::move(f); }
     bool degraded() const noexcept { return degraded_; }
 
+    // Failback catch-up (reclaim.hpp): the returning peer asks for its own
+    // store back on this listener. `prepare` gives a file holding a
+    // consistent copy of the store this node keeps for it as the authority
+    // (its promoted replica), or nullopt when it keeps none; `adopted`
+    // runs once the peer says the copy is its store now.
+    struct reclaim_handler {
+        std::function<boost::asio::awaitable<std::optional<std::filesystem::path>>(std::string node)> prepare;
+        std::function<void(std::string node)> adopted;
+    };
+    void on_reclaim(reclaim_handler h) { reclaim_ = std::move(h); }
+
 private:
     boost::asio::awaitable<void> accept_loop();
     boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket s);
     boost::asio::awaitable<void> read_acks(std::shared_ptr<boost::asio::ip::tcp::socket> s, frame_reader r,
                                            std::uint64_t generation);
     boost::asio::awaitable<bool> send_snapshot(boost::asio::ip::tcp::socket& s);
+    // A file as snapshot chunks and end; its size, or nullopt when the write failed.
+    boost::asio::awaitable<std::optional<std::uint64_t>> send_file(boost::asio::ip::tcp::socket& s,
+                                                                   std::filesystem::path path);
+    boost::asio::awaitable<void> serve_reclaim(std::shared_ptr<boost::asio::ip::tcp::socket> s, reclaim r); // sender_reclaim.cpp
     // A hello (first or after a snapshot): false when its token is wrong.
     bool greet(const hello& h);
     void committed_from_writer(std::uint64_t seq, std::string frame);
@@ -105,6 +121,8 @@ private:
     std::deque<waiter> waiters_; // in commit order
     bool degraded_ = false, watching_ = false;
     std::function<void(bool)> on_degraded_;
+    reclaim_handler reclaim_;
+    bool reclaim_pending_ = false; // a copy went out, the peer has not said it adopted it
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true); // for the change sink's posts
 };
 

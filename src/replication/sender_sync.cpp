@@ -30,7 +30,11 @@ void sender::release_acked() {
         waiters_.pop_front();
         f();
     }
-    if (degraded_ && state_.lag_changes() == 0) {
+    // Caught up: nothing unacknowledged, or (under a steady load, where the
+    // two rarely stand equal) the oldest unacknowledged change is younger
+    // than half the timeout, so a client's wait would end well within it.
+    if (degraded_ && state_.connected() &&
+        (state_.lag_changes() == 0 || state_.lag_ms(now_()) < cfg_.sync_timeout.count() / 2)) {
         degraded_ = false;
         log::info("replication", "sync_restored").kv("acked", state_.last_acked());
         if (on_degraded_) on_degraded_(false);

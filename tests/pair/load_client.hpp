@@ -30,11 +30,14 @@ struct load_client {
     std::unique_ptr<esme> e;
     std::size_t harvested = 0; // of e->delivered
 
-    // Counts the receipts the current session got since the last call.
+    std::multiset<std::string> mo; // texts of MO deliver_sm got, over every session
+    // Counts the receipts (and MO) the current session got since the last call.
     void harvest() {
         for (; e && harvested < e->delivered.size(); ++harvested)
             if (const auto* d = e->delivered[harvested]->as<deliver_sm>(); d && (d->esm_class & 0x3C) == 0x04)
                 ++receipts[std::string{smpp::receipted_message_id(d->tlvs).value_or("")}];
+            else if (d)
+                mo.insert(std::string{d->short_message});
     }
 
     load_client(asio::io_context& io_, std::vector<std::uint16_t> p, std::string sys, std::string pw, std::string pre,
@@ -54,9 +57,9 @@ struct load_client {
         t.expires_after(d);
         co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
     }
+    int n = 0; // texts are prefix-n, unique over every start() of this client
     asio::awaitable<void> run() {
         std::size_t next_port = 0;
-        int n = 0;
         while (running) {
             const auto port = ports[next_port % ports.size()];
             harvest();

@@ -32,6 +32,10 @@ struct pair_options {
     bool replication = false; // node.replication: each node's store to the other
     std::string replication_mode = "sync";
     std::string sim_listen = "127.0.0.1"; // the carrier simulator's address (0.0.0.0 across network namespaces)
+    // site1's receiver reaches site2's replication sender through a proxy of
+    // ours (replication_proxy), and site2 keeps this many MB of changes.
+    bool replication_proxy = false;
+    unsigned site2_buffer_mb = 0; // 0: the default
 };
 
 struct pair_fixture {
@@ -41,6 +45,7 @@ struct pair_fixture {
     std::unique_ptr<smsc_simulator> sim;      // the carrier
     std::unique_ptr<smsc_simulator> overflow_sim; // opt.overflow: site2's overflow carrier
     std::unique_ptr<tcp_proxy> proxy;          // opt.link_proxy
+    std::unique_ptr<tcp_proxy> replication_proxy; // opt.replication_proxy: site1 -> site2's replication listener
     site s1, s2;
     std::uint16_t second_path_port = 0;
     std::vector<std::unique_ptr<child_process>> children; // killed at teardown
@@ -57,6 +62,7 @@ struct pair_fixture {
         second_path_port = free_port("127.0.0.2");
         if (opt.replication) s1.replication_port = free_port(), s2.replication_port = free_port();
         if (opt.link_proxy) proxy = std::make_unique<tcp_proxy>(io, s1.smpp_port);
+        if (opt.replication_proxy) replication_proxy = std::make_unique<tcp_proxy>(io, s2.replication_port);
         write_profiles();
     }
     ~pair_fixture() {
@@ -109,7 +115,9 @@ struct pair_fixture {
             for (auto [s, peer] : {std::pair{&s1, &s2}, std::pair{&s2, &s1}})
                 edit_file(s->dir / "node.yaml", "  log_level: info",
                           "  replication:\n    mode: " + opt.replication_mode + "\n    listen: 127.0.0.1:" + std::to_string(s->replication_port) +
-                              "\n    peer: 127.0.0.1:" + std::to_string(peer->replication_port) +
+                              "\n    peer: 127.0.0.1:" +
+                              std::to_string(s == &s1 && replication_proxy ? replication_proxy->port() : peer->replication_port) +
+                              (s == &s2 && opt.site2_buffer_mb ? "\n    buffer_mb: " + std::to_string(opt.site2_buffer_mb) : std::string{}) +
                               "\n    token: pair-replication-secret-0123\n  log_level: info");
         if (!opt.site2_alerts.empty())
             edit_file(s2.dir / "node.yaml", "  alerts:\n    sms: {to: [\"6590000001\"], from: twinsms}\n", opt.site2_alerts);

@@ -24,4 +24,17 @@ inline bool caught_up(const boost::json::object& st) {
     return r && num_of(*r, "last_committed") > 0 && num_of(*r, "acked") == num_of(*r, "last_committed");
 }
 
+// Under load the two never stand equal for long: the peer has acknowledged
+// at least `seq` (a last_committed read earlier).
+inline auto acked_at_least(std::uint64_t seq) {
+    return [seq](const boost::json::object& st) {
+        const auto* r = replication_of(st);
+        return r && num_of(*r, "acked") >= seq;
+    };
+}
+inline std::uint64_t last_committed_of(const boost::json::object& st) {
+    const auto* r = replication_of(st);
+    return r ? num_of(*r, "last_committed") : 0;
+}
+
 } // namespace twinsms::test

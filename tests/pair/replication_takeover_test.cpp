@@ -2,7 +2,8 @@
 // (the carrier throttles everything) are in site2's replica; after kill -9
 // of site1, site2 takes over, runs an engine over that replica, and sends
 // them through the carrier it now binds, and alpha, which moved to site2,
-// gets a receipt for each with the id site1 gave it.
+// gets a receipt for each with the id site1 gave it; query_sm on site2
+// answers for them, and the status names the epoch of the promotion.
 #define BOOST_TEST_MODULE pair_replication_takeover
 #include "pair/pair_fixture.hpp"
 #include "pair/replication_status.hpp"
@@ -61,4 +62,23 @@ BOOST_AUTO_TEST_CASE(messages_stuck_on_a_dead_primary_go_out_from_its_replica_on
     for (const auto& [id, text] : text_of)
         f.require([&] { return receipt_for(*alpha2, id) != nullptr; }, "receipt for " + text + " (" + id + ")", 20s);
     BOOST_TEST(f.s2.has("replication", "replica_promoted"));
+    // The promotion carries the takeover's epoch (committed before it ran).
+    const auto st = f.status(f.s2);
+    const auto* rep = replication_of(st);
+    BOOST_REQUIRE(rep);
+    BOOST_TEST(rep->at("peer_store_promoted").as_bool());
+    BOOST_TEST(num_of(*rep, "peer_store_epoch") == num_of(st.at("node").as_object(), "epoch"));
+    BOOST_TEST(num_of(*rep, "peer_store_epoch") >= 1u);
+    // query_sm on the survivor answers for site1's messages (from its promoted replica).
+    for (const auto& [id, text] : text_of) {
+        pdu q{status::ok, 0, query_sm{}};
+        q.as<query_sm>()->message_id = id;
+        auto a = f.request(*alpha2, q);
+        BOOST_REQUIRE(!a.ec);
+        BOOST_TEST(a.status() == status::ok, "query_sm " << id);
+        if (const auto* r = a.resp->as<query_sm_resp>()) {
+            BOOST_TEST(std::string{r->message_id} == id);
+            BOOST_TEST(r->message_state == 2u); // DELIVERED
+        }
+    }
 }

@@ -73,6 +73,24 @@ BOOST_AUTO_TEST_CASE(every_kind_round_trips_at_any_split) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(reclaim_frames_round_trip) {
+    std::string wire;
+    encode(reclaim{"site1", "s3cret", false}, wire);
+    encode(reclaim_answer{true}, wire);
+    encode(reclaim{"site1", "s3cret", true}, wire);
+    encode(reclaim_answer{false}, wire);
+    boost::system::error_code ec;
+    const auto frames = read_all(wire, 5, ec);
+    BOOST_TEST(!ec);
+    BOOST_REQUIRE_EQUAL(frames.size(), 4u);
+    BOOST_TEST(std::get<reclaim>(frames[0]).node == "site1");
+    BOOST_TEST(std::get<reclaim>(frames[0]).token == "s3cret");
+    BOOST_TEST(!std::get<reclaim>(frames[0]).adopted);
+    BOOST_TEST(std::get<reclaim_answer>(frames[1]).held);
+    BOOST_TEST(std::get<reclaim>(frames[2]).adopted);
+    BOOST_TEST(!std::get<reclaim_answer>(frames[3]).held);
+}
+
 BOOST_AUTO_TEST_CASE(a_change_replays_as_the_same_batch) {
     std::string wire;
     encode_change(7, sample_batch(), wire);

@@ -157,6 +157,16 @@ json::object node_admin::status() {
         rep["snapshots_sent"] = r->outgoing().stats().snapshots;
         rep["replica_connected"] = r->incoming().connected();
         rep["replica_applied"] = r->peer_replica().applied();
+        if (const auto* t = node_.peer_store()) {
+            // The peer's replica promoted after a takeover, with the epoch
+            // (fencing token) it was promoted under, and the failbacks.
+            const auto& st = t->state();
+            rep["peer_store_promoted"] = st.promoted;
+            rep["peer_store_epoch"] = st.epoch;
+            rep["peer_store_promotions"] = st.promotions;
+            rep["peer_store_retirements"] = st.retirements;
+            rep["handbacks"] = r->handback_stats().handbacks;
+        }
         doc["replication"] = std::move(rep);
     }
     if (const auto* s = node_.profile_replication()) doc["settings"] = settings_status(*s);

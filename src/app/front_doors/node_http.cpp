@@ -205,9 +205,11 @@ void node_http::submit(const http::api_caller& who, http::send_job job, std::fun
 std::variant<json::object, api_error> node_http::message(const http::api_caller& who, std::string_view id) {
     store::message_id mid;
     if (!store::message_id::parse(id, mid)) return api_error{400, "invalid_id", "a message id is 16 hex digits"};
-    const auto m = node_.dispatch().find(mid, who.system_id);
-    if (!m) return api_error{404, "not_found", "no message " + std::string{id} + " of this account"};
-    return document(*m, node_.message_store().history(mid));
+    if (const auto m = node_.dispatch().find(mid, who.system_id)) return document(*m, node_.message_store().history(mid));
+    // After a takeover: the dead peer's messages are in its promoted replica.
+    if (const auto* pe = node_.peer_engine())
+        if (const auto m = pe->dispatch().find(mid, who.system_id)) return document(*m, pe->store().history(mid));
+    return api_error{404, "not_found", "no message " + std::string{id} + " of this account"};
 }
 
 std::variant<json::object, api_error> node_http::search(const http::api_caller& who, const http::search_query& q) {
@@ -219,21 +221,40 @@ std::variant<json::object, api_error> node_http::search(const http::api_caller& 
     }
     json::array found;
     bool past_since = false;
-    const auto resume = node_.message_store().scan_messages(before, max_scan, [&](const store::message& m) {
-        // Ids grow with acceptance: older than `since` ends the search.
-        if (q.since_ms && m.accepted_at < *q.since_ms) {
-            past_since = true;
-            return false;
-        }
-        if (m.account != who.system_id || (q.until_ms && m.accepted_at >= *q.until_ms)) return true;
-        if (q.number) {
-            const auto v = request_fields(m);
-            if (!v || v->destination_addr != q.number->digits) return true;
-        }
-        // The dispatcher may hold a newer image than the store's.
-        found.push_back(summary(node_.dispatch().find(m.id, who.system_id).value_or(m)));
-        return found.size() < q.limit;
-    });
+    // After a takeover the dead peer's messages are in its promoted replica:
+    // the log covers both. The pair's id spaces do not overlap (the
+    // secondary's start at 1 << 60), so the store with the higher ids is
+    // read first and the other continues below it, newest first throughout.
+    std::vector<std::pair<const store::message_store*, const engine::dispatcher*>> stores{
+        {&node_.message_store(), &node_.dispatch()}};
+    if (const auto* pe = node_.peer_engine()) {
+        const bool own_higher = node_.profiles().node.role == config::node_role::secondary;
+        stores.insert(own_higher ? stores.end() : stores.begin(), {&pe->store(), &pe->dispatch()});
+    }
+    std::optional<store::message_id> resume;
+    std::size_t budget = max_scan;
+    for (const auto& [st, disp] : stores) {
+        std::size_t scanned = 0;
+        past_since = false; // per store: the other one's ids say nothing of acceptance times here
+        resume = st->scan_messages(before, budget, [&, disp = disp](const store::message& m) {
+            ++scanned;
+            // Ids grow with acceptance: older than `since` ends the search.
+            if (q.since_ms && m.accepted_at < *q.since_ms) {
+                past_since = true;
+                return false;
+            }
+            if (m.account != who.system_id || (q.until_ms && m.accepted_at >= *q.until_ms)) return true;
+            if (q.number) {
+                const auto v = request_fields(m);
+                if (!v || v->destination_addr != q.number->digits) return true;
+            }
+            // The dispatcher may hold a newer image than the store's.
+            found.push_back(summary(disp->find(m.id, who.system_id).value_or(m)));
+            return found.size() < q.limit;
+        });
+        budget -= std::min(budget, scanned);
+        if ((resume && !past_since) || found.size() >= q.limit || budget == 0) break;
+    }
     json::object out;
     out["messages"] = std::move(found);
     // More may follow below where the scan stopped (the page was full, or

@@ -45,6 +45,13 @@ void replication_metrics(metrics_writer& w, const replication::peer_replication&
     one(w, "twinsms_replica_changes_total", "counter", "changes received from the peer", in.changes);
     one(w, "twinsms_replica_snapshots_total", "counter", "snapshots of the peer's store adopted as the replica", in.snapshots);
     one(w, "twinsms_replica_stream_breaks_total", "counter", "replication connections to the peer that broke", in.breaks);
+    // Takeover and failback of the peer's store (README "Failback").
+    const auto& hb = r.handback_stats();
+    one(w, "twinsms_replica_promoted", "gauge", "1 while the peer's replica is promoted (this node took the dead peer over)",
+        r.promoted() ? 1 : 0);
+    one(w, "twinsms_replica_promotions_total", "counter", "takeovers that promoted the peer's replica", hb.promotions);
+    one(w, "twinsms_replica_handbacks_total", "counter",
+        "failbacks that handed the promoted replica back to the returning peer (it adopted the copy)", hb.handbacks);
 }
 
 } // namespace twinsms::app
