@@ -61,16 +61,22 @@ inline asio::awaitable<void> huge_length(tcp::endpoint to, tally_ptr t) {
     ++t->huge_closed;
 }
 
-// Binds and writes `n` submit_sm at once, far past the window, then reads
-// until each has its answer (or the connection ends).
-inline asio::awaitable<void> window_flood(tcp::endpoint to, std::string sys, std::string pw, int n, tally_ptr t) {
-    tcp::socket s{co_await asio::this_coro::executor};
-    if (co_await raw_bind(s, asio::ip::make_address("127.0.0.1"), to, sys, pw) != 0u) co_return;
+// `n` submit_sm back to back, sequence numbers from 2 (1 is the bind).
+inline std::vector<std::uint8_t> submits_bytes(int n) {
     std::vector<std::uint8_t> all;
     for (int i = 0; i < n; ++i) {
         auto b = submit_bytes(static_cast<std::uint32_t>(2 + i));
         all.insert(all.end(), b.begin(), b.end());
     }
+    return all;
+}
+
+// Binds and writes `n` submit_sm at once, far past the window, then reads
+// until each has its answer (or the connection ends).
+inline asio::awaitable<void> window_flood(tcp::endpoint to, std::string sys, std::string pw, int n, tally_ptr t) {
+    tcp::socket s{co_await asio::this_coro::executor};
+    if (co_await raw_bind(s, asio::ip::make_address("127.0.0.1"), to, sys, pw) != 0u) co_return;
+    auto all = submits_bytes(n);
     if (!co_await write_all(s, all)) co_return;
     for (int got = 0; got < n;) {
         auto h = co_await read_pdu(s);
@@ -89,11 +95,7 @@ inline asio::awaitable<void> window_flood(tcp::endpoint to, std::string sys, std
 inline asio::awaitable<void> unbind_mid_window(tcp::endpoint to, std::string sys, std::string pw, int n, tally_ptr t) {
     tcp::socket s{co_await asio::this_coro::executor};
     if (co_await raw_bind(s, asio::ip::make_address("127.0.0.1"), to, sys, pw) != 0u) co_return;
-    std::vector<std::uint8_t> all;
-    for (int i = 0; i < n; ++i) {
-        auto b = submit_bytes(static_cast<std::uint32_t>(2 + i));
-        all.insert(all.end(), b.begin(), b.end());
-    }
+    auto all = submits_bytes(n);
     auto u = header_bytes(16, id_unbind, 0, static_cast<std::uint32_t>(2 + n));
     all.insert(all.end(), u.begin(), u.end());
     if (!co_await write_all(s, all)) co_return;
