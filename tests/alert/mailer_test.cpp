@@ -176,7 +176,7 @@ BOOST_AUTO_TEST_CASE(server_not_listening_fails_quickly) {
     boost::asio::io_context io;
     config::smtp_settings s;
     s.host = "127.0.0.1";
-    s.port = unused_port();
+    s.port = free_port();
     s.from = "alerts@example.test";
     s.to = {"ops@example.test"};
     const auto t0 = steady::now();

@@ -24,6 +24,7 @@
 
 #include "config/cluster.hpp"
 #include "interop/child_process.hpp"
+#include "interop/free_port.hpp"
 
 namespace twinsms::test {
 
@@ -123,24 +124,6 @@ private:
     int fd_ = -1;
     std::uint16_t port_ = 0;
 };
-
-// A loopback port that was free a moment ago (bound, then closed).
-inline std::uint16_t unused_port() {
-    std::optional<std::uint16_t> p;
-    {
-        int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof a;
-        if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-            ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
-            p = ntohs(a.sin_port);
-        ::close(fd);
-    }
-    if (!p) throw std::runtime_error{"unused_port"};
-    return *p;
-}
 
 // A temp dir with cert.pem/key.pem: self-signed for localhost and 127.0.0.1.
 class self_signed_cert {

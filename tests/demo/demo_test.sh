@@ -12,13 +12,33 @@ set -euo pipefail
 root="$1"
 build="$2"
 witness="${3:-}"
-free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-admin1=$(free_port) admin2=$(free_port)
+# Eight distinct loopback ports below the ephemeral range (no connect() takes
+# them) that bind now and that no C++ test holds (tests/interop/free_port.hpp).
+read -r p_smpp p_site2 p_carrier admin1 admin2 p_hb p_etcd p_etcd_peer < <(python3 - <<'PY'
+import fcntl, os, random, socket
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+os.makedirs("/tmp/twinsms-test-ports", mode=0o1777, exist_ok=True)
+picked = []
+while len(picked) < 8:
+    port = random.randrange(12000, low)
+    if port in picked:
+        continue
+    try:
+        with open(f"/tmp/twinsms-test-ports/{port}", "a") as f:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    picked.append(port)
+print(*picked)
+PY
+)
 set +e
-out=$(TWINSMS_BUILD_DIR="$build" TWINSMS_DEMO_PORT=$(free_port) TWINSMS_DEMO_SITE2_PORT=$(free_port) \
-      TWINSMS_DEMO_CARRIER_PORT=$(free_port) TWINSMS_DEMO_ADMIN1_PORT=$admin1 \
-      TWINSMS_DEMO_ADMIN2_PORT=$admin2 TWINSMS_DEMO_HB_PORT=$(free_port) \
-      TWINSMS_DEMO_ETCD_PORT=$(free_port) TWINSMS_DEMO_ETCD_PEER_PORT=$(free_port) \
+out=$(TWINSMS_BUILD_DIR="$build" TWINSMS_DEMO_PORT=$p_smpp TWINSMS_DEMO_SITE2_PORT=$p_site2 \
+      TWINSMS_DEMO_CARRIER_PORT=$p_carrier TWINSMS_DEMO_ADMIN1_PORT=$admin1 \
+      TWINSMS_DEMO_ADMIN2_PORT=$admin2 TWINSMS_DEMO_HB_PORT=$p_hb \
+      TWINSMS_DEMO_ETCD_PORT=$p_etcd TWINSMS_DEMO_ETCD_PEER_PORT=$p_etcd_peer \
       timeout 150 "$root/tools/demo" --once --no-install $witness 2>&1)
 rc=$?
 set -e

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "interop/child_process.hpp"
+#include "interop/free_port.hpp"
 
 #ifndef TWINSMSD_EXE
 #error "TWINSMSD_EXE must name the twinsmsd executable"
@@ -38,24 +39,6 @@ struct gateway_spec {
     smpp_credentials carrier;       // how the gateway binds to the carrier
     std::filesystem::path dir;      // scratch space: the profile folder goes in dir/twinsmsd
 };
-
-// A port nothing listens on right now: bind port 0 on loopback, read it,
-// close. For processes that must be told their port up front; another
-// process could take it meanwhile, which on a test machine is rare.
-inline std::uint16_t free_loopback_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) throw std::runtime_error("free_loopback_port: socket");
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = 0;
-    socklen_t len = sizeof a;
-    const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-                    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0;
-    ::close(fd);
-    if (!ok) throw std::runtime_error("free_loopback_port: bind");
-    return ntohs(a.sin_port);
-}
 
 // Whether something accepts TCP connections on 127.0.0.1:port (a loopback
 // connect answers at once: accepted or refused).

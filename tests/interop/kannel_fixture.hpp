@@ -93,7 +93,7 @@ public:
         web = std::make_unique<http_recorder>(io);
 
         gateway_spec g;
-        g.port = gateway_port = free_loopback_port();
+        g.port = gateway_port = free_port();
         g.carrier_port = carrier->port();
         g.client = {std::string{client_id}, std::string{client_pw}};
         g.carrier = {std::string{carrier_id}, std::string{carrier_pw}};
@@ -109,9 +109,9 @@ public:
                               "gateway not listening and bound to the carrier (profiles in "
                                   << (dir / "twinsmsd") << "): " << gateway->describe());
 
-        admin_port = free_loopback_port();
-        smsbox_port = free_loopback_port();
-        sendsms_port = free_loopback_port();
+        admin_port = free_port();
+        smsbox_port = free_port();
+        sendsms_port = free_port();
         const auto conf = dir / "kannel.conf";
         std::ofstream{conf} << render_kannel_conf({
             {"DIR", dir.string()}, {"ADMIN_PORT", std::to_string(admin_port)},

@@ -17,8 +17,10 @@ port, scraping both nodes every second with the shipped scrape configuration
 Every wait is a bounded poll on a condition. Everything started is stopped,
 also on failure; the folder is kept (and its logs printed) only on failure.
 """
+import fcntl
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -35,10 +37,28 @@ TOKEN = "demo-admin-token-0123456789"  # both pair profiles' admin.token
 procs = []
 
 
+_port_locks = []  # held until exit: our reservations (see tests/interop/free_port.hpp)
+
+
 def free_port(host="127.0.0.1"):
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
+    """A port below the ephemeral range (connect() never takes it) that no other
+    test process holds and that binds now; the same scheme as free_port.hpp."""
+    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+    os.makedirs("/tmp/twinsms-test-ports", mode=0o1777, exist_ok=True)
+    start = random.randrange(12000, low)
+    for i in range(low - 12000):
+        port = 12000 + (start - 12000 + i) % (low - 12000)
+        f = open(f"/tmp/twinsms-test-ports/{port}", "a")
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            with socket.socket() as s:
+                s.bind((host, port))
+        except OSError:
+            f.close()
+            continue
+        _port_locks.append(f)
+        return port
+    raise RuntimeError(f"no free port on {host}")
 
 
 def wait_for(what, cond, timeout):

@@ -28,6 +28,7 @@
 
 #include "control.hpp" // the simulator's stdin command interpreter (run_command)
 #include "daemon/daemon_process.hpp"
+#include "interop/free_port.hpp"
 #include "interop/http_loopback.hpp"
 #include "interop/interop_support.hpp"
 #include "sim/sim_harness.hpp"
@@ -42,22 +43,6 @@ using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
 
 inline constexpr const char* admin_token = "demo-admin-token-0123456789";
-
-// A port on `addr` that was free a moment ago (bound to 0, read, closed).
-inline std::uint16_t free_port(const char* addr = "127.0.0.1") {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = ::inet_addr(addr);
-    socklen_t len = sizeof a;
-    std::uint16_t port = 0;
-    if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
-        port = ntohs(a.sin_port);
-    if (fd >= 0) ::close(fd);
-    if (!port) throw std::runtime_error{std::string{"no free port on "} + addr};
-    return port;
-}
 
 inline void edit_file(const fs::path& p, const std::string& from, const std::string& to) {
     auto text = read_text(p);

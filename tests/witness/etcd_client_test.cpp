@@ -125,7 +125,7 @@ BOOST_FIXTURE_TEST_CASE(a_nodes_own_key_from_an_earlier_run_is_taken_over, etcd_
 }
 
 BOOST_FIXTURE_TEST_CASE(a_dead_first_endpoint_falls_through_to_the_next, etcd_fixture) {
-    const auto dead = "http://127.0.0.1:" + std::to_string(etcd_free_port()); // nothing listens there
+    const auto dead = "http://127.0.0.1:" + std::to_string(free_port()); // nothing listens there
     witness::etcd_client c{io.get_executor(), settings({dead, etcd.urls()[0]})};
     const auto l = grant(c);
     BOOST_TEST(l.ok(), l.error);

@@ -18,24 +18,9 @@
 #include <vector>
 
 #include "interop/child_process.hpp"
+#include "interop/free_port.hpp"
 
 namespace twinsms::test {
-
-// A port that was free on 127.0.0.1 a moment ago.
-inline std::uint16_t etcd_free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    std::uint16_t port = 0;
-    if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
-        port = ntohs(a.sin_port);
-    if (fd >= 0) ::close(fd);
-    if (!port) throw std::runtime_error{"no free port"};
-    return port;
-}
 
 // Server TLS for the members (PEM files), and whether clients must present
 // a certificate that `ca` signed.
@@ -73,8 +58,8 @@ public:
         for (int i = 0; i < n; ++i) {
             member m;
             m.name = "m" + std::to_string(i);
-            m.client_port = etcd_free_port();
-            m.peer_port = etcd_free_port();
+            m.client_port = free_port();
+            m.peer_port = free_port();
             m.https = tls_.has_value();
             m.hosts = net_.hosts;
             members_.push_back(std::move(m));
