@@ -10,6 +10,7 @@
 // at the end: every message a client was told OK reaches the carrier (lost
 // must be 0), duplicates counted. tools/chaos --rounds N --seed S runs it
 // long; ctest runs a short one (netns_chaos_test).
+#include <initializer_list>
 #include <random>
 
 #include "netns/netns_pair.hpp"
@@ -23,16 +24,18 @@ namespace twinsms::test {
 
 enum class fault {
     kill9_primary, kill9_secondary, peer_link_cut, full_partition, one_way_to_secondary, one_way_to_primary,
-    primary_isolated, carrier_flap, witness_down, disk_full_secondary, slow_disk_primary
+    primary_isolated, carrier_flap, witness_down, disk_full_secondary, slow_disk_primary, lossy_peer_link, lossy_sites
 };
 inline constexpr fault all_faults[] = {fault::kill9_primary,        fault::kill9_secondary,      fault::peer_link_cut,
                                        fault::full_partition,       fault::one_way_to_secondary, fault::one_way_to_primary,
                                        fault::primary_isolated,     fault::carrier_flap,         fault::witness_down,
-                                       fault::disk_full_secondary,  fault::slow_disk_primary};
+                                       fault::disk_full_secondary,  fault::slow_disk_primary,    fault::lossy_peer_link,
+                                       fault::lossy_sites};
 inline const char* name_of(fault f) {
     static const char* const names[] = {"kill9_primary",        "kill9_secondary",    "peer_link_cut",    "full_partition",
                                         "one_way_to_secondary", "one_way_to_primary", "primary_isolated", "carrier_flap",
-                                        "witness_down",         "disk_full_secondary", "slow_disk_primary"};
+                                        "witness_down",         "disk_full_secondary", "slow_disk_primary",  "lossy_peer_link",
+                                        "lossy_sites"};
     return names[static_cast<int>(f)];
 }
 
@@ -118,6 +121,12 @@ struct chaos_pair : netns_pair {
             break;
         case fault::primary_isolated:
             hold_cut([&] { cut_witness(s1), partition_sites(); }, [&] { heal_witness(s1), heal_sites(); }, hold + 3s);
+            break;
+        case fault::lossy_peer_link: // 10-40 % of the peer link's packets lost, the second path clean
+            hold_lossy({net::peer_link}, 10 + static_cast<int>(rng() % 31), hold);
+            break;
+        case fault::lossy_sites: // both paths between the sites lossy: keepalives miss, TCP retransmits
+            hold_lossy({net::peer_link, net::second_path}, 10 + static_cast<int>(rng() % 31), hold);
             break;
         case fault::carrier_flap: sim_command(*sim, "close"); break;
         case fault::witness_down:
@@ -224,7 +233,20 @@ struct chaos_pair : netns_pair {
         return out;
     }
 
+    std::uint64_t packets_dropped = 0; // by the loss faults' rules
+
 private:
+    void hold_lossy(std::initializer_list<int> links, int percent, ms hold) {
+        for (int l : links) lab.lossy(l, percent);
+        wait([] { return false; }, hold);
+        for (int l : links) {
+            const auto n = lab.lost_packets(l);
+            BOOST_TEST(n > 0, "the loss rule on link " << l << " dropped no packet in " << hold.count() << " ms");
+            packets_dropped += n;
+            lab.heal_loss(l);
+        }
+        std::cout << "chaos: " << percent << " % loss on " << links.size() << " link(s) for " << hold.count() << " ms" << std::endl;
+    }
     void hold_cut(const std::function<void()>& cut, const std::function<void()>& heal, ms hold) {
         cut();
         wait([] { return false; }, hold);

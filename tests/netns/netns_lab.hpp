@@ -18,16 +18,25 @@
 // a link's egress (tbf burst 10 bytes): every packet is dropped silently
 // by the sender's own queue, as on a real partition, while both ends still
 // think the link is up. A one-way cut is that on one end only.
+//
+// Random packet loss is an nftables rule on a link end's output (`numgen
+// random mod 100 < P drop`, with a counter so a test can show packets were
+// dropped). Delay cannot be injected here: besides netem, this kernel has
+// no fq, clsact or tc classifiers (EDT pacing), and nftables cannot hold a
+// packet back.
 #include <sched.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 namespace twinsms::test {
@@ -97,6 +106,34 @@ public:
         run_quiet(in(l.b) + "tc qdisc del dev " + l.dev_b + " root");
     }
 
+    // About `percent` % of the packets leaving each end of the link dropped
+    // at random (both ways), until heal_loss().
+    void lossy(int subnet, int percent) {
+        const auto& l = find(subnet);
+        for (const auto& [host, dev] : {std::pair{l.a, l.dev_a}, std::pair{l.b, l.dev_b}}) {
+            const auto t = "inet loss_" + dev;
+            run(in(host) + "nft add table " + t);
+            run(in(host) + "nft add chain " + t + " out '{ type filter hook output priority 0; }'");
+            run(in(host) + "nft add rule " + t + " out oifname " + dev + " numgen random mod 100 '<' " + std::to_string(percent) +
+                " counter drop");
+        }
+    }
+    // Packets the loss rules of the link dropped so far (both ends).
+    std::uint64_t lost_packets(int subnet) const {
+        const auto& l = find(subnet);
+        std::uint64_t n = 0;
+        for (const auto& [host, dev] : {std::pair{l.a, l.dev_a}, std::pair{l.b, l.dev_b}}) {
+            const auto out = capture(in(host) + "nft list table inet loss_" + dev + " 2>/dev/null");
+            if (const auto at = out.find("counter packets "); at != std::string::npos) n += std::stoull(out.substr(at + 16));
+        }
+        return n;
+    }
+    void heal_loss(int subnet) {
+        const auto& l = find(subnet);
+        run_quiet(in(l.a) + "nft delete table inet loss_" + l.dev_a);
+        run_quiet(in(l.b) + "nft delete table inet loss_" + l.dev_b);
+    }
+
     // The command prefix that runs a program in `host` (nothing for the lab).
     std::vector<std::string> wrap(const std::string& host) const {
         if (host.empty()) return {};
@@ -110,6 +147,15 @@ public:
     }
 
 private:
+    static std::string capture(const std::string& cmd) {
+        std::string out;
+        if (auto* f = ::popen(cmd.c_str(), "r")) {
+            char buf[4096];
+            for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) out.append(buf, n);
+            ::pclose(f);
+        }
+        return out;
+    }
     std::string in(const std::string& host) const { return host.empty() ? "" : "ip netns exec " + ns(host) + " "; }
     static void run_quiet(const std::string& cmd) { (void)std::system((cmd + " >/dev/null 2>&1").c_str()); }
     static int& instance() {
