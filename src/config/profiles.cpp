@@ -68,6 +68,7 @@ std::vector<T> read_folder(const fs::path& dir, T (*read)(const fs::path&), cons
     std::vector<T> out;
     for (const auto& f : files) {
         const auto from = substituted(f, subs);
+        if (from.empty()) continue;
         out.push_back(read(from));
         if (from != f) renamed(out.back(), f, from);
     }
@@ -174,7 +175,8 @@ profile_set load_profiles(const fs::path& dir, const profile_substitutes& subs) 
     names.clear();
     for (const auto& c : set.carriers)
         if (!names.insert(c.name).second) throw config_error(c.file.string() + ": carrier name '" + c.name + "' is used twice");
-    if (fs::exists(dir / "routes.yaml")) read_routes(substituted(dir / "routes.yaml", subs), set);
+    if (fs::exists(dir / "routes.yaml"))
+        if (const auto routes = substituted(dir / "routes.yaml", subs); !routes.empty()) read_routes(routes, set);
     check_cluster(set, dir);
     check_smtp(set, dir / "node.yaml");
     return set;

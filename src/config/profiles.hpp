@@ -153,7 +153,8 @@ struct profile_set {
 };
 
 // Files to read instead of others of the folder (DIR/clients/a.yaml ->
-// DIR/clients/.a.yaml.incoming): a candidate checked with the rest.
+// DIR/clients/.a.yaml.incoming): a candidate checked with the rest. An
+// empty substitute leaves the file out (a deletion checked before it is done).
 using profile_substitutes = std::map<std::filesystem::path, std::filesystem::path>;
 
 // Loads and cross-checks a profile folder; throws config_error naming the

@@ -131,6 +131,25 @@ std::string profile_folder::replace(std::string_view profile, std::string_view t
     return write_atomic(target, text);
 }
 
+std::string profile_folder::remove(std::string_view profile) const {
+    if (!valid_name(profile)) return "not a replicated profile name";
+    const auto target = dir_ / std::string{profile};
+    if (const auto text = slurp(target); text && is_peer_kind(*text, root_of(profile)))
+        return "a profile of kind peer is never replicated";
+    try {
+        (void)config::load_profiles(dir_, {{target, fs::path{}}});
+    } catch (const std::exception& e) {
+        return std::string{"the folder does not validate without it: "} + e.what();
+    }
+    std::error_code ec;
+    if (!fs::remove(target, ec) && ec) return "cannot remove " + target.string() + ": " + ec.message();
+    if (const int d = ::open(target.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); d >= 0) {
+        ::fsync(d);
+        ::close(d);
+    }
+    return {};
+}
+
 digest_map load_base(const fs::path& file) {
     digest_map out;
     std::ifstream in{file};

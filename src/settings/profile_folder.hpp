@@ -30,6 +30,10 @@ public:
     // holds the old or the new file, whole, at every instant. Empty on
     // success, else why not (nothing changed then).
     std::string replace(std::string_view profile, std::string_view text) const;
+    // Checks the folder without `profile` (no route may name a carrier that
+    // goes, for one), then removes the file and syncs the folder. Empty on
+    // success, else why not (nothing changed then).
+    std::string remove(std::string_view profile) const;
     const std::filesystem::path& dir() const noexcept { return dir_; }
 
 private:

@@ -25,7 +25,13 @@ profile_replicator::profile_replicator(boost::asio::any_io_executor ex, options 
 }
 
 void profile_replicator::on_reloaded() {
-    sync_.on_local(folder_.scan(), opt_.now(), opt_.wall_us());
+    auto now_here = folder_.scan();
+    // Left out of the scan but still there (it stopped parsing, or became
+    // the peer link): not a removal, whatever it is now; the peer keeps its copy.
+    for (const auto* known : {&sync_.local(), &sync_.base()})
+        for (const auto& [p, d] : *known)
+            if (!now_here.contains(p) && folder_.read(p)) now_here.emplace(p, d);
+    sync_.on_local(now_here, opt_.now(), opt_.wall_us());
     for (const auto& e : sync_.pending())
         log::info("settings", "profile_edit_pending").kv("profile", e.profile).kv("digest", short_digest(e.digest))
             .kv("base", e.base.empty() ? "none" : short_digest(e.base));
@@ -39,6 +45,10 @@ void profile_replicator::extend(smpp::tlv_list& tlvs, bool request) {
     answers_.clear();
     if (request)
         for (auto& e : sync_.pending()) {
+            if (e.digest == deleted) { // a removal carries no text
+                if (!folder_.read(e.profile)) p.edits.push_back({std::move(e), {}});
+                continue;
+            }
             // The file as it is now; one edited again since is sent after its reload.
             auto text = folder_.read(e.profile);
             if (!text) continue;
@@ -97,9 +107,13 @@ void profile_replicator::apply(edit_with_text w) {
         // Edited here since the decision (a reload in between): never overwrite that.
         if (profile_digest(*ours, root) != held->second)
             throw std::runtime_error{"the profile changed here meanwhile; it is sent to the peer after its reload"};
-        text = with_state(w.text, root, state_of(*ours, root)); // our state:, their everything else
-        if (profile_digest(text, root) != w.e.digest) throw std::runtime_error{"the text does not match its digest"};
-        why = folder_.replace(w.e.profile, text);
+        if (w.e.digest == deleted) {
+            why = folder_.remove(w.e.profile);
+        } else {
+            text = with_state(w.text, root, state_of(*ours, root)); // our state:, their everything else
+            if (profile_digest(text, root) != w.e.digest) throw std::runtime_error{"the text does not match its digest"};
+            why = folder_.replace(w.e.profile, text);
+        }
     } catch (const std::exception& e) {
         why = e.what();
     }
@@ -110,7 +124,8 @@ void profile_replicator::apply(edit_with_text w) {
         return;
     }
     answers_.push_back(sync_.applied(w.e, now));
-    log::info("settings", "profile_replicated").kv("profile", w.e.profile).kv("digest", short_digest(w.e.digest))
+    if (w.e.digest == deleted) log::info("settings", "profile_removed_by_peer").kv("profile", w.e.profile);
+    else log::info("settings", "profile_replicated").kv("profile", w.e.profile).kv("digest", short_digest(w.e.digest))
         .kv("state_kept", state_of(text, root).value_or("(default)"));
     after_change();
     if (host_.reload)

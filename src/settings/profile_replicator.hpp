@@ -6,8 +6,10 @@
 // its unanswered edits with the file's text as well. A peer's edit that
 // profile_sync lets through is checked with this node's other profiles,
 // written with this node's own `state:` (temp file, fsync, rename) and
-// applied through the node's reload, like a SIGHUP. Conflicts and refusals
-// are logged and handed to the host (alerts). On the node's io thread.
+// applied through the node's reload, like a SIGHUP. A shared profile whose
+// file was deleted is removed on the peer the same way (profile_sync's
+// `deleted`), once the peer's folder loads without it. Conflicts and
+// refusals are logged and handed to the host (alerts). On the node's io thread.
 #include <deque>
 #include <filesystem>
 #include <functional>

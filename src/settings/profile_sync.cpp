@@ -27,6 +27,14 @@ void profile_sync::agree(const std::string& p, const std::string& d) {
     drift_since_.erase(p);
 }
 
+void profile_sync::forget(const std::string& p) {
+    base_.erase(p);
+    pending_.erase(p);
+    conflict_.erase(p);
+    refused_.erase(p);
+    drift_since_.erase(p);
+}
+
 void profile_sync::on_local(const digest_map& local, clock::time_point now, std::uint64_t wall_us) {
     for (const auto& [p, d] : local) {
         const auto b = base_.find(p);
@@ -36,6 +44,8 @@ void profile_sync::on_local(const digest_map& local, clock::time_point now, std:
         } else if (b != base_.end()) {
             was = b->second; // at start: what both held when this node last ran
         }
+        if (auto r = pending_.find(p); !was && r != pending_.end() && r->second.digest == deleted)
+            was = std::string{deleted}; // back after a removal the peer has not answered: an edit from the base
         if (!was || *was == d) continue;
         auto& e = pending_[p];
         if (!e.digest.empty() && e.digest != d) e.prior.push_back(e.digest);
@@ -48,12 +58,27 @@ void profile_sync::on_local(const digest_map& local, clock::time_point now, std:
         if (auto c = conflict_.find(p); c != conflict_.end()) c->second.local = d;
         if (e.digest == e.base) pending_.erase(p); // changed back to what both hold
     }
-    for (auto it = local_.begin(); it != local_.end(); ++it)
-        if (!local.contains(it->first)) { // removed here: not replicated, and no longer shared
-            pending_.erase(it->first);
-            conflict_.erase(it->first);
-            drift_since_.erase(it->first);
+    // Removed here since the last scan (at start: agreed on before, gone now).
+    std::vector<std::string> gone;
+    for (const auto& [p, d] : local_known_ ? local_ : base_)
+        if (!local.contains(p)) gone.push_back(p);
+    for (const auto& p : gone) {
+        const auto b = base_.find(p);
+        if (b == base_.end()) { // never agreed with the peer: nothing to tell it
+            pending_.erase(p);
+            conflict_.erase(p);
+            drift_since_.erase(p);
+            continue;
         }
+        auto& e = pending_[p];
+        if (!e.digest.empty() && e.digest != deleted) e.prior.push_back(e.digest);
+        e.profile = p;
+        e.base = b->second;
+        e.digest = std::string{deleted};
+        e.id = last_id_ = std::max(last_id_ + 1, wall_us);
+        refused_.erase(p);
+        if (auto c = conflict_.find(p); c != conflict_.end()) c->second.local = std::string{deleted};
+    }
     local_ = local;
     local_known_ = true;
     if (heard_) on_peer_index(peer_, now);
@@ -62,6 +87,15 @@ void profile_sync::on_local(const digest_map& local, clock::time_point now, std:
 void profile_sync::on_peer_index(const digest_map& peer, clock::time_point now) {
     peer_ = peer;
     heard_ = true;
+    std::vector<std::string> removed_there; // our removals the peer has made too
+    for (const auto& [p, b] : base_)
+        if (!local_.contains(p) && local_known_) { // removed here
+            if (!peer_.contains(p)) removed_there.push_back(p);
+            else drift_since_.emplace(p, now);
+        }
+    for (const auto& [p, c] : conflict_) // a conflict over a removal ends once both removed it
+        if (c.local == deleted && !local_.contains(p) && !peer_.contains(p)) removed_there.push_back(p);
+    for (const auto& p : removed_there) forget(p);
     for (const auto& [p, d] : local_) {
         const auto q = peer_.find(p);
         if (q == peer_.end()) {
@@ -91,8 +125,20 @@ profile_sync::decision profile_sync::on_peer_edit(const edit& e, clock::time_poi
         return decision{action::answer, std::move(v)};
     };
     const auto l = local_.find(e.profile);
-    if (!local_known_ || l == local_.end()) return answer(outcome::not_held, "no such profile on this node");
-    if (l->second == e.digest) { // already what the peer has: agreed
+    const bool removal = e.digest == deleted;
+    const auto mine = pending_.find(e.profile);
+    const auto clash = conflict_.find(e.profile);
+    const bool removed_here = (mine != pending_.end() && mine->second.digest == deleted) ||
+                              (clash != conflict_.end() && clash->second.local == deleted);
+    if (!local_known_ || (l == local_.end() && !removal && !removed_here))
+        return answer(outcome::not_held, "no such profile on this node");
+    if (l == local_.end() && removal) { // gone here as well: agreed
+        forget(e.profile);
+        peer_edit_id_[e.profile] = std::max(peer_edit_id_[e.profile], e.id);
+        return answer(outcome::accepted);
+    }
+    const std::string here = l == local_.end() ? std::string{deleted} : l->second; // removed here, edited there
+    if (here == e.digest) { // already what the peer has: agreed
         agree(e.profile, e.digest);
         peer_edit_id_[e.profile] = std::max(peer_edit_id_[e.profile], e.id);
         return answer(outcome::accepted);
@@ -105,13 +151,12 @@ profile_sync::decision profile_sync::on_peer_edit(const edit& e, clock::time_poi
         return {action::ignore, {}};
     }
     peer_edit_id_[e.profile] = e.id;
-    const bool based_here = l->second == e.base ||
-                            std::find(e.prior.begin(), e.prior.end(), l->second) != e.prior.end();
+    const bool based_here = here == e.base || std::find(e.prior.begin(), e.prior.end(), here) != e.prior.end();
     if (conflict_.contains(e.profile) || pending_.contains(e.profile) || !based_here) {
         const bool fresh = !conflict_.contains(e.profile);
-        conflict_[e.profile] = {l->second, e.digest};
+        conflict_[e.profile] = {here, e.digest};
         drift_since_.emplace(e.profile, now);
-        std::string why = "changed on both nodes since they last agreed (here " + l->second.substr(0, 12) +
+        std::string why = "changed on both nodes since they last agreed (here " + here.substr(0, 12) +
                           ", peer " + e.digest.substr(0, 12) + ", base " +
                           (e.base.empty() ? std::string{"none"} : e.base.substr(0, 12)) + ")";
         if (fresh) raise(e.profile, outcome::conflict, why);
@@ -122,8 +167,13 @@ profile_sync::decision profile_sync::on_peer_edit(const edit& e, clock::time_poi
 }
 
 verdict profile_sync::applied(const edit& e, clock::time_point) {
-    local_[e.profile] = e.digest;
-    agree(e.profile, e.digest);
+    if (e.digest == deleted) {
+        local_.erase(e.profile);
+        forget(e.profile);
+    } else {
+        local_[e.profile] = e.digest;
+        agree(e.profile, e.digest);
+    }
     ++stats_.edits_applied;
     verdict v{e.profile, e.digest, outcome::accepted, {}};
     last_verdict_[e.profile] = v;
@@ -144,7 +194,8 @@ void profile_sync::on_verdict(const verdict& v, clock::time_point now) {
     pending_.erase(it);
     switch (v.result) {
     case outcome::accepted:
-        base_[v.profile] = v.digest;
+        if (v.digest == deleted) forget(v.profile);
+        else base_[v.profile] = v.digest;
         break;
     case outcome::conflict:
         if (!conflict_.contains(v.profile)) {
@@ -181,6 +232,14 @@ std::vector<profile_sync::profile_view> profile_sync::shared(clock::time_point n
         if (auto s = drift_since_.find(p); s != drift_since_.end() && d != q->second) v.drifting_for = now - s->second;
         out.push_back(std::move(v));
     }
+    for (const auto& [p, b] : base_) // removed here, still held there (on its way, or refused)
+        if (!local_.contains(p))
+            if (auto q = peer_.find(p); q != peer_.end()) {
+                profile_view v{p, std::string{deleted}, q->second, b, pending_.contains(p), conflict_.contains(p), {}, {}};
+                if (auto r = refused_.find(p); r != refused_.end()) v.refused = r->second;
+                if (auto s = drift_since_.find(p); s != drift_since_.end()) v.drifting_for = now - s->second;
+                out.push_back(std::move(v));
+            }
     return out;
 }
 
@@ -188,6 +247,8 @@ std::size_t profile_sync::drifting() const {
     std::size_t n = 0;
     for (const auto& [p, d] : local_)
         if (auto q = peer_.find(p); q != peer_.end() && q->second != d) ++n;
+    for (const auto& [p, b] : base_)
+        if (!local_.contains(p) && peer_.contains(p)) ++n;
     return n;
 }
 

@@ -13,6 +13,11 @@
 // digests differ, an edit on its way or refused) is visible meanwhile.
 // The base survives restarts (the replicator keeps it next to the store),
 // so an edit made while a node was down is still an edit when it starts.
+//
+// A shared profile removed on one node (its file deleted, then a reload) is
+// an edit too, to the digest `deleted`: the peer removes its file if it
+// still holds the base, and the profile stops being shared. A removal
+// against an edit made on the other side is a conflict like any other.
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -26,6 +31,9 @@
 namespace twinsms::settings {
 
 using clock = std::chrono::steady_clock;
+
+// The new "digest" of a removed profile.
+inline constexpr std::string_view deleted = "deleted";
 
 // A local change on its way to the peer (the replicator adds the file's text).
 struct edit {
@@ -116,6 +124,7 @@ public:
 
 private:
     void agree(const std::string& p, const std::string& d);
+    void forget(const std::string& p); // no longer shared: removed on both nodes
     void raise(const std::string& p, outcome o, std::string detail);
 
     digest_map local_, peer_, base_;

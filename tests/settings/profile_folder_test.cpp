@@ -1,7 +1,8 @@
 // The profile folder: which files are replicated (never node.yaml, never a
 // profile of kind peer, routes.yaml only when asked), and replace(): a
 // version that does not validate with the other profiles changes nothing;
-// one that does replaces the file whole; the agreed base round-trips.
+// one that does replaces the file whole; remove() only when the folder
+// loads without the file; the agreed base round-trips.
 #define BOOST_TEST_MODULE settings_folder
 #include <boost/test/unit_test.hpp>
 
@@ -83,4 +84,16 @@ BOOST_FIXTURE_TEST_CASE(the_agreed_base_round_trips, folder) {
     BOOST_TEST(save_base(dir / "agreed", base));
     BOOST_TEST(load_base(dir / "agreed") == base);
     BOOST_TEST(load_base(dir / "missing").empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(a_removal_is_checked_with_the_rest_of_the_folder, folder) {
+    const profile_folder f{dir, {.clients = true, .carriers = true}};
+    // routes.yaml names sim: the folder would not load without it.
+    const auto why = f.remove("carriers/sim.yaml");
+    BOOST_TEST(why.find("sim") != std::string::npos, why);
+    BOOST_TEST(fs::exists(dir / "carriers" / "sim.yaml"));
+    BOOST_TEST(!f.remove("../node.yaml").empty());
+    BOOST_TEST(f.remove("clients/bravo.yaml") == "");
+    BOOST_TEST(!fs::exists(dir / "clients" / "bravo.yaml"));
+    BOOST_TEST(!f.scan().contains("clients/bravo.yaml"));
 }
