@@ -13,6 +13,7 @@ namespace twinsms::test {
 struct failback_tally {
     std::size_t sent = 0, acked = 0, delivered = 0, lost = 0, duplicated = 0, receipts_missing = 0;
     std::string lost_texts, missing_receipts; // the first few, for a failure message
+    std::vector<std::string> missing_keys;    // client message ids and carrier ids of the first few
     std::map<std::string, std::size_t> duplicated_by_client; // "alpha", "bravo": repeats at the carrier
 };
 
@@ -136,6 +137,7 @@ struct failback_fixture : pair_fixture {
                                 if (m.text == text) carrier_ids += (carrier_ids.empty() ? "" : ",") + m.message_id;
                             t.missing_receipts += " " + both[i]->system_id + ":" + id + " (" + text + ", carrier ids " +
                                                   carrier_ids + ")";
+                            t.missing_keys.push_back(id);
                         }
                     }
                 }
@@ -145,7 +147,31 @@ struct failback_fixture : pair_fixture {
             const auto t = tally_now();
             return t.lost == 0 && t.receipts_missing == 0 && stored_deliveries(s1) == 0 && stored_deliveries(s2) == 0;
         }, 40s);
-        return tally_now();
+        auto t = tally_now();
+        if (t.receipts_missing) trace_missing(t);
+        return t;
+    }
+
+    // For a failure that CI shows only as its output: what both nodes logged
+    // about the first messages without a receipt, and the events around
+    // resends and unmatched receipts (bounded).
+    void trace_missing(const failback_tally& t) {
+        static constexpr std::string_view around[] = {"event=retry ", "event=unknown_receipt", "event=duplicate_receipt",
+                                                      "event=closed", "event=bound", "event=handed_to_peer", "event=transition"};
+        for (auto* s : {&s1, &s2}) {
+            if (s->proc) s->log.update(s->proc->proc().err());
+            std::size_t shown = 0;
+            std::string out;
+            for (const auto* lines : {&s->earlier, &s->log.lines})
+                for (const auto& l : *lines) {
+                    bool hit = false;
+                    for (std::size_t k = 0; k < t.missing_keys.size() && k < 4 && !hit; ++k)
+                        hit = l.find(t.missing_keys[k]) != std::string::npos;
+                    for (auto a : around) hit = hit || l.find(a) != std::string::npos;
+                    if (hit && shown++ < 150) out += "\n  " + l;
+                }
+            std::cout << "trace of missing receipts, " << s->name << " (" << shown << " lines):" << out << std::endl;
+        }
     }
 };
 
