@@ -199,8 +199,11 @@ void dispatcher::send(tracked& t, const std::string& carrier) {
         const auto waited = now_() - std::max(m.accepted_at, m.not_before);
         const bool first = m.attempts == 1;
         const bool taken = req && carriers_.submit(carrier, std::move(*req), [this, id, carrier](const smpp::submit_outcome& o) {
+            if (auto a = awaiting_response_.find(carrier); a != awaiting_response_.end() && --a->second == 0)
+                awaiting_response_.erase(a);
             on_outcome(id, carrier, o);
         });
+        if (taken) ++awaiting_response_[carrier];
         if (taken && first) stats_.commit_to_submit.observe_ms(waited);
         if (!taken) {
             it->second.busy = false; // the link went away meanwhile

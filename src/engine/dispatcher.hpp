@@ -36,6 +36,13 @@ struct dispatcher_config {
     std::chrono::milliseconds receipt_map_ttl{72LL * 3600 * 1000};
     std::chrono::milliseconds client_delivery_ttl{72LL * 3600 * 1000}; // receipts waiting for a bind
     std::chrono::milliseconds rescan_interval{1'000}; // store queue poll, parked expiry
+    // A receipt that matches nothing while attempts to its carrier await
+    // their response may belong to one of them: the carrier (or the peer's
+    // delivery queue) is asked to send it again later, for this long after
+    // it was first seen. A carrier that runs its receipt path ahead of its
+    // responses does that (the primary of a pair whose sync replication
+    // holds the submit_sm_resp back does, to the secondary).
+    std::chrono::milliseconds receipt_grace{10'000};
 };
 
 class dispatcher {
@@ -83,6 +90,7 @@ public:
         std::uint64_t dispatched = 0, submitted = 0, retries = 0, failovers = 0, finished = 0;
         std::uint64_t expired = 0, undeliverable = 0, receipts = 0, unknown_receipts = 0;
         std::uint64_t duplicate_receipts = 0, recovered_in_flight = 0, store_failures = 0, spills = 0;
+        std::uint64_t receipts_before_response = 0; // unknown while responses were due: asked again
         // From a message's acceptance (or its schedule time) to its first
         // attempt handed to a carrier link, microseconds (/metrics).
         metrics::histogram commit_to_submit{metrics::latency_us};
@@ -136,6 +144,12 @@ private:
     // being committed. They count against its room, or one pump would mark
     // the whole ready queue in flight (and a crash would over-report).
     std::map<std::string, std::size_t, std::less<>> handing_over_;
+    // Per carrier: attempts sent that have no response yet.
+    std::map<std::string, std::size_t, std::less<>> awaiting_response_;
+    // Unknown receipts answered "later" (carrier \0 id -> first seen, ms),
+    // so one that never matches is acknowledged after receipt_grace.
+    std::unordered_map<std::string, std::int64_t> early_receipts_;
+    bool early_receipt(const std::string& carrier, std::string_view carrier_id, std::int64_t now);
     bool spilled_ = false; // the store holds queued messages not in memory
     std::optional<store::message_store::queue_pos> scan_pos_;
     bool stopping_ = false, woken_ = false;

@@ -23,6 +23,23 @@ bool same_id(std::string_view given, std::string_view printed_lower) {
 
 } // namespace
 
+bool dispatcher::early_receipt(const std::string& carrier, std::string_view carrier_id, std::int64_t now) {
+    const auto grace = cfg_.receipt_grace.count();
+    if (early_receipts_.size() > 10'000) // bounded: forget the ones past their grace
+        std::erase_if(early_receipts_, [&](const auto& e) { return now - e.second > grace; });
+    auto key = carrier + '\0' + std::string{carrier_id};
+    const auto seen = early_receipts_.find(key);
+    if (seen != early_receipts_.end()) {
+        if (now - seen->second <= grace) return true;
+        early_receipts_.erase(seen); // its grace ran out: unknown after all
+        return false;
+    }
+    const auto a = awaiting_response_.find(carrier);
+    if (a == awaiting_response_.end() || a->second == 0 || early_receipts_.size() > 20'000) return false;
+    early_receipts_.emplace(std::move(key), now);
+    return true;
+}
+
 void dispatcher::on_receipt(const std::string& carrier, std::string_view carrier_id, std::uint8_t state,
                             std::uint32_t err, status_fn done, std::function<void(status_fn)> unknown) {
     ++stats_.receipts;
@@ -54,6 +71,16 @@ void dispatcher::on_receipt(const std::string& carrier, std::string_view carrier
     // else's receipt than a repeat: not a match (in a pair it goes to the
     // peer, which may have the id as given).
     if (!current && guess && !store::is_final(guess->state)) current = std::move(guess);
+    // (Not when a peer can take it: in a pair the primary hands what it
+    // does not know to the secondary at once, which may have sent it.)
+    if (!current && !unknown && early_receipt(carrier, forms.front(), now)) {
+        // Maybe for an attempt whose response is still on its way: again later.
+        ++stats_.receipts_before_response;
+        log::info("dispatcher", "receipt_before_response").kv("carrier", carrier).kv("carrier_id", carrier_id)
+            .kv("then", "asked again later");
+        done(smpp::status::x_t_appn);
+        return;
+    }
     if (!current) {
         // Not ours (or its mapping expired): acknowledge so the carrier
         // stops resending, and say so.

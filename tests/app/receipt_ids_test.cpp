@@ -1,6 +1,7 @@
 // Receipt ids read in another base (route::message_id_forms): the id as the
 // carrier gave it wins over another reading, which carriers that number
-// their messages in sequence hand out to other messages soon after.
+// their messages in sequence hand out to other messages soon after. And a
+// receipt that arrives before its submit_sm_resp is asked for again.
 #define BOOST_TEST_MODULE receipt_ids
 #include <map>
 
@@ -14,13 +15,15 @@ namespace {
 struct numbered_carrier : node_fixture {
     sim::smsc_simulator* carrier = nullptr;
     // A carrier whose ids count up from `start` in `format`.
-    void start_with(sim::id_format format, std::uint64_t start, milliseconds receipt_delay = milliseconds{0}) {
+    void start_with(sim::id_format format, std::uint64_t start, milliseconds receipt_delay = milliseconds{0},
+                    bool receipt_first = false) {
         sim::smsc_config c;
         c.accounts = {{"twinsms", "carpw1"}};
         c.link_faults = false;
         c.ids = format;
         c.id_start = start;
         c.receipt_delay = receipt_delay;
+        c.receipt_before_response = receipt_first;
         sims.push_back(std::make_unique<sim::smsc_simulator>(io, c));
         carrier = sims.back().get();
         carrier->start();
@@ -88,5 +91,21 @@ BOOST_FIXTURE_TEST_CASE(another_reading_of_a_finished_message_is_not_its_repeat,
     BOOST_TEST(node->dispatch().stats().unknown_receipts == 1u);
     BOOST_TEST(node->dispatch().stats().duplicate_receipts == 0u);
     BOOST_TEST(c->delivered.size() == 1u);
+    BOOST_TEST(stored(a.message_id())->state == store::msg_state::delivered);
+}
+
+// The carrier's receipt overtakes its submit_sm_resp (its answers are slow,
+// its receipts are not): the receipt matches nothing yet while the attempt
+// awaits its response, so it is answered ESME_RX_T_APPN; the carrier sends
+// it again once the response mapped the id, and the client gets it.
+BOOST_FIXTURE_TEST_CASE(a_receipt_before_its_response_is_asked_again_and_reaches_the_client, numbered_carrier) {
+    start_with(sim::id_format::hex, 1, milliseconds{0}, true);
+    carrier->set_response_delay(milliseconds{300});
+    auto c = client();
+    auto a = request(*c, make_submit("447700900300", "early", 1));
+    BOOST_REQUIRE(a.status() == status::ok);
+    run([&] { return c->delivered.size() == 1u; });
+    BOOST_TEST(node->dispatch().stats().receipts_before_response >= 1u);
+    BOOST_TEST(node->dispatch().stats().unknown_receipts == 0u);
     BOOST_TEST(stored(a.message_id())->state == store::msg_state::delivered);
 }

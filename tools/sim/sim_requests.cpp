@@ -188,7 +188,8 @@ void smsc_simulator::impl::on_request(connection& c, const smpp::pdu& req) {
     } else {
         // Slow carrier: the answer (and the receipt clock) waits.
         std::optional<received_message> for_receipt;
-        if (receipt) for_receipt = m;
+        if (receipt && cfg.receipt_before_response) schedule_receipts(m);
+        else if (receipt) for_receipt = m;
         later.after(response_delay, [this, w = c.weak_from_this(), resp, id = m.message_id,
                                      r = std::move(for_receipt)]() mutable {
             auto conn = w.lock();

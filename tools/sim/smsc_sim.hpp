@@ -55,6 +55,10 @@ struct smsc_config {
     std::uint64_t id_start = 1;
 
     milliseconds receipt_delay{0};
+    // With a response delay: the receipt clock starts at the submit, not at
+    // the answer, so a receipt can arrive before its submit_sm_resp (a
+    // carrier whose receipt path runs ahead of its responses).
+    bool receipt_before_response = false;
     receipt_outcome receipt_default{};
     std::vector<receipt_rule> receipt_rules;
     milliseconds redelivery_delay{1000}; // retry of a refused or failed deliver_sm

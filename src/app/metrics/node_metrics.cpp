@@ -48,7 +48,8 @@
 // dispatcher
 //   twinsms_dispatch_submitted_total, _retries_total, _failovers_total,
 //   _finished_total, _expired_total, _undeliverable_total, _receipts_total,
-//   _unknown_receipts_total, _duplicate_receipts_total                counters
+//   _unknown_receipts_total, _duplicate_receipts_total,
+//   _receipts_before_response_total                                    counters
 //   twinsms_dispatch_in_memory, twinsms_dispatch_parked               gauges
 //   twinsms_dispatch_commit_to_submit_seconds        histogram accepted (or scheduled time) -> first submit_sm to a link
 // deliveries to clients (receipts, MO)
@@ -216,6 +217,8 @@ std::string render_metrics(node& n, const alert::alerter* alerts, const http::ad
     counter(w, "twinsms_dispatch_receipts_total", "carrier receipts matched to a message", ds.receipts);
     counter(w, "twinsms_dispatch_unknown_receipts_total", "carrier receipts for no known message", ds.unknown_receipts);
     counter(w, "twinsms_dispatch_duplicate_receipts_total", "carrier receipts seen before", ds.duplicate_receipts);
+    counter(w, "twinsms_dispatch_receipts_before_response_total",
+            "unknown receipts asked again while responses were due", ds.receipts_before_response);
     gauge(w, "twinsms_dispatch_in_memory", "messages in the dispatcher's working set", d.in_memory());
     gauge(w, "twinsms_dispatch_parked", "messages waiting for a usable carrier", d.parked());
 
