@@ -60,11 +60,18 @@ reader reader::at(std::string_view key) const {
     fail("missing required key '" + std::string{key} + "'");
 }
 
+// A mapping key as a name: YAML allows any node as a key (`? {a: 1}: x`),
+// a profile never has one.
+std::string reader::key_of(const YAML::Node& k) const {
+    if (!k.IsScalar()) throw config_error(where(file_, k.Mark()) + ": " + path_ + ": a key must be a plain name");
+    return k.Scalar();
+}
+
 std::vector<std::pair<std::string, reader>> reader::entries() const {
     if (!node_.IsMap()) fail("expected a mapping");
     std::vector<std::pair<std::string, reader>> out;
     for (const auto& kv : node_) {
-        auto key = kv.first.as<std::string>();
+        auto key = key_of(kv.first);
         used_->insert(key);
         out.emplace_back(key, child(kv.second, join(path_, key)));
     }
@@ -74,7 +81,7 @@ std::vector<std::pair<std::string, reader>> reader::entries() const {
 void reader::finish() const {
     if (!node_.IsMap()) return;
     for (const auto& kv : node_) {
-        const auto key = kv.first.as<std::string>();
+        const auto key = key_of(kv.first);
         if (!used_->contains(key)) {
             throw config_error(where(file_, kv.first.Mark()) + ": " + join(path_, key) + ": unknown key");
         }

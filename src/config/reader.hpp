@@ -68,6 +68,7 @@ public:
 
 private:
     reader child(const YAML::Node& n, std::string path) const;
+    std::string key_of(const YAML::Node& k) const;
 
     YAML::Node node_;
     std::string file_;
