@@ -93,6 +93,7 @@ asio::awaitable<void> receiver::write_out(std::shared_ptr<tls::transport> s) {
     std::string wire;
     for (;;) {
         wire.clear();
+        if (s != socket_) break; // a connection gone: what is due is the next one's
         if (!hello_due_.empty()) {
             wire.swap(hello_due_);
         } else if (replica_.applied() > acked_) {
