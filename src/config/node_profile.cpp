@@ -73,7 +73,7 @@ node_profile read_node(const fs::path& file) {
     }
     if (auto a = r.find("alerts")) n.alerts = read_alerts(*a);
     if (auto c = r.find("cluster")) n.cluster = read_cluster(*c, file.parent_path());
-    if (auto rp = r.find("replication")) n.replication = read_replication(*rp);
+    if (auto rp = r.find("replication")) n.replication = read_replication(*rp, file.parent_path());
     if (auto s = r.find("smtp")) n.smtp = read_smtp_server(*s);
     if (auto g = r.find("auth_guard")) n.auth_guard = read_auth_guard(*g);
     if (auto l = r.find("log_level")) n.log_level = std::string{std::array{"debug", "info", "warn", "error"}[l->choice({"debug", "info", "warn", "error"})]};

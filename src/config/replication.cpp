@@ -9,7 +9,7 @@ namespace twinsms::config {
 
 boost::asio::ip::tcp::endpoint parse_endpoint(const reader& r); // profiles.cpp
 
-replication_settings read_replication(const reader& r) {
+replication_settings read_replication(const reader& r, const std::filesystem::path& base) {
     replication_settings s;
     s.mode = replication_mode::sync;
     if (auto m = r.find("mode")) s.mode = std::array{replication_mode::off, replication_mode::async,
@@ -20,6 +20,7 @@ replication_settings read_replication(const reader& r) {
     if (auto t = r.find("token")) s.token = t->secret();
     if (auto p = r.find("replica_path")) s.replica_path = p->non_empty_str();
     s.buffer_mb = static_cast<std::uint64_t>(r.int_or("buffer_mb", static_cast<std::int64_t>(s.buffer_mb), 1, 16'384));
+    if (auto t = r.find("tls")) s.tls = read_channel_tls(*t, base);
     s.profiles = {.clients = true, .carriers = true};
     if (auto p = r.find("profiles")) {
         s.profiles = {};

@@ -4,12 +4,26 @@
 //
 //   replication: {mode: sync|async|off, listen: HOST:PORT, peer: HOST:PORT,
 //                 token: {env: TWINSMS_REPLICATION_TOKEN}, replica_path: DIR,
-//                 buffer_mb: 64, timeout: 1s}
+//                 buffer_mb: 64, timeout: 1s,
+//                 tls: {certificate: FILE, private_key: FILE, client_ca: FILE,
+//                       ca_file: FILE, verify_peer: true, server_name: NAME, handshake_timeout: 10s}}
 //
 // `listen` is where this node's sender takes the peer's receiver; `peer` is
 // the peer's `listen`. The token is the pair's shared secret (both nodes
 // hold the same one). sync (the default once the section is there) answers
 // a client only after the peer acknowledged its message in the replica.
+//
+// `tls` (config/tls.hpp, channel_tls) puts the stream, its acks and the
+// failback reclaim under TLS, both directions: the sender's listener
+// presents certificate/private_key (and with client_ca requires a client
+// certificate that CA signed); the receiver and the reclaim check the
+// peer's with ca_file (empty: the system's trust store), verify_peer and
+// server_name (empty: the address in `peer`), and present the same
+// certificate as their client certificate. Both nodes need the section
+// (a plain end and a TLS end do not talk). The token is still checked
+// inside it. Files are relative to the profile folder; they are read again
+// for each connection, so a certificate renewed in place is used from the
+// next one on.
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -17,6 +31,8 @@
 #include <string>
 
 #include <boost/asio/ip/tcp.hpp>
+
+#include "config/tls.hpp"
 
 namespace twinsms::config {
 
@@ -44,8 +60,10 @@ struct replication_settings {
     // answers anyway and degrades to local-only (until the peer caught up).
     std::chrono::milliseconds timeout{1'000};
     replicated_profiles profiles;
+    std::optional<channel_tls> tls; // the channel over TLS
 };
 
-replication_settings read_replication(const reader& r);
+// `base`: the profile folder (relative TLS file paths).
+replication_settings read_replication(const reader& r, const std::filesystem::path& base);
 
 } // namespace twinsms::config

@@ -58,4 +58,21 @@ tls::client_settings read_client_tls(const reader& r, const std::filesystem::pat
     return s;
 }
 
+channel_tls read_channel_tls(const reader& r, const std::filesystem::path& base) {
+    channel_tls c;
+    (void)r.at("certificate"), (void)r.at("private_key"); // required: the listener's
+    c.server.certificate = c.client.certificate = file_or(r, "certificate", base);
+    c.server.private_key = c.client.private_key = file_or(r, "private_key", base);
+    c.server.client_ca = file_or(r, "client_ca", base);
+    c.server.handshake_timeout = c.client.handshake_timeout = handshake_timeout(r, c.server.handshake_timeout);
+    c.client.enabled = true;
+    c.client.ca_file = file_or(r, "ca_file", base);
+    c.client.verify_peer = r.bool_or("verify_peer", true);
+    c.client.server_name = r.str_or("server_name", ""); // empty: the peer's address (replication.peer)
+    r.finish();
+    check(r, [&] { tls::server_context(c.server); });
+    check(r, [&] { tls::client_context(c.client); });
+    return c;
+}
+
 } // namespace twinsms::config

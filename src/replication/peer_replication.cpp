@@ -24,6 +24,7 @@ peer_replication::peer_replication(boost::asio::any_io_executor ex, store::messa
     sc.snapshot_file = store_opt.path.string() + ".snapshot-out";
     sc.sync = s.mode == config::replication_mode::sync;
     sc.sync_timeout = s.timeout;
+    if (s.tls) sc.tls = s.tls->server;
     sender_ = std::make_unique<sender>(ex, own, sc, std::move(now));
     auto ro = store_opt;
     ro.path = replica_path;
@@ -36,6 +37,7 @@ peer_replication::peer_replication(boost::asio::any_io_executor ex, store::messa
     rc.peer = *s.peer;
     rc.node = std::move(node_id);
     rc.token = s.token;
+    if (s.tls) rc.tls = s.tls->client;
     rc.snapshot_file = replica_path.string() + ".snapshot-in";
     receiver_cfg_ = rc;
     handback_file_ = replica_path.string() + ".reclaim-out";

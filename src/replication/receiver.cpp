@@ -6,9 +6,10 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 
+#include "replication/channel.hpp"
 #include "util/log.hpp"
 
 namespace twinsms::replication {
@@ -27,10 +28,9 @@ void receiver::start() {
 asio::awaitable<void> receiver::stop() {
     stopping_ = true;
     timer_.cancel();
-    if (socket_) {
-        boost::system::error_code ignored;
-        socket_->close(ignored);
-    }
+    boost::system::error_code ignored;
+    if (connecting_) connecting_->close(ignored);
+    if (socket_) socket_->close();
     asio::steady_timer t{executor_};
     while (running_ || applying_ > 0 || ack_writing_) {
         t.expires_after(std::chrono::milliseconds(5));
@@ -40,24 +40,40 @@ asio::awaitable<void> receiver::stop() {
 
 asio::awaitable<void> receiver::run() {
     auto delay = cfg_.reconnect_initial;
+    const auto peer = cfg_.peer.address().to_string();
     while (!stopping_) {
-        auto s = std::make_shared<tcp::socket>(executor_);
-        socket_ = s;
-        auto [ec] = co_await s->async_connect(cfg_.peer, use_tuple);
+        tcp::socket sock{executor_};
+        connecting_ = &sock;
+        auto [ec] = co_await sock.async_connect(cfg_.peer, use_tuple);
+        connecting_ = nullptr;
         if (!ec && !stopping_) {
-            boost::system::error_code nec;
-            s->set_option(tcp::no_delay(true), nec); // acks go out at once (sync waits on them)
-            ++stats_.connects;
-            connected_ = true;
-            delay = cfg_.reconnect_initial;
-            log::info("replication", "receiver_connected").kv("peer", cfg_.peer.address().to_string())
-                .kv("port", cfg_.peer.port()).kv("applied", replica_.applied());
-            co_await session(*s);
-            connected_ = false;
-            ++stats_.breaks;
+            // TCP_NODELAY (acks go out at once: sync waits on them) and TLS.
+            auto sec = co_await secure_connect(std::move(sock), cfg_.tls, &connecting_);
+            if (!sec.stream && !stopping_) {
+                // The peer's certificate not trusted, ours refused, a plain
+                // listener: logged, and tried again with the backoff.
+                ++stats_.tls_failures;
+                log::warn("replication", sec.setup ? "tls_setup_failed" : "tls_handshake_failed").kv("peer", peer)
+                    .kv("port", cfg_.peer.port()).kv("error", sec.error).kv("retry_ms", delay.count());
+            } else if (sec.stream && !stopping_) {
+                socket_ = std::shared_ptr<tls::transport>{std::move(sec.stream)};
+                ++stats_.connects;
+                connected_ = true;
+                delay = cfg_.reconnect_initial;
+                {
+                    auto l = log::info("replication", "receiver_connected"); // written when it goes
+                    l.kv("peer", peer).kv("port", cfg_.peer.port()).kv("applied", replica_.applied());
+                    if (cfg_.tls) l.kv("tls", socket_->tls_description()).kv("server_cert", socket_->peer_subject());
+                }
+                const auto why = co_await session(socket_);
+                connected_ = false;
+                ++stats_.breaks;
+                if (!stopping_) log::info("replication", "receiver_disconnected").kv("peer", peer).kv("why", why)
+                    .kv("applied", replica_.applied());
+            }
         }
-        boost::system::error_code ignored;
-        s->close(ignored);
+        if (socket_) socket_->close();
+        socket_.reset();
         if (stopping_) break;
         timer_.expires_after(delay);
         co_await timer_.async_wait(use_tuple);
@@ -66,25 +82,42 @@ asio::awaitable<void> receiver::run() {
     running_ = false;
 }
 
-void receiver::send_ack(const std::shared_ptr<tcp::socket>& s) {
+void receiver::send_ack(const std::shared_ptr<tls::transport>& s) {
     // One write at a time, always of the newest position: acks coalesce.
-    if (ack_writing_ || replica_.applied() <= acked_ || !s->is_open()) return;
+    if (ack_writing_ || (hello_due_.empty() && replica_.applied() <= acked_) || !s->socket().is_open()) return;
     ack_writing_ = true;
-    auto wire = std::make_shared<std::string>();
-    acked_ = replica_.applied();
-    encode(ack{acked_}, *wire);
-    asio::async_write(*s, asio::buffer(*wire), [this, s, wire](const boost::system::error_code& ec, std::size_t) {
-        ack_writing_ = false;
-        if (!ec) send_ack(s);
-    });
+    asio::co_spawn(executor_, write_out(s), asio::detached);
 }
 
-asio::awaitable<void> receiver::session(tcp::socket& raw) {
-    auto s = socket_;
+asio::awaitable<void> receiver::write_out(std::shared_ptr<tls::transport> s) {
+    std::string wire;
+    for (;;) {
+        wire.clear();
+        if (s != socket_) break; // a connection gone: what is due is the next one's
+        if (!hello_due_.empty()) {
+            wire.swap(hello_due_);
+        } else if (replica_.applied() > acked_) {
+            acked_ = replica_.applied();
+            encode(ack{acked_}, wire);
+        } else {
+            break;
+        }
+        if (auto [ec, n] = co_await s->write(asio::buffer(wire)); ec) {
+            s->close(); // the session's read ends, and it reconnects
+            break;
+        }
+    }
+    ack_writing_ = false;
+}
+
+asio::awaitable<std::string> receiver::session(std::shared_ptr<tls::transport> s) {
     acked_ = replica_.applied();
+    hello_due_.clear();
     std::string wire;
     encode(hello{cfg_.node, replica_.applied(), cfg_.token}, wire);
-    if (auto [ec, n] = co_await asio::async_write(*s, asio::buffer(wire), use_tuple); ec) co_return;
+    if (auto [ec, n] = co_await s->write(asio::buffer(wire)); ec) co_return "hello not sent: " + ec.message();
+    std::string why;
+    bool heard = false; // anything from the sender yet
     frame_reader reader;
     std::ofstream snapshot;
     std::uint64_t snapshot_bytes = 0;
@@ -97,8 +130,23 @@ asio::awaitable<void> receiver::session(tcp::socket& raw) {
             timer_.expires_after(std::chrono::milliseconds(5));
             co_await timer_.async_wait(use_tuple);
         }
-        auto [ec, n] = co_await s->async_read_some(asio::buffer(buf), use_tuple);
-        if (ec) break;
+        auto [ec, n] = co_await s->read_some(asio::buffer(buf));
+        if (ec) {
+            why = ec.message();
+            // TLS 1.3: the sender checks our certificate after our side of
+            // the handshake is done, its refusal (an alert) comes here.
+            if (!heard && ec.category() == asio::error::get_ssl_category()) {
+                ++stats_.tls_failures;
+                why = "refused by the sender's TLS: " + why;
+            }
+            // A sender that closes before its first frame refused us: a
+            // bad token, or a TLS listener taking a plain receiver.
+            if (!heard && tls::transport::closed_by_peer(ec))
+                why += cfg_.tls ? " (before the sender's first frame: refused, see its log)"
+                                : " (before the sender's first frame: refused; a bad token, or its listener wants TLS: replication.tls)";
+            break;
+        }
+        heard = true;
         stats_.bytes += n;
         reader.feed({buf.data(), n});
         boost::system::error_code fec;
@@ -111,8 +159,7 @@ asio::awaitable<void> receiver::session(tcp::socket& raw) {
                     if (e) {
                         // A gap or a failed commit: resume from what is committed.
                         log::warn("replication", "apply_failed").kv("error", e.message()).kv("applied", replica_.applied());
-                        boost::system::error_code ignored;
-                        s->close(ignored);
+                        s->close();
                         return;
                     }
                     send_ack(s);
@@ -129,21 +176,23 @@ asio::awaitable<void> receiver::session(tcp::socket& raw) {
                 snapshot.close();
                 if (!snapshot || se->size != snapshot_bytes) {
                     log::warn("replication", "snapshot_incomplete").kv("bytes", snapshot_bytes).kv("expected", se->size);
+                    why = "snapshot incomplete";
                     broken = true;
                     break;
                 }
                 const auto aec = replica_.adopt(cfg_.snapshot_file, executor_);
                 if (aec) {
                     log::warn("replication", "snapshot_not_adopted").kv("error", aec.message());
+                    why = "snapshot not adopted";
                     broken = true;
                     break;
                 }
                 ++stats_.snapshots;
                 acked_ = replica_.applied();
                 log::info("replication", "snapshot_adopted").kv("bytes", snapshot_bytes).kv("applied", replica_.applied());
-                wire.clear();
-                encode(hello{cfg_.node, replica_.applied(), cfg_.token}, wire);
-                if (auto [wec, wn] = co_await asio::async_write(*s, asio::buffer(wire), use_tuple); wec) broken = true;
+                hello_due_.clear();
+                encode(hello{cfg_.node, replica_.applied(), cfg_.token}, hello_due_);
+                send_ack(s); // the hello, after any ack under way
                 break; // what the reader still holds came before the hello was answered
             } else {
                 fec = make_error_code(frame_error::bad_kind);
@@ -152,10 +201,11 @@ asio::awaitable<void> receiver::session(tcp::socket& raw) {
         }
         if (fec) {
             log::warn("replication", "bad_frame_from_sender").kv("error", fec.message());
+            why = "bad frame: " + fec.message();
             break;
         }
     }
-    (void)raw;
+    co_return why.empty() ? std::string{stopping_ ? "stopping" : "closed"} : why;
 }
 
 } // namespace twinsms::replication

@@ -11,9 +11,9 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 
 #include "replication/change_frame.hpp"
+#include "replication/channel.hpp"
 #include "util/log.hpp"
 
 namespace twinsms::replication {
@@ -34,29 +34,54 @@ struct attempt {
 
 // One request: the answer, then the copy when the peer holds our store.
 // Parameters, not captures: they live in the coroutine frame.
-asio::awaitable<void> ask(tcp::endpoint peer, std::string node, std::string token, std::filesystem::path file,
-                          std::chrono::milliseconds connect_timeout, std::chrono::milliseconds transfer_timeout,
-                          attempt* out) {
+// The connection to the peer's sender, TLS when `tls` (nullptr and `why`
+// when it failed). `live` is what a deadline closes: the socket of the
+// connect, then of the handshake, then of the stream.
+asio::awaitable<std::unique_ptr<tls::transport>> open(tcp::endpoint peer, const std::optional<tls::client_settings>& tls,
+                                                      tcp::socket*& live, std::string& why) {
+    tcp::socket s{co_await asio::this_coro::executor};
+    live = &s;
+    auto [ec] = co_await s.async_connect(peer, use_tuple);
+    live = nullptr;
+    if (ec) {
+        why = "connect: " + ec.message();
+        co_return nullptr;
+    }
+    auto sec = co_await secure_connect(std::move(s), tls, &live);
+    if (!sec.stream) {
+        why = sec.error;
+        log::warn("replication", sec.setup ? "tls_setup_failed" : "tls_handshake_failed")
+            .kv("peer", peer.address().to_string()).kv("port", peer.port()).kv("for", "reclaim").kv("error", sec.error);
+        co_return nullptr;
+    }
+    live = &sec.stream->socket();
+    co_return std::move(sec.stream);
+}
+
+void close_live(tcp::socket* live) {
+    boost::system::error_code ignored;
+    if (live) live->close(ignored);
+}
+
+asio::awaitable<void> ask(tcp::endpoint peer, std::optional<tls::client_settings> tls, std::string node,
+                          std::string token, std::filesystem::path file, std::chrono::milliseconds connect_timeout,
+                          std::chrono::milliseconds transfer_timeout, attempt* out) {
     auto ex = co_await asio::this_coro::executor;
-    tcp::socket s{ex};
+    tcp::socket* live = nullptr;
     asio::steady_timer deadline{ex};
     deadline.expires_after(connect_timeout);
-    deadline.async_wait([&s](const boost::system::error_code& ec) {
-        boost::system::error_code ignored;
-        if (!ec) s.close(ignored);
+    deadline.async_wait([&live](const boost::system::error_code& ec) {
+        if (!ec) close_live(live);
     });
-    if (auto [ec] = co_await s.async_connect(peer, use_tuple); ec) {
-        out->why = "connect: " + ec.message();
-        co_return;
-    }
+    auto s = co_await open(peer, tls, live, out->why);
+    if (!s) co_return;
     deadline.expires_after(transfer_timeout); // cancels the connect deadline's wait (it sees operation_aborted)
-    deadline.async_wait([&s](const boost::system::error_code& ec) {
-        boost::system::error_code ignored;
-        if (!ec) s.close(ignored);
+    deadline.async_wait([&live](const boost::system::error_code& ec) {
+        if (!ec) close_live(live);
     });
     std::string wire;
     encode(reclaim{node, token}, wire);
-    if (auto [ec, n] = co_await asio::async_write(s, asio::buffer(wire), use_tuple); ec) {
+    if (auto [ec, n] = co_await s->write(asio::buffer(wire)); ec) {
         out->why = "write: " + ec.message();
         co_return;
     }
@@ -91,7 +116,7 @@ asio::awaitable<void> ask(tcp::endpoint peer, std::string node, std::string toke
             out->why = "bad frame: " + fec.message();
             co_return;
         }
-        auto [ec, n] = co_await s.async_read_some(asio::buffer(buf), use_tuple);
+        auto [ec, n] = co_await s->read_some(asio::buffer(buf));
         if (ec) {
             out->why = out->reached ? "transfer cut: " + ec.message() : "no answer: " + ec.message();
             co_return;
@@ -103,15 +128,22 @@ asio::awaitable<void> ask(tcp::endpoint peer, std::string node, std::string toke
 // Tells the peer the copy is our store now: it may take its replica back
 // to being a replica. Best effort: a peer that misses it takes its replica
 // back when our receiver says hello (a normal stream: we are running).
-asio::awaitable<void> confirm(tcp::endpoint peer, std::string node, std::string token) {
-    auto ex = co_await asio::this_coro::executor;
-    tcp::socket s{ex};
-    if (auto [ec] = co_await s.async_connect(peer, use_tuple); ec) co_return;
+asio::awaitable<void> confirm(tcp::endpoint peer, std::optional<tls::client_settings> tls, std::string node,
+                             std::string token) {
+    tcp::socket* live = nullptr;
+    std::string why;
+    auto s = co_await open(peer, tls, live, why);
+    if (!s) co_return;
     std::string wire;
     encode(reclaim{node, token, true}, wire);
-    co_await asio::async_write(s, asio::buffer(wire), use_tuple);
+    co_await s->write(asio::buffer(wire));
     std::array<char, 64> buf;
-    co_await s.async_read_some(asio::buffer(buf), use_tuple); // the peer closes once it has it
+    co_await s->read_some(asio::buffer(buf)); // the peer closes once it has it
+}
+
+std::optional<tls::client_settings> client_tls(const config::replication_settings& s) {
+    if (!s.tls) return std::nullopt;
+    return s.tls->client;
 }
 
 } // namespace
@@ -125,7 +157,7 @@ reclaim_result reclaim_own_store(const store::store_options& own, const config::
         attempt a;
         {
             asio::io_context io{1};
-            asio::co_spawn(io, ask(*s.peer, node_id, s.token, file, o.connect_timeout, o.transfer_timeout, &a),
+            asio::co_spawn(io, ask(*s.peer, client_tls(s), node_id, s.token, file, o.connect_timeout, o.transfer_timeout, &a),
                            asio::detached);
             io.run_for(o.connect_timeout + o.transfer_timeout + std::chrono::seconds(1));
         }
@@ -158,7 +190,7 @@ reclaim_result reclaim_own_store(const store::store_options& own, const config::
         log::warn("replication", "reclaimed_store").kv("node", node_id).kv("bytes", r.bytes)
             .kv("merged_messages", r.merged_messages).kv("merged_deliveries", r.merged_deliveries);
         asio::io_context io{1};
-        asio::co_spawn(io, confirm(*s.peer, node_id, s.token), asio::detached);
+        asio::co_spawn(io, confirm(*s.peer, client_tls(s), node_id, s.token), asio::detached);
         io.run_for(o.connect_timeout);
         return r;
     }

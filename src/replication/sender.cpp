@@ -1,7 +1,6 @@
 // The replication sender (sender.hpp).
 #include "replication/sender.hpp"
 
-#include <fstream>
 #include <utility>
 
 #include <boost/asio/as_tuple.hpp>
@@ -9,8 +8,8 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 
+#include "replication/channel.hpp"
 #include "util/log.hpp"
 #include "util/secret_equal.hpp"
 
@@ -74,7 +73,9 @@ asio::awaitable<void> sender::stop() {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
     for (auto& w : sockets_)
-        if (auto s = w.lock()) s->close(ignored);
+        if (auto s = w.lock()) s->close();
+    for (auto* slot : handshakes_)
+        if (*slot) (*slot)->close(ignored);
     signal_.cancel();
     while (!waiters_.empty()) { // answered: committed here, as in async
         auto f = std::move(waiters_.front().f);
@@ -100,10 +101,7 @@ asio::awaitable<void> sender::accept_loop() {
             if (stopping_ || ec == asio::error::operation_aborted) break;
             continue;
         }
-        // Sync waits on each group's round trip: Nagle holding a small frame
-        // until the peer's delayed ACK would add tens of ms to it.
-        boost::system::error_code nec;
-        s.set_option(tcp::no_delay(true), nec);
+        // TCP_NODELAY and TLS: in serve() (channel.hpp), not to hold up the accepts.
         ++running_;
         asio::co_spawn(executor_, serve(std::move(s)), asio::detached);
     }
@@ -130,10 +128,28 @@ asio::awaitable<void> sender::serve(tcp::socket raw) {
         std::size_t& n;
         ~done_guard() { --n; }
     } guard{running_};
-    auto s = std::make_shared<tcp::socket>(std::move(raw));
+    boost::system::error_code eec;
+    const auto peer = raw.remote_endpoint(eec).address().to_string();
+    tcp::socket* slot = nullptr;
+    handshakes_.insert(&slot);
+    auto sec = co_await secure_accept(std::move(raw), cfg_.tls, &slot);
+    handshakes_.erase(&slot);
+    if (!sec.stream) {
+        ++stats_.refused;
+        ++stats_.tls_failures;
+        // A plain receiver on a TLS listener fails here at once (its hello
+        // is not a ClientHello), a silent one at the handshake timeout.
+        log::warn("replication", sec.setup ? "tls_setup_failed" : "tls_handshake_failed").kv("from", peer)
+            .kv("error", sec.error);
+        co_return;
+    }
+    if (stopping_) co_return;
+    if (cfg_.tls)
+        log::info("replication", "tls_established").kv("from", peer).kv("tls", sec.stream->tls_description())
+            .kv("client_cert", sec.stream->peer_subject());
+    auto s = std::shared_ptr<tls::transport>{std::move(sec.stream)};
     std::erase_if(sockets_, [](const auto& w) { return w.expired(); });
     sockets_.push_back(s);
-    const auto peer = s->remote_endpoint().address().to_string();
     // The first hello, bounded in time: a silent connection is dropped.
     frame_reader reader;
     std::optional<hello> h;
@@ -143,9 +159,12 @@ asio::awaitable<void> sender::serve(tcp::socket raw) {
         if (!ec) s->close();
     });
     std::array<char, 4096> buf;
+    bool tls_checked = false;
     while (!h) {
-        auto [ec, n] = co_await s->async_read_some(asio::buffer(buf), use_tuple);
+        auto [ec, n] = co_await s->read_some(asio::buffer(buf));
         if (ec) co_return;
+        const bool client_hello = !tls_checked && !cfg_.tls && n > 0 && buf[0] == 0x16; // a TLS handshake record
+        tls_checked = true;
         reader.feed({buf.data(), n});
         boost::system::error_code fec;
         auto f = reader.next(fec);
@@ -156,7 +175,10 @@ asio::awaitable<void> sender::serve(tcp::socket raw) {
         }
         if (fec || (f && !std::holds_alternative<hello>(*f))) {
             ++stats_.refused;
-            log::warn("replication", "receiver_refused").kv("from", peer).kv("why", fec ? fec.message() : "no hello");
+            log::warn("replication", "receiver_refused").kv("from", peer)
+                .kv("why", client_hello ? "a TLS handshake: the receiver uses TLS, this listener does not (replication.tls)"
+                           : fec        ? fec.message()
+                                        : "no hello");
             co_return;
         }
         if (f) h = std::get<hello>(std::move(*f));
@@ -194,18 +216,17 @@ asio::awaitable<void> sender::serve(tcp::socket raw) {
         }
         std::vector<asio::const_buffer> bufs;
         for (auto f : frames) bufs.emplace_back(f.data(), f.size());
-        auto [ec, n] = co_await asio::async_write(*s, bufs, use_tuple);
+        auto [ec, n] = co_await s->write(bufs);
         if (ec) break;
         stats_.bytes_sent += n;
         stats_.frames_sent += frames.size();
     }
     if (gen == generation_) state_.disconnected();
-    boost::system::error_code ignored;
-    s->close(ignored);
+    s->close();
     log::info("replication", "receiver_gone").kv("node", h->node).kv("acked", state_.last_acked());
 }
 
-asio::awaitable<void> sender::read_acks(std::shared_ptr<tcp::socket> s, frame_reader reader, std::uint64_t gen) {
+asio::awaitable<void> sender::read_acks(std::shared_ptr<tls::transport> s, frame_reader reader, std::uint64_t gen) {
     struct done_guard {
         std::size_t& n;
         ~done_guard() { --n; }
@@ -228,7 +249,7 @@ asio::awaitable<void> sender::read_acks(std::shared_ptr<tcp::socket> s, frame_re
             log::warn("replication", "bad_frame_from_receiver").kv("error", fec.message());
             break;
         }
-        auto [ec, n] = co_await s->async_read_some(asio::buffer(buf), use_tuple);
+        auto [ec, n] = co_await s->read_some(asio::buffer(buf));
         if (ec || gen != generation_) break;
         reader.feed({buf.data(), n});
     }
@@ -237,55 +258,8 @@ asio::awaitable<void> sender::read_acks(std::shared_ptr<tcp::socket> s, frame_re
         ++generation_;
         state_.disconnected();
     }
-    boost::system::error_code ignored;
-    s->close(ignored);
+    s->close();
     signal_.cancel();
-}
-
-asio::awaitable<bool> sender::send_snapshot(tcp::socket& s) {
-    const auto started = now_();
-    auto path = cfg_.snapshot_file;
-    // Arguments, not captures: a coroutine lambda's captures die with the
-    // closure, its parameters live in the coroutine frame.
-    auto copy = [](const store::message_store& st, std::filesystem::path p) -> asio::awaitable<store::error_code> {
-        co_return st.copy_to(p);
-    };
-    auto ec = co_await asio::co_spawn(copier_, copy(store_, path), asio::use_awaitable);
-    if (ec) {
-        log::warn("replication", "snapshot_failed").kv("error", ec.message());
-        co_return false;
-    }
-    const auto size = co_await send_file(s, path);
-    std::error_code rm;
-    std::filesystem::remove(path, rm);
-    if (!size) co_return false;
-    ++stats_.snapshots;
-    log::info("replication", "snapshot_sent").kv("bytes", *size).kv("ms", now_() - started);
-    co_return true;
-}
-
-asio::awaitable<std::optional<std::uint64_t>> sender::send_file(tcp::socket& s, std::filesystem::path path) {
-    std::ifstream in{path, std::ios::binary};
-    if (!in) co_return std::nullopt;
-    std::string chunk(1u << 20, '\0'), wire;
-    std::uint64_t size = 0;
-    while (in) {
-        in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-        const auto got = static_cast<std::size_t>(in.gcount());
-        if (got == 0) break;
-        wire.clear();
-        encode(snapshot_chunk{chunk.substr(0, got)}, wire);
-        auto [wec, n] = co_await asio::async_write(s, asio::buffer(wire), use_tuple);
-        if (wec) co_return std::nullopt;
-        size += got;
-        stats_.bytes_sent += n;
-    }
-    wire.clear();
-    encode(snapshot_end{size}, wire);
-    auto [wec, n] = co_await asio::async_write(s, asio::buffer(wire), use_tuple);
-    if (wec) co_return std::nullopt;
-    stats_.bytes_sent += n;
-    co_return size;
 }
 
 } // namespace twinsms::replication

@@ -14,6 +14,7 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,8 @@
 #include "replication/change_frame.hpp"
 #include "replication/stream_state.hpp"
 #include "store/message_store.hpp"
+#include "tls/context.hpp"
+#include "tls/transport.hpp"
 
 namespace twinsms::replication {
 
@@ -40,6 +43,9 @@ struct sender_config {
     // to local-only until the peer has caught up again.
     bool sync = false;
     std::chrono::milliseconds sync_timeout{1'000};
+    // Set: the receiver must complete a TLS handshake (and, with client_ca,
+    // present a certificate) before its hello is read.
+    std::optional<tls::server_settings> tls;
 };
 
 class sender {
@@ -59,6 +65,7 @@ public:
     const sender_state& state() const noexcept { return state_; }
     struct counters {
         std::uint64_t connections = 0, refused = 0, snapshots = 0, bytes_sent = 0, frames_sent = 0;
+        std::uint64_t tls_failures = 0; // handshakes that failed (counted in refused too)
     };
     const counters& stats() const noexcept { return stats_; }
     // Runs `f` once everything committed so far is acknowledged by the
@@ -84,13 +91,11 @@ public:
 private:
     boost::asio::awaitable<void> accept_loop();
     boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket s);
-    boost::asio::awaitable<void> read_acks(std::shared_ptr<boost::asio::ip::tcp::socket> s, frame_reader r,
-                                           std::uint64_t generation);
-    boost::asio::awaitable<bool> send_snapshot(boost::asio::ip::tcp::socket& s);
+    boost::asio::awaitable<void> read_acks(std::shared_ptr<tls::transport> s, frame_reader r, std::uint64_t generation);
+    boost::asio::awaitable<bool> send_snapshot(tls::transport& s);
     // A file as snapshot chunks and end; its size, or nullopt when the write failed.
-    boost::asio::awaitable<std::optional<std::uint64_t>> send_file(boost::asio::ip::tcp::socket& s,
-                                                                   std::filesystem::path path);
-    boost::asio::awaitable<void> serve_reclaim(std::shared_ptr<boost::asio::ip::tcp::socket> s, reclaim r); // sender_reclaim.cpp
+    boost::asio::awaitable<std::optional<std::uint64_t>> send_file(tls::transport& s, std::filesystem::path path);
+    boost::asio::awaitable<void> serve_reclaim(std::shared_ptr<tls::transport> s, reclaim r); // sender_reclaim.cpp
     // A hello (first or after a snapshot): false when its token is wrong.
     bool greet(const hello& h);
     void committed_from_writer(std::uint64_t seq, std::string frame);
@@ -109,7 +114,8 @@ private:
     std::uint64_t generation_ = 0;     // of the current connection; a newer one ends the old
     bool stopping_ = false;
     std::size_t running_ = 0; // coroutines not returned yet
-    std::vector<std::weak_ptr<boost::asio::ip::tcp::socket>> sockets_; // to close on stop
+    std::vector<std::weak_ptr<tls::transport>> sockets_; // to close on stop
+    std::set<boost::asio::ip::tcp::socket**> handshakes_; // TLS handshakes under way (their sockets), ditto
     counters stats_;
     void release_acked();
     boost::asio::awaitable<void> watch_waiters();

@@ -1,19 +1,13 @@
 // Failback catch-up on the sender's listener (sender.hpp, reclaim.hpp): a
 // returning peer asks for its own store back before it opens it.
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
-
 #include "replication/sender.hpp"
 #include "util/log.hpp"
 #include "util/secret_equal.hpp"
 
 namespace twinsms::replication {
 namespace asio = boost::asio;
-using asio::ip::tcp;
 
-asio::awaitable<void> sender::serve_reclaim(std::shared_ptr<tcp::socket> s, reclaim r) {
-    constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+asio::awaitable<void> sender::serve_reclaim(std::shared_ptr<tls::transport> s, reclaim r) {
     if (!secret_equal(r.token, cfg_.token)) {
         ++stats_.refused;
         log::warn("replication", "reclaim_refused").kv("node", r.node).kv("why", "bad token");
@@ -29,7 +23,7 @@ asio::awaitable<void> sender::serve_reclaim(std::shared_ptr<tcp::socket> s, recl
     if (reclaim_.prepare) file = co_await reclaim_.prepare(r.node);
     std::string wire;
     encode(reclaim_answer{file.has_value()}, wire);
-    if (auto [ec, n] = co_await asio::async_write(*s, asio::buffer(wire), use_tuple); ec || !file) co_return;
+    if (auto [ec, n] = co_await s->write(asio::buffer(wire)); ec || !file) co_return;
     // From here the peer may adopt it: until it says so (or its receiver
     // says hello, meaning it runs on some store), keep the hand-back open.
     reclaim_pending_ = true;

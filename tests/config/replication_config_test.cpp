@@ -1,10 +1,12 @@
 #define BOOST_TEST_MODULE config_replication
 // node.replication: off when absent, sync by default once present, the
 // values of an async section with the replica path defaulted, and every
-// refusal with file:line:column.
+// refusal with file:line:column; replication.tls read with paths relative
+// to the folder, and its refusals (a missing file, no certificate) located.
 #include <boost/test/unit_test.hpp>
 
 #include "config/profiles_copy.hpp"
+#include "tls/test_pki.hpp"
 
 using namespace twinsms::config;
 
@@ -73,4 +75,50 @@ BOOST_FIXTURE_TEST_CASE(profiles_to_replicate, repl_profiles) {
     const auto e = error();
     BOOST_TEST(has(e, "node.yaml:"), e);
     BOOST_TEST(has(e, "carriers"), e); // the choices are named
+}
+
+// replication.tls: one section for the listener and the connecting side,
+// the node's certificate for both.
+BOOST_FIXTURE_TEST_CASE(tls_for_both_ends_of_the_channel, repl_profiles) {
+    twinsms::test::test_ca ca{dir / "pki", "pair-ca"};
+    const auto node = ca.issue("site1");
+    std::filesystem::create_directories(dir / "tls");
+    std::filesystem::copy_file(node.cert, dir / "tls/site1.crt");
+    std::filesystem::copy_file(node.key, dir / "tls/site1.key");
+    std::filesystem::copy_file(ca.cert_file(), dir / "tls/pair-ca.crt");
+    const std::string base = "    listen: 127.0.0.1:2790\n    peer: 127.0.0.1:2890\n    token: pair-replication-secret\n";
+    replication(base + "    tls:\n      certificate: tls/site1.crt\n      private_key: tls/site1.key\n"
+                       "      client_ca: tls/pair-ca.crt\n      ca_file: tls/pair-ca.crt\n"
+                       "      server_name: site2.example.net\n      handshake_timeout: 3s\n");
+    const auto r = load_profiles(dir).node.replication;
+    BOOST_REQUIRE(r.tls);
+    BOOST_TEST(r.tls->server.certificate == (dir / "tls/site1.crt").string());
+    BOOST_TEST(r.tls->server.private_key == (dir / "tls/site1.key").string());
+    BOOST_TEST(r.tls->server.client_ca == (dir / "tls/pair-ca.crt").string());
+    BOOST_TEST(r.tls->server.handshake_timeout.count() == 3000);
+    BOOST_TEST(r.tls->client.enabled);
+    BOOST_TEST(r.tls->client.verify_peer);
+    BOOST_TEST(r.tls->client.ca_file == (dir / "tls/pair-ca.crt").string());
+    BOOST_TEST(r.tls->client.server_name == "site2.example.net");
+    BOOST_TEST(r.tls->client.certificate == r.tls->server.certificate); // our client certificate
+    BOOST_TEST(r.tls->client.private_key == r.tls->server.private_key);
+    BOOST_TEST(r.tls->client.handshake_timeout.count() == 3000);
+
+    // Without a certificate: no listener can run TLS.
+    replace("node.yaml", "      certificate: tls/site1.crt\n", "");
+    auto e = error();
+    BOOST_TEST(has(e, "node.replication.tls: missing required key 'certificate'"), e);
+    BOOST_TEST(has(e, at("node.yaml", "      private_key: tls/site1.key", 7)), e);
+    // A key file that is not there: the key and the file are named.
+    replace("node.yaml", "      private_key: tls/site1.key\n",
+            "      certificate: tls/site1.crt\n      private_key: tls/missing.key\n");
+    e = error();
+    BOOST_TEST(has(e, at("node.yaml", "private_key: tls/missing.key", 20)), e);
+    BOOST_TEST(has(e, "node.replication.tls.private_key"), e);
+    BOOST_TEST(has(e, "missing.key: cannot read"), e);
+    // An unknown key (carrier.tls's `enabled` is not one here: the section is TLS).
+    replace("node.yaml", "      private_key: tls/missing.key\n", "      private_key: tls/site1.key\n      enabled: false\n");
+    e = error();
+    BOOST_TEST(has(e, "enabled"), e);
+    BOOST_TEST(has(e, "node.yaml:"), e);
 }

@@ -18,6 +18,7 @@
 #include "pair/pair_site.hpp"
 #include "pair/tcp_proxy.hpp"
 #include "pair/load_client.hpp"
+#include "tls/test_pki.hpp"
 
 namespace twinsms::test {
 
@@ -31,6 +32,7 @@ struct pair_options {
     std::string retry = "{initial: 200ms, max: 1s}"; // delivery.retry on both
     bool replication = false; // node.replication: each node's store to the other
     std::string replication_mode = "sync";
+    bool replication_tls = false; // replication.tls: mutual TLS, each node's certificate from one pair CA
     std::string sim_listen = "127.0.0.1"; // the carrier simulator's address (0.0.0.0 across network namespaces)
     // site1's receiver reaches site2's replication sender through a proxy of
     // ours (replication_proxy), and site2 keeps this many MB of changes.
@@ -111,6 +113,14 @@ struct pair_fixture {
         edit_file(s2.dir / "node.yaml", "127.0.0.1:8082", "127.0.0.1:" + std::to_string(s2.admin_port));
         edit_file(s2.dir / "carriers" / "site1.yaml", "port: 2775",
                   "port: " + std::to_string(proxy ? proxy->port() : s1.smpp_port));
+        std::optional<test_ca> ca;
+        if (opt.replication_tls) ca.emplace(scratch.path / "pki", "pair-ca");
+        const auto tls_of = [&](const site& s) {
+            if (!ca) return std::string{};
+            const auto f = ca->issue(s.name); // names 127.0.0.1, the peer's address
+            return "\n    tls: {certificate: " + f.cert + ", private_key: " + f.key + ", client_ca: " + ca->cert_file() +
+                   ", ca_file: " + ca->cert_file() + "}";
+        };
         if (opt.replication)
             for (auto [s, peer] : {std::pair{&s1, &s2}, std::pair{&s2, &s1}})
                 edit_file(s->dir / "node.yaml", "  log_level: info",
@@ -118,7 +128,7 @@ struct pair_fixture {
                               "\n    peer: 127.0.0.1:" +
                               std::to_string(s == &s1 && replication_proxy ? replication_proxy->port() : peer->replication_port) +
                               (s == &s2 && opt.site2_buffer_mb ? "\n    buffer_mb: " + std::to_string(opt.site2_buffer_mb) : std::string{}) +
-                              "\n    token: pair-replication-secret-0123\n  log_level: info");
+                              tls_of(*s) + "\n    token: pair-replication-secret-0123\n  log_level: info");
         if (!opt.site2_alerts.empty())
             edit_file(s2.dir / "node.yaml", "  alerts:\n    sms: {to: [\"6590000001\"], from: twinsms}\n", opt.site2_alerts);
         if (opt.overflow) {

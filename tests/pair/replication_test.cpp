@@ -4,7 +4,8 @@
 // same way; both directions report the peer's acknowledged position. After
 // a kill -9 of site1 and a restart, the stream resumes from where site2's
 // replica stands (no snapshot needed); a site2 restarted with an empty
-// replica gets a snapshot.
+// replica gets a snapshot. With replication.tls on both (mutual TLS) the
+// same stream runs over TLS.
 #define BOOST_TEST_MODULE pair_replication
 #include "pair/pair_fixture.hpp"
 #include "pair/replication_status.hpp"
@@ -100,4 +101,20 @@ BOOST_AUTO_TEST_CASE(a_restart_resumes_the_stream_and_an_empty_replica_gets_a_sn
         return caught_up(st) && num_of(*replication_of(st), "snapshots_sent") == 1;
     }, 20s));
     BOOST_TEST(f.s2.has("replication", "snapshot_adopted"));
+}
+
+BOOST_AUTO_TEST_CASE(the_stream_runs_over_mutual_tls_between_the_daemons) {
+    pair_options o;
+    o.replication = true;
+    o.replication_tls = true;
+    pair_fixture f{o};
+    f.start_pair();
+    auto alpha = f.client(f.s1, "alpha", "alpha1");
+    submit(f, *alpha, "t-", 10);
+    BOOST_REQUIRE(f.await_status(f.s1, caught_up, 15s));
+    const auto st = f.status(f.s1);
+    BOOST_TEST(replication_of(st)->at("tls").as_bool());
+    BOOST_TEST(num_of(*replication_of(st), "tls_failures") == 0u);
+    BOOST_TEST(f.s1.has("replication", "tls_established"));
+    BOOST_TEST(f.s2.has("replication", "receiver_connected"));
 }

@@ -2,16 +2,10 @@
 // Helpers for the TLS tests: a temporary folder with a test PKI, esme-role
 // sessions over TLS (the handshake awaited with run_until, no sleeps), and a
 // capture of stderr to check what a failure logged.
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cstdio>
-#include <fstream>
-#include <sstream>
-
 #include <boost/asio/co_spawn.hpp>
 
 #include "sim/sim_harness.hpp"
+#include "tls/stderr_capture.hpp"
 #include "tls/test_pki.hpp"
 #include "tls/context.hpp"
 
@@ -92,50 +86,5 @@ inline session::bind_result try_bind(asio::io_context& io, esme& e, bind_type t,
     BOOST_REQUIRE(run_until(io, [&] { return r.has_value(); }));
     return *r;
 }
-
-// Everything written to stderr (our logfmt lines) while it lives.
-class stderr_capture {
-public:
-    stderr_capture() : file_{fs::temp_directory_path() / ("twinsms-tls-stderr-" + std::to_string(::getpid()))} {
-        std::fflush(stderr);
-        saved_ = ::dup(2);
-        const int fd = ::open(file_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        ::dup2(fd, 2);
-        ::close(fd);
-    }
-    ~stderr_capture() {
-        restore();
-        std::error_code ec;
-        fs::remove(file_, ec);
-    }
-    std::string text() const {
-        std::fflush(stderr);
-        std::ifstream in{file_};
-        std::stringstream ss;
-        ss << in.rdbuf();
-        return ss.str();
-    }
-    // The first line holding every one of `parts`, empty if none.
-    std::string line_with(std::initializer_list<std::string_view> parts) const {
-        std::istringstream in{text()};
-        for (std::string l; std::getline(in, l);) {
-            bool all = true;
-            for (auto p : parts) all = all && l.find(p) != std::string::npos;
-            if (all) return l;
-        }
-        return {};
-    }
-    void restore() {
-        if (saved_ < 0) return;
-        std::fflush(stderr);
-        ::dup2(saved_, 2);
-        ::close(saved_);
-        saved_ = -1;
-    }
-
-private:
-    fs::path file_;
-    int saved_ = -1;
-};
 
 } // namespace twinsms::test

@@ -150,6 +150,8 @@ json::object node_admin::status() {
                           ? (r->outgoing().degraded() ? "sync (degraded: local only)" : "sync")
                           : "async";
         rep["connected"] = out.connected();
+        rep["tls"] = node_.profiles().node.replication.tls.has_value();
+        rep["tls_failures"] = r->outgoing().stats().tls_failures + r->incoming().stats().tls_failures;
         rep["last_committed"] = out.last_committed();
         rep["acked"] = out.last_acked();
         rep["lag_changes"] = out.lag_changes();

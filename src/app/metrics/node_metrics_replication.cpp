@@ -37,6 +37,8 @@ void replication_metrics(metrics_writer& w, const replication::peer_replication&
         out.degraded() ? 1 : 0);
     one(w, "twinsms_replication_receivers_refused_total", "counter", "replication connections refused (bad hello or token)",
         out.stats().refused);
+    one(w, "twinsms_replication_tls_failures_total", "counter",
+        "TLS handshakes of the peer's receiver (or reclaim) with this node's sender that failed", out.stats().tls_failures);
     const auto& in = r.incoming().stats();
     one(w, "twinsms_replica_connected", "gauge", "1 while this node's receiver is connected to the peer's sender",
         r.incoming().connected() ? 1 : 0);
@@ -45,6 +47,8 @@ void replication_metrics(metrics_writer& w, const replication::peer_replication&
     one(w, "twinsms_replica_changes_total", "counter", "changes received from the peer", in.changes);
     one(w, "twinsms_replica_snapshots_total", "counter", "snapshots of the peer's store adopted as the replica", in.snapshots);
     one(w, "twinsms_replica_stream_breaks_total", "counter", "replication connections to the peer that broke", in.breaks);
+    one(w, "twinsms_replica_tls_failures_total", "counter",
+        "TLS handshakes of this node's receiver with the peer's sender that failed (or were refused)", in.tls_failures);
     // Takeover and failback of the peer's store (README "Failback").
     const auto& hb = r.handback_stats();
     one(w, "twinsms_replica_promoted", "gauge", "1 while the peer's replica is promoted (this node took the dead peer over)",

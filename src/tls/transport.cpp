@@ -1,4 +1,4 @@
-#include "smpp/session/transport.hpp"
+#include "tls/transport.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -11,7 +11,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
-namespace twinsms::smpp {
+namespace twinsms::tls {
 namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 namespace ssl = asio::ssl;
@@ -89,6 +89,18 @@ asio::awaitable<transport::io_result> transport::write(asio::const_buffer b) {
     return asio::async_write(tcp_, b, use_tuple);
 }
 
+asio::awaitable<transport::io_result> transport::write(const std::vector<asio::const_buffer>& bufs) {
+    if (tls_) return write_joined(bufs);
+    return asio::async_write(tcp_, bufs, use_tuple);
+}
+
+asio::awaitable<transport::io_result> transport::write_joined(const std::vector<asio::const_buffer>& bufs) {
+    std::string joined;
+    joined.reserve(asio::buffer_size(bufs));
+    for (const auto& b : bufs) joined.append(static_cast<const char*>(b.data()), b.size());
+    co_return co_await asio::async_write(*tls_, asio::buffer(joined), use_tuple);
+}
+
 void transport::close() noexcept {
     error_code ignored;
     socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -145,4 +157,4 @@ asio::awaitable<handshake_result> connect_tls(transport::tcp::socket s, std::sha
     co_return r;
 }
 
-} // namespace twinsms::smpp
+} // namespace twinsms::tls
