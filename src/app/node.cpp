@@ -3,6 +3,8 @@
 // (apply) and housekeeping.
 #include "app/node.hpp"
 
+#include <cctype>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -44,7 +46,7 @@ node::node(boost::asio::io_context& io, config::profile_set profiles, node_tunin
       housekeeping_timer_{io} {
     guard_ = std::make_shared<guard::credential_guard>(profiles_.node.auth_guard);
     const auto ex = io_.get_executor();
-    const auto so = store_options_of(profiles_.node.store, profiles_.node.role);
+    const auto so = store_options_ = store_options_of(profiles_.node.store, profiles_.node.role);
     // Failback catch-up (replication/reclaim.hpp): if the peer took this
     // node over and ran its store meanwhile, that store comes back first.
     if (profiles_.node.replication.mode != config::replication_mode::off) reclaim_store(so);
@@ -100,6 +102,17 @@ engine_ports node::make_ports() {
         if (auto* pe = peer_engine_now()) return pe->dispatch().find(id, account);
         return std::nullopt;
     };
+    if (replication_)
+        ports.mapped_elsewhere = [this](std::string_view carrier, std::string_view carrier_id) {
+            // The peer's replica (or, promoted, its store): an exact mapping there.
+            const auto& st = replication_->peer_replica().store();
+            const auto id = st.find_receipt(carrier, carrier_id, now_());
+            const auto m = id ? st.get(*id) : std::nullopt;
+            if (!m || m->carrier != carrier || m->carrier_message_id.size() != carrier_id.size()) return false;
+            for (std::size_t i = 0; i < carrier_id.size(); ++i)
+                if (std::tolower(static_cast<unsigned char>(m->carrier_message_id[i])) != carrier_id[i]) return false;
+            return true;
+        };
     if (replication_ && profiles_.node.replication.mode == config::replication_mode::sync)
         ports.replicated = [this](std::function<void()> f) { replication_->outgoing().when_replicated(std::move(f)); };
     return ports;
@@ -257,6 +270,7 @@ boost::asio::awaitable<void> node::stop() {
     if (smtp_) co_await smtp_->stop();
     engine_->stop();
     if (peer_store_) peer_store_->stop();
+    if (work_merge_) work_merge_->stop();
     poster_->stop(); // what is unanswered stays stored, sent again after a restart
     co_await carriers_->stop();
     store_->flush(); // the last changes go to the sender's buffer

@@ -24,6 +24,7 @@
 #include "pair/cluster_member.hpp"
 #include "pair/delivery_handoff.hpp"
 #include "pair/peer_store_takeover.hpp"
+#include "pair/peer_work_merge.hpp"
 #include "replication/peer_replication.hpp"
 #include "smpp/server/listener.hpp"
 #include "store/message_store.hpp"
@@ -96,6 +97,7 @@ public:
     const message_engine* peer_engine() const noexcept { return peer_store_ ? peer_store_->engine() : nullptr; }
     // The promoted replica's life (promotion, its epoch, retirement at failback); nullptr without replication.
     const pair::peer_store_takeover* peer_store() const noexcept { return peer_store_.get(); }
+    const pair::peer_work_merge* work_merge() const noexcept { return work_merge_.get(); }
     const dispatcher& dispatch() const noexcept { return engine_->dispatch(); }
     const delivery_manager& deliveries() const noexcept { return engine_->deliveries(); }
     const intake& intake_stats() const noexcept { return engine_->submissions(); }
@@ -201,7 +203,9 @@ private:
     std::unique_ptr<carrier_pool> carriers_;
     std::unique_ptr<message_engine> engine_;
     engine_config engine_cfg_;
+    store::store_options store_options_;
     std::unique_ptr<pair::peer_store_takeover> peer_store_; // the dead peer's promoted replica (node.replication)
+    std::unique_ptr<pair::peer_work_merge> work_merge_;     // our store's run on the peer, merged back (node.replication)
     message_engine* peer_engine_now() noexcept { return peer_store_ ? peer_store_->engine() : nullptr; }
     std::unique_ptr<webhook::poster> poster_;
     std::map<std::string, std::shared_ptr<webhook_sink>, std::less<>> webhooks_; // by system_id

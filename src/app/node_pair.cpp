@@ -143,9 +143,13 @@ void node::apply_serving(const cluster::serving& s) {
         cluster_->epoch_committed() && s.peer_profiles)
         peer_store_->promote(cluster_->state().epoch());
     // Handing back to a peer that did not ask for its store (it never went
-    // away, e.g. it was fenced behind a partition): stop sending its queue;
-    // its own store stays the authority.
-    else if (mode == cluster::node_mode::handing_back || mode == cluster::node_mode::normal)
+    // away: stalled, or fenced behind a partition): stop sending its queue
+    // and hold the replica until the peer merged what was done for it
+    // (peer_store_takeover::release, pair/peer_work_merge.hpp).
+    // Fenced (both took over in a partition, and the peer won): the
+    // replica's engine stops too; the peer fetches what it did.
+    else if (mode == cluster::node_mode::handing_back || mode == cluster::node_mode::normal ||
+             mode == cluster::node_mode::fenced)
         peer_store_->release();
 }
 
@@ -249,6 +253,19 @@ void node::start_cluster() {
     if (settings_) { // settings replication rides on peer_status (src/settings)
         h.extend_report = [this](smpp::tlv_list& t, bool request) { settings_->extend(t, request); };
         h.on_peer_report = [this](const smpp::tlv_list& t) { settings_->on_report(t); };
+    }
+    if (replication_) {
+        // Failback without a restart, both sides (pair/peer_work_merge.hpp).
+        std::vector<std::string> accounts;
+        for (const auto& c : profiles_.clients)
+            if (!c.peer) accounts.push_back(c.account.system_id);
+        work_merge_ = std::make_unique<pair::peer_work_merge>(io_.get_executor(), *engine_, store_options_,
+                                                              profiles_.node.replication, profiles_.node.id, accounts);
+        h.holding_peer_store = [this] {
+            const auto& peer = cluster_->state().last_peer();
+            return peer_store_ && peer_store_->offers_store(peer ? std::optional{peer->mode} : std::nullopt);
+        };
+        h.peer_holds_our_store = [this] { work_merge_->on_peer_holds_our_store(); };
     }
     cluster_ = std::make_unique<cluster_member>(io_.get_executor(), profiles_, *store_, *carriers_, std::move(h));
     cluster_->start();

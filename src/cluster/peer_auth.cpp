@@ -20,7 +20,7 @@ std::string mac_input(const peer_report& r, std::uint64_t sequence) {
     put_be(in, static_cast<std::uint8_t>(r.mode), 1);
     put_be(in, r.epoch, 4);
     put_be(in, r.carrier_queue, 4);
-    put_be(in, (r.handover ? 1 : 0) | (r.reclaim ? 2 : 0), 1);
+    put_be(in, (r.handover ? 1 : 0) | (r.reclaim ? 2 : 0) | (r.holding ? 4 : 0), 1);
     put_be(in, sequence, 8);
     return in;
 }

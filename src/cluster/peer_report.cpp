@@ -17,7 +17,7 @@ std::string_view to_string(node_mode m) noexcept {
 }
 
 namespace {
-constexpr std::uint8_t flag_handover = 1, flag_reclaim = 2;
+constexpr std::uint8_t flag_handover = 1, flag_reclaim = 2, flag_holding = 4;
 }
 
 smpp::tlv_list encode(const peer_report& r) {
@@ -26,7 +26,8 @@ smpp::tlv_list encode(const peer_report& r) {
     l.push_back(smpp::tlv::u8(peer_tag::mode, static_cast<std::uint8_t>(r.mode)));
     l.push_back(smpp::tlv::u32(peer_tag::epoch, r.epoch));
     l.push_back(smpp::tlv::u32(peer_tag::carrier_queue, r.carrier_queue));
-    const std::uint8_t flags = (r.handover ? flag_handover : 0) | (r.reclaim ? flag_reclaim : 0);
+    const std::uint8_t flags =
+        (r.handover ? flag_handover : 0) | (r.reclaim ? flag_reclaim : 0) | (r.holding ? flag_holding : 0);
     l.push_back(smpp::tlv::u8(peer_tag::flags, flags));
     return l;
 }
@@ -44,6 +45,7 @@ std::optional<peer_report> decode(const smpp::tlv_list& tlvs) {
     const auto flags = smpp::get_u8(tlvs, peer_tag::flags).value_or(0);
     r.handover = flags & flag_handover;
     r.reclaim = flags & flag_reclaim;
+    r.holding = flags & flag_holding;
     return r;
 }
 

@@ -28,6 +28,9 @@ struct peer_report {
     std::uint32_t carrier_queue = 0; // messages waiting for a carrier
     bool handover = false;           // standby and drained: take over my profiles
     bool reclaim = false;            // I want my profiles back: fail back
+    // I hold your store (your replica, promoted when I took you over) with
+    // what I did for you: fetch it (pair/peer_work_merge.hpp).
+    bool holding = false;
 };
 
 // Vendor TLV tags (0x1400-0x3FFF is the vendor range in SMPP 3.4 5.3.2).

@@ -26,6 +26,7 @@
 #include "engine/retry_policy.hpp"
 #include "metrics/histogram.hpp"
 #include "route/route_table.hpp"
+#include "store/merge_plan.hpp"
 #include "store/message_store.hpp"
 
 namespace twinsms::engine {
@@ -86,11 +87,32 @@ public:
     };
     void replace(store::message_id id, std::string_view account, replacement r, status_fn done);
 
+    // What the peer's engine did for messages of this store while it ran
+    // this node's promoted replica (store/merge_plan.hpp), merged after a
+    // failback to this node that did not restart. An image replaces ours
+    // unless an attempt of ours is under way or ours went as far; a mapping
+    // lets a receipt of the peer's send find its message. `done` gets the
+    // counts once every write is committed (or failed).
+    struct adoption {
+        std::size_t messages = 0, mappings = 0, busy = 0, behind = 0, failed = 0;
+    };
+    void adopt(std::vector<store::message> images, std::vector<store::merge_plan::mapping> mappings,
+               std::function<void(adoption)> done); // dispatcher_adopt.cpp
+    // Until `until` (epoch ms) a receipt that matches nothing is asked again
+    // later (ESME_RX_T_APPN) however long ago it was first seen: a merge of
+    // the peer's work, with the mappings of its sends, is under way.
+    void expect_receipts_until(store::epoch_ms until) noexcept { expect_until_ = until; }
+    // Another store that maps receipt ids exactly (message_engine's ports):
+    // a guess of ours (another reading of the id) yields to it.
+    using mapped_fn = std::function<bool(std::string_view carrier, std::string_view carrier_id)>;
+    void set_mapped_elsewhere(mapped_fn f) { mapped_elsewhere_ = std::move(f); }
+
     struct counters {
         std::uint64_t dispatched = 0, submitted = 0, retries = 0, failovers = 0, finished = 0;
         std::uint64_t expired = 0, undeliverable = 0, receipts = 0, unknown_receipts = 0;
         std::uint64_t duplicate_receipts = 0, recovered_in_flight = 0, store_failures = 0, spills = 0;
         std::uint64_t receipts_before_response = 0; // unknown while responses were due: asked again
+        std::uint64_t guesses_yielded = 0; // ours by another reading only, the peer's as given: handed over
         // From a message's acceptance (or its schedule time) to its first
         // attempt handed to a carrier link, microseconds (/metrics).
         metrics::histogram commit_to_submit{metrics::latency_us};
@@ -150,6 +172,8 @@ private:
     // so one that never matches is acknowledged after receipt_grace.
     std::unordered_map<std::string, std::int64_t> early_receipts_;
     bool early_receipt(const std::string& carrier, std::string_view carrier_id, std::int64_t now);
+    store::epoch_ms expect_until_ = 0;
+    mapped_fn mapped_elsewhere_;
     bool spilled_ = false; // the store holds queued messages not in memory
     std::optional<store::message_store::queue_pos> scan_pos_;
     bool stopping_ = false, woken_ = false;

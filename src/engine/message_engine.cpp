@@ -22,6 +22,7 @@ message_engine::message_engine(boost::asio::any_io_executor ex, store::message_s
     if (ports_.sink) deliveries_.set_sinks(ports_.sink);
     if (ports_.replicated) intake_.set_commit_gate(ports_.replicated);
     if (ports_.find_elsewhere) intake_.set_finder(ports_.find_elsewhere);
+    if (ports_.mapped_elsewhere) dispatcher_.set_mapped_elsewhere(ports_.mapped_elsewhere);
 }
 
 void message_engine::start() {

@@ -41,6 +41,11 @@ struct engine_ports {
     intake::commit_gate replicated;
     // query_sm of a message this store does not hold (intake::finder); may be empty.
     intake::finder find_elsewhere;
+    // A receipt id (as the carrier gave it, lower case) that another store
+    // maps exactly: the peer's replica, in a pair that shares the carrier.
+    // A message of ours that only another reading of the id names is then
+    // not taken for it (dispatcher::set_mapped_elsewhere); may be empty.
+    std::function<bool(std::string_view carrier, std::string_view carrier_id)> mapped_elsewhere;
 };
 
 struct engine_config {
@@ -88,6 +93,16 @@ public:
     void take_delivery(store::delivery d, bool admit, std::function<void(const store::error_code&)> done);
     // A new delivery's id and expiry, from this store and the engine's TTL.
     store::delivery new_delivery(std::string account) const;
+
+    // What the peer's engine did for this store while it ran this node's
+    // promoted replica (store/merge_plan.hpp, replication/live_merge.hpp):
+    // images and mappings through the dispatcher (adopt), deliveries stored
+    // under new ids and delivered. `done` once every write committed.
+    struct merged {
+        dispatcher::adoption adopted;
+        std::size_t deliveries = 0, delivery_failures = 0;
+    };
+    void merge_peer_work(store::merge_plan plan, std::function<void(merged)> done); // peer_work.cpp
 
     store::message_store& store() noexcept { return store_; }
     const store::message_store& store() const noexcept { return store_; }

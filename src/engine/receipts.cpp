@@ -30,12 +30,13 @@ bool dispatcher::early_receipt(const std::string& carrier, std::string_view carr
     auto key = carrier + '\0' + std::string{carrier_id};
     const auto seen = early_receipts_.find(key);
     if (seen != early_receipts_.end()) {
-        if (now - seen->second <= grace) return true;
+        if (now - seen->second <= grace || now < expect_until_) return true;
         early_receipts_.erase(seen); // its grace ran out: unknown after all
         return false;
     }
     const auto a = awaiting_response_.find(carrier);
-    if (a == awaiting_response_.end() || a->second == 0 || early_receipts_.size() > 20'000) return false;
+    const bool awaiting = a != awaiting_response_.end() && a->second > 0;
+    if ((!awaiting && now >= expect_until_) || early_receipts_.size() > 20'000) return false;
     early_receipts_.emplace(std::move(key), now);
     return true;
 }
@@ -70,7 +71,18 @@ void dispatcher::on_receipt(const std::string& carrier, std::string_view carrier
     // A guess that names a finished message is far more likely someone
     // else's receipt than a repeat: not a match (in a pair it goes to the
     // peer, which may have the id as given).
-    if (!current && guess && !store::is_final(guess->state)) current = std::move(guess);
+    if (!current && guess && !store::is_final(guess->state)) {
+        // In a pair both nodes' messages share the carrier's id space: an id
+        // the peer's store maps as given is its message, not a reading of
+        // one of ours (hex "4a" is the peer's; our "74" read as decimal).
+        if (unknown && mapped_elsewhere_ && mapped_elsewhere_(carrier, forms.front())) {
+            ++stats_.guesses_yielded;
+            log::info("dispatcher", "receipt_is_the_peers").kv("carrier", carrier).kv("carrier_id", carrier_id)
+                .kv("not", guess->id.to_string()).kv("why", "the peer's store maps the id as given; ours only another reading");
+        } else {
+            current = std::move(guess);
+        }
+    }
     // (Not when a peer can take it: in a pair the primary hands what it
     // does not know to the secondary at once, which may have sent it.)
     if (!current && !unknown && early_receipt(carrier, forms.front(), now)) {

@@ -204,6 +204,7 @@ void cluster_member::on_report(const smpp::tlv_list& tlvs) {
     controller_.on_peer_report(*r, cluster::clock::now());
     settle();
     if (host_.on_peer_report) host_.on_peer_report(tlvs);
+    if (r->holding && host_.peer_holds_our_store) host_.peer_holds_our_store();
 }
 
 void cluster_member::on_peer_status(smpp::session& s, const smpp::pdu& req) {

@@ -39,6 +39,10 @@ public:
         // report once it passed authentic().
         std::function<void(smpp::tlv_list&, bool request)> extend_report;
         std::function<void(const smpp::tlv_list&)> on_peer_report;
+        // Optional (node.replication): we hold the peer's store with work
+        // done for it, say so (peer_report::holding); the peer says it holds ours.
+        std::function<bool()> holding_peer_store;
+        std::function<void()> peer_holds_our_store;
     };
 
     cluster_member(boost::asio::any_io_executor ex, const config::profile_set& p, store::message_store& st,

@@ -95,6 +95,7 @@ cluster::peer_report cluster_member::current_report() const {
         r.epoch = persisted_epoch_;
         r.mode = applied_mode_;
     }
+    if (host_.holding_peer_store) r.holding = host_.holding_peer_store();
     return r;
 }
 

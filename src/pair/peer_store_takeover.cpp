@@ -24,14 +24,16 @@ peer_store_takeover::peer_store_takeover(asio::any_io_executor ex, replication::
                                          std::chrono::milliseconds returning_window)
     : executor_{ex}, replication_{r}, make_{std::move(make)}, started_{std::move(started)}, node_{std::move(node)},
       peer_{std::move(peer)},
-      returning_window_{returning_window} {
+      returning_window_{returning_window}, hold_timer_{ex} {
     replication_.on_retire([this]() { return retire(); });
 }
 
 peer_store_takeover::~peer_store_takeover() = default;
 
 void peer_store_takeover::promote(std::uint32_t epoch) {
-    if (engine_ || promoting_ || replication_.promoted() || stopping_) return;
+    if (engine_ || promoting_ || stopping_) return;
+    // Promoted and not held: its engine is being retired for a hand-back.
+    if (replication_.promoted() && !status_.held) return;
     if (replication_.peer_returning(std::chrono::steady_clock::now(), returning_window_)) {
         ++status_.not_promoted_returning;
         log::warn("node", "replica_not_promoted").kv("node", node_).kv("peer", peer_).kv("epoch", epoch)
@@ -40,6 +42,9 @@ void peer_store_takeover::promote(std::uint32_t epoch) {
     }
     promoting_ = true;
     retire_requested_ = false;
+    // Held for a peer that died again before it fetched it: the engine runs over it again.
+    status_.held = false;
+    hold_timer_.cancel();
     asio::co_spawn(executor_, [](peer_store_takeover* self, std::uint32_t epoch, std::weak_ptr<int> alive) -> asio::awaitable<void> {
         auto* st = co_await self->replication_.promote();
         if (alive.expired()) co_return;
@@ -89,14 +94,38 @@ asio::awaitable<void> peer_store_takeover::retire() {
 
 void peer_store_takeover::release() {
     if (!engine_ && !promoting_) {
-        if (replication_.promoted()) replication_.release_promoted();
+        if (replication_.promoted()) hold();
         return;
     }
     asio::co_spawn(executor_, [](peer_store_takeover* self, std::weak_ptr<int> alive) -> asio::awaitable<void> {
         co_await self->retire();
         if (alive.expired() || self->stopping_) co_return;
-        self->replication_.release_promoted();
+        if (self->replication_.promoted()) self->hold();
     }(this, alive_), asio::detached);
+}
+
+void peer_store_takeover::hold() {
+    if (status_.held) return;
+    status_.held = true;
+    log::warn("node", "peer_store_held").kv("node", node_).kv("peer", peer_).kv("epoch", status_.epoch)
+        .kv("why", "the peer did not restart: it fetches what was done for it and merges it into its running store")
+        .kv("limit_s", std::chrono::duration_cast<std::chrono::seconds>(hold_limit).count());
+    hold_timer_.expires_after(hold_limit);
+    hold_timer_.async_wait([this, alive = std::weak_ptr<int>{alive_}](const boost::system::error_code& ec) {
+        if (ec || alive.expired() || !status_.held) return;
+        status_.held = false;
+        if (!replication_.promoted()) return; // fetched (the peer confirmed)
+        ++status_.holds_given_up;
+        log::error("node", "peer_store_not_fetched").kv("node", node_).kv("peer", peer_)
+            .kv("then", "the replica receives the peer's store again: receipts of what was sent here for the peer "
+                        "no longer find their messages, and the peer sends those messages again");
+        replication_.release_promoted();
+    });
+}
+
+bool peer_store_takeover::offers_store(std::optional<cluster::node_mode> peer_mode) const noexcept {
+    if (!replication_.holds_peer_store() || promoting_) return false;
+    return (status_.held && !engine_) || peer_mode == cluster::node_mode::fenced;
 }
 
 void peer_store_takeover::stop() {

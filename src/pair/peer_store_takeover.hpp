@@ -30,6 +30,11 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
+#include <optional>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "cluster/peer_report.hpp"
 #include "engine/message_engine.hpp"
 #include "replication/peer_replication.hpp"
 
@@ -51,10 +56,19 @@ public:
     // Step 1; `epoch`: the committed takeover epoch (the witness revision
     // when a witness is configured).
     void promote(std::uint32_t epoch);
-    // Step 2 without a copy going out (a failback to a peer that kept its
-    // own store: it was fenced, never dead): the engine stops, the replica
-    // goes back to being a replica (its snapshot from the peer follows).
+    // A failback to a peer that did not restart (it was stalled or fenced
+    // behind a partition, so it kept its store open): the engine stops and
+    // the replica is held, with what it did for the peer, until the peer
+    // fetched a copy and merged it into its running store
+    // (pair/peer_work_merge.hpp); then it goes back to being a replica. One
+    // never fetched is given up after `hold_limit` (logged: what was done
+    // for the peer is lost to it, sends repeat).
     void release();
+    // What this node tells the peer (peer_report::holding): fetch your store
+    // from me. While the peer runs fenced (it is there and knows it is
+    // not serving) or once this node released it.
+    bool offers_store(std::optional<cluster::node_mode> peer_mode) const noexcept;
+    static constexpr std::chrono::minutes hold_limit{10};
     // Stops the engine (node shutdown).
     void stop();
 
@@ -66,11 +80,14 @@ public:
         std::uint32_t epoch = 0;          // of the last promotion (its fencing token)
         std::uint64_t promotions = 0, retirements = 0, not_promoted_returning = 0;
         std::uint64_t retired_busy = 0;   // attempts still unanswered when the retirement gave up waiting
+        bool held = false;                // released, waiting for the peer to fetch its copy
+        std::uint64_t holds_given_up = 0; // not fetched within hold_limit
     };
     const status& state() const noexcept { return status_; }
 
 private:
     boost::asio::awaitable<void> retire();
+    void hold();
 
     boost::asio::any_io_executor executor_;
     replication::peer_replication& replication_;
@@ -81,6 +98,7 @@ private:
     std::unique_ptr<engine::message_engine> engine_;
     bool promoting_ = false, retire_requested_ = false, stopping_ = false;
     status status_;
+    boost::asio::steady_timer hold_timer_;
     std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 

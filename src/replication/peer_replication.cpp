@@ -64,6 +64,9 @@ boost::asio::awaitable<void> peer_replication::stop() {
 }
 
 boost::asio::awaitable<store::message_store*> peer_replication::promote() {
+    // Promoted already (held for the peer after a failback it has not
+    // fetched yet): a new engine runs over it, so a hand-back retires that one.
+    if (promoted_) retired_ = false;
     if (!promoted_) {
         promoted_ = true;
         retired_ = reopened_ = false;

@@ -34,6 +34,8 @@ public:
     // peer catches up with this node's store when it returns.
     boost::asio::awaitable<store::message_store*> promote();
     bool promoted() const noexcept { return promoted_; }
+    // Promoted and reopened: a copy of it can be handed back.
+    bool holds_peer_store() const noexcept { return promoted_ && reopened_; }
 
     // Failback, the survivor's side (README "Failback"): the returning peer
     // asks for its store back (reclaim.hpp) before it opens it. `retire`

@@ -148,11 +148,10 @@ std::optional<tls::client_settings> client_tls(const config::replication_setting
 
 } // namespace
 
-reclaim_result reclaim_own_store(const store::store_options& own, const config::replication_settings& s,
-                                 const std::string& node_id, const reclaim_options& o) {
-    reclaim_result r;
-    if (!s.peer) return r;
-    const auto file = std::filesystem::path{own.path.string() + ".reclaim-in"};
+fetched_copy fetch_own_store(const config::replication_settings& s, const std::string& node_id,
+                             const reclaim_options& o, const std::filesystem::path& file) {
+    fetched_copy out;
+    if (!s.peer) return out;
     for (int i = 0; i < std::max(1, o.attempts); ++i) {
         attempt a;
         {
@@ -161,43 +160,64 @@ reclaim_result reclaim_own_store(const store::store_options& own, const config::
                            asio::detached);
             io.run_for(o.connect_timeout + o.transfer_timeout + std::chrono::seconds(1));
         }
-        if (!a.reached) {
-            // Not there (or not answering): nobody serves our store but us.
-            r.detail = a.why;
-            log::info("replication", "reclaim_peer_not_reached").kv("node", node_id).kv("why", a.why);
-            return r;
-        }
-        if (!a.held) {
-            r.detail = "the peer does not hold our store";
-            log::info("replication", "reclaim_not_held").kv("node", node_id);
-            return r;
-        }
-        if (!a.complete) {
-            r.what = reclaim_result::outcome::failed;
-            r.detail = a.why;
-            log::warn("replication", "reclaim_transfer_failed").kv("node", node_id).kv("attempt", i + 1).kv("why", a.why);
-            continue;
-        }
-        r.bytes = a.bytes;
-        if (auto why = adopt_reclaimed(own, file, o, r); !why.empty()) {
-            r.what = reclaim_result::outcome::failed;
-            r.detail = why;
-            log::error("replication", "reclaim_not_adopted").kv("node", node_id).kv("why", why);
-            return r;
-        }
-        r.what = reclaim_result::outcome::adopted;
-        r.detail = "adopted the peer's copy of our store";
-        log::warn("replication", "reclaimed_store").kv("node", node_id).kv("bytes", r.bytes)
-            .kv("merged_messages", r.merged_messages).kv("merged_deliveries", r.merged_deliveries);
-        asio::io_context io{1};
-        asio::co_spawn(io, confirm(*s.peer, client_tls(s), node_id, s.token), asio::detached);
-        io.run_for(o.connect_timeout);
-        return r;
+        out.reached = a.reached;
+        out.held = a.held;
+        out.complete = a.complete;
+        out.bytes = a.bytes;
+        out.why = a.why;
+        // Not there, or there without our store: asking again changes nothing.
+        if (!a.reached || !a.held || a.complete) return out;
+        log::warn("replication", "reclaim_transfer_failed").kv("node", node_id).kv("attempt", i + 1).kv("why", a.why);
     }
     std::error_code ignored;
     std::filesystem::remove(file, ignored);
-    log::error("replication", "reclaim_gave_up").kv("node", node_id).kv("why", r.detail)
-        .kv("note", "starting with our own store: what the peer sent for us meanwhile may be sent again");
+    return out;
+}
+
+void confirm_reclaimed(const config::replication_settings& s, const std::string& node_id,
+                       std::chrono::milliseconds timeout) {
+    if (!s.peer) return;
+    asio::io_context io{1};
+    asio::co_spawn(io, confirm(*s.peer, client_tls(s), node_id, s.token), asio::detached);
+    io.run_for(timeout);
+}
+
+reclaim_result reclaim_own_store(const store::store_options& own, const config::replication_settings& s,
+                                 const std::string& node_id, const reclaim_options& o) {
+    reclaim_result r;
+    if (!s.peer) return r;
+    const auto file = std::filesystem::path{own.path.string() + ".reclaim-in"};
+    const auto f = fetch_own_store(s, node_id, o, file);
+    if (!f.reached) {
+        // Not there (or not answering): nobody serves our store but us.
+        r.detail = f.why;
+        log::info("replication", "reclaim_peer_not_reached").kv("node", node_id).kv("why", f.why);
+        return r;
+    }
+    if (!f.held) {
+        r.detail = "the peer does not hold our store";
+        log::info("replication", "reclaim_not_held").kv("node", node_id);
+        return r;
+    }
+    if (!f.complete) {
+        r.what = reclaim_result::outcome::failed;
+        r.detail = f.why;
+        log::error("replication", "reclaim_gave_up").kv("node", node_id).kv("why", r.detail)
+            .kv("note", "starting with our own store: what the peer sent for us meanwhile may be sent again");
+        return r;
+    }
+    r.bytes = f.bytes;
+    if (auto why = adopt_reclaimed(own, file, o, r); !why.empty()) {
+        r.what = reclaim_result::outcome::failed;
+        r.detail = why;
+        log::error("replication", "reclaim_not_adopted").kv("node", node_id).kv("why", why);
+        return r;
+    }
+    r.what = reclaim_result::outcome::adopted;
+    r.detail = "adopted the peer's copy of our store";
+    log::warn("replication", "reclaimed_store").kv("node", node_id).kv("bytes", r.bytes)
+        .kv("merged_messages", r.merged_messages).kv("merged_deliveries", r.merged_deliveries);
+    confirm_reclaimed(s, node_id, o.connect_timeout);
     return r;
 }
 

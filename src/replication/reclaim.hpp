@@ -49,6 +49,23 @@ struct reclaim_result {
     std::uint64_t bytes = 0, merged_messages = 0, merged_deliveries = 0;
 };
 
+// The request and the transfer alone (reclaim_own_store, and the live
+// merge of a node that never stopped: live_merge.hpp): the copy is written
+// to `file` when the peer holds our store. Blocking.
+struct fetched_copy {
+    bool reached = false;  // the peer answered
+    bool held = false;     // ...that it holds our store
+    bool complete = false; // the copy arrived whole, in `file`
+    std::uint64_t bytes = 0;
+    std::string why;       // when it did not
+};
+fetched_copy fetch_own_store(const config::replication_settings& s, const std::string& node_id,
+                             const reclaim_options& o, const std::filesystem::path& file);
+// Tells the peer its copy is ours now, so its replica of us becomes a
+// replica again. Best effort, blocking for at most `timeout`.
+void confirm_reclaimed(const config::replication_settings& s, const std::string& node_id,
+                       std::chrono::milliseconds timeout);
+
 reclaim_result reclaim_own_store(const store::store_options& own, const config::replication_settings& s,
                                  const std::string& node_id, const reclaim_options& o);
 

@@ -167,7 +167,27 @@ json::object node_admin::status() {
             rep["peer_store_epoch"] = st.epoch;
             rep["peer_store_promotions"] = st.promotions;
             rep["peer_store_retirements"] = st.retirements;
+            // What the engine over it did and what waits in it for the peer's clients.
+            const auto* e = t->engine();
+            rep["peer_store_sent"] = e ? e->dispatch().stats().submitted : 0;
+            rep["peer_store_deliveries"] = e ? e->store().get_stats().deliveries : 0;
             rep["handbacks"] = r->handback_stats().handbacks;
+            // Released to a peer that did not restart, until it fetched what was done for it.
+            rep["peer_store_held"] = st.held && r->promoted();
+            rep["peer_store_holds_given_up"] = st.holds_given_up;
+        }
+        if (const auto* m = node_.work_merge()) {
+            // Our store's run on the peer merged into ours (a failback without a restart).
+            const auto& ms = m->state();
+            json::object o;
+            o["running"] = ms.running;
+            o["merges"] = ms.merges;
+            o["failures"] = ms.failures;
+            o["last_messages"] = ms.messages;
+            o["last_mappings"] = ms.mappings;
+            o["last_deliveries"] = ms.deliveries;
+            o["last_own_attempt_under_way"] = ms.busy;
+            rep["peer_work_merge"] = std::move(o);
         }
         doc["replication"] = std::move(rep);
     }
