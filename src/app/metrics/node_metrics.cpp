@@ -49,7 +49,7 @@
 //   twinsms_dispatch_submitted_total, _retries_total, _failovers_total,
 //   _finished_total, _expired_total, _undeliverable_total, _receipts_total,
 //   _unknown_receipts_total, _duplicate_receipts_total,
-//   _receipts_before_response_total                                    counters
+//   _receipts_before_response_total, _receipts_yielded_to_peer_total  counters
 //   twinsms_dispatch_in_memory, twinsms_dispatch_parked               gauges
 //   twinsms_dispatch_commit_to_submit_seconds        histogram accepted (or scheduled time) -> first submit_sm to a link
 // deliveries to clients (receipts, MO)
@@ -219,6 +219,8 @@ std::string render_metrics(node& n, const alert::alerter* alerts, const http::ad
     counter(w, "twinsms_dispatch_duplicate_receipts_total", "carrier receipts seen before", ds.duplicate_receipts);
     counter(w, "twinsms_dispatch_receipts_before_response_total",
             "unknown receipts asked again while responses were due", ds.receipts_before_response);
+    counter(w, "twinsms_dispatch_receipts_yielded_to_peer_total",
+            "receipts ours only by another reading of the id, the peer's as given: handed to the peer", ds.guesses_yielded);
     gauge(w, "twinsms_dispatch_in_memory", "messages in the dispatcher's working set", d.in_memory());
     gauge(w, "twinsms_dispatch_parked", "messages waiting for a usable carrier", d.parked());
 
@@ -284,6 +286,15 @@ std::string render_metrics(node& n, const alert::alerter* alerts, const http::ad
     guard_metrics(w, n.login_guard());
     if (const auto* c = n.cluster()) cluster_metrics(w, *c);
     if (const auto* r = n.replication()) replication_metrics(w, *r, n.clock()());
+    if (const auto* m = n.work_merge()) {
+        counter(w, "twinsms_replication_peer_work_merges_total",
+                "failbacks without a restart: the peer's run of our store merged into ours", m->state().merges);
+        counter(w, "twinsms_replication_peer_work_merge_failures_total",
+                "merges of the peer's run of our store that failed (asked again)", m->state().failures);
+    }
+    if (const auto* t = n.peer_store())
+        gauge(w, "twinsms_replica_held", "1 while the peer's promoted replica waits for the peer to fetch it",
+              t->state().held && n.replication()->promoted() ? 1 : 0);
     if (const auto* s = n.profile_replication()) settings_metrics(w, *s);
     if (const auto* s = n.smtp()) smtp_metrics(w, *s);
     if (alerts) alert_metrics(w, *alerts);
