@@ -256,9 +256,12 @@ void node::start_cluster() {
     }
     if (replication_) {
         // Failback without a restart, both sides (pair/peer_work_merge.hpp).
+        // Every account a delivery in our store can be for: our clients, the
+        // peer's account on the primary (receipts of what it relayed through
+        // us), and what we forward to the peer.
         std::vector<std::string> accounts;
-        for (const auto& c : profiles_.clients)
-            if (!c.peer) accounts.push_back(c.account.system_id);
+        for (const auto& c : profiles_.clients) accounts.push_back(c.account.system_id);
+        accounts.emplace_back(peer_forward_account);
         work_merge_ = std::make_unique<pair::peer_work_merge>(io_.get_executor(), *engine_, store_options_,
                                                               profiles_.node.replication, profiles_.node.id, accounts);
         h.holding_peer_store = [this] {

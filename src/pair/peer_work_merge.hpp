@@ -28,7 +28,8 @@ namespace twinsms::pair {
 
 class peer_work_merge {
 public:
-    // `accounts`: our clients' system_ids (whose waiting deliveries are compared).
+    // `accounts`: whose waiting deliveries are compared (our clients, the
+    // peer's account, the peer-forward account).
     peer_work_merge(boost::asio::any_io_executor ex, engine::message_engine& own, store::store_options own_store,
                     config::replication_settings s, std::string node_id, std::vector<std::string> accounts);
     ~peer_work_merge();
