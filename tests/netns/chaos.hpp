@@ -24,18 +24,19 @@ namespace twinsms::test {
 
 enum class fault {
     kill9_primary, kill9_secondary, peer_link_cut, full_partition, one_way_to_secondary, one_way_to_primary,
-    primary_isolated, carrier_flap, witness_down, disk_full_secondary, slow_disk_primary, lossy_peer_link, lossy_sites
+    primary_isolated, carrier_flap, witness_down, disk_full_secondary, slow_disk_primary, lossy_peer_link, lossy_sites,
+    slow_peer_link
 };
 inline constexpr fault all_faults[] = {fault::kill9_primary,        fault::kill9_secondary,      fault::peer_link_cut,
                                        fault::full_partition,       fault::one_way_to_secondary, fault::one_way_to_primary,
                                        fault::primary_isolated,     fault::carrier_flap,         fault::witness_down,
                                        fault::disk_full_secondary,  fault::slow_disk_primary,    fault::lossy_peer_link,
-                                       fault::lossy_sites};
+                                       fault::lossy_sites,          fault::slow_peer_link};
 inline const char* name_of(fault f) {
     static const char* const names[] = {"kill9_primary",        "kill9_secondary",    "peer_link_cut",    "full_partition",
                                         "one_way_to_secondary", "one_way_to_primary", "primary_isolated", "carrier_flap",
                                         "witness_down",         "disk_full_secondary", "slow_disk_primary",  "lossy_peer_link",
-                                        "lossy_sites"};
+                                        "lossy_sites",          "slow_peer_link"};
     return names[static_cast<int>(f)];
 }
 
@@ -127,6 +128,9 @@ struct chaos_pair : netns_pair {
             break;
         case fault::lossy_sites: // both paths between the sites lossy: keepalives miss, TCP retransmits
             hold_lossy({net::peer_link, net::second_path}, 10 + static_cast<int>(rng() % 31), hold);
+            break;
+        case fault::slow_peer_link: // 32-128 kbit/s each way: the peer link and the replication stream queue up
+            hold_slow(net::peer_link, 32 + static_cast<int>(rng() % 97), hold);
             break;
         case fault::carrier_flap: sim_command(*sim, "close"); break;
         case fault::witness_down:
@@ -234,6 +238,7 @@ struct chaos_pair : netns_pair {
     }
 
     std::uint64_t packets_dropped = 0; // by the loss faults' rules
+    std::uint64_t packets_delayed = 0; // held back by the slow link's token buckets
 
 private:
     void hold_lossy(std::initializer_list<int> links, int percent, ms hold) {
@@ -246,6 +251,16 @@ private:
             lab.heal_loss(l);
         }
         std::cout << "chaos: " << percent << " % loss on " << links.size() << " link(s) for " << hold.count() << " ms" << std::endl;
+    }
+    void hold_slow(int link, int kbit, ms hold) {
+        lab.throttle(link, kbit);
+        wait([] { return false; }, hold);
+        const auto n = lab.delayed_packets(link);
+        BOOST_TEST(n > 0, "the slow link " << link << " held back no packet in " << hold.count() << " ms");
+        packets_delayed += n;
+        lab.heal(link);
+        std::cout << "chaos: link " << link << " at " << kbit << " kbit/s for " << hold.count() << " ms, " << n
+                  << " packets held back" << std::endl;
     }
     void hold_cut(const std::function<void()>& cut, const std::function<void()>& heal, ms hold) {
         cut();

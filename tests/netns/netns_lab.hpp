@@ -21,9 +21,12 @@
 //
 // Random packet loss is an nftables rule on a link end's output (`numgen
 // random mod 100 < P drop`, with a counter so a test can show packets were
-// dropped). Delay cannot be injected here: besides netem, this kernel has
-// no fq, clsact or tc classifiers (EDT pacing), and nftables cannot hold a
-// packet back.
+// dropped). A fixed delay cannot be injected here: besides netem, this
+// kernel has no fq, clsact or tc classifiers (EDT pacing), and nftables
+// cannot hold a packet back. A slow link can: a token bucket at a low rate
+// (tbf, `throttle`) keeps what exceeds the rate in its queue, so packets
+// wait there for as long as the traffic ahead of them needs to drain:
+// delay that grows with the load, as on a congested or narrow WAN link.
 #include <sched.h>
 #include <signal.h>
 #include <unistd.h>
@@ -104,6 +107,25 @@ public:
         const auto& l = find(subnet);
         run_quiet(in(l.a) + "tc qdisc del dev " + l.dev_a + " root");
         run_quiet(in(l.b) + "tc qdisc del dev " + l.dev_b + " root");
+    }
+
+    // Both ends of the link send at most `kbit` kbit/s; packets beyond the
+    // rate wait in the queue (up to 3 s of it), until heal().
+    void throttle(int subnet, int kbit) {
+        const auto& l = find(subnet);
+        for (const auto& [host, dev] : {std::pair{l.a, l.dev_a}, std::pair{l.b, l.dev_b}})
+            run(in(host) + "tc qdisc replace dev " + dev + " root tbf rate " + std::to_string(kbit) +
+                "kbit burst 1600 latency 3s");
+    }
+    // Packets the link's token buckets held back (tc's overlimits), both ends.
+    std::uint64_t delayed_packets(int subnet) const {
+        const auto& l = find(subnet);
+        std::uint64_t n = 0;
+        for (const auto& [host, dev] : {std::pair{l.a, l.dev_a}, std::pair{l.b, l.dev_b}}) {
+            const auto out = capture(in(host) + "tc -s qdisc show dev " + dev + " 2>/dev/null");
+            if (const auto at = out.find("overlimits "); at != std::string::npos) n += std::stoull(out.substr(at + 11));
+        }
+        return n;
     }
 
     // About `percent` % of the packets leaving each end of the link dropped
