@@ -237,6 +237,30 @@ struct chaos_pair : netns_pair {
         return out;
     }
 
+    // One fault on the links under load, from the converged pair: it heals,
+    // the pair converges with every transition alerted and one carrier
+    // owner, load flows again, nothing acknowledged is lost and duplicates
+    // stay within one carrier window.
+    void network_fault_loses_nothing(fault f, unsigned seed, const std::string& healed) {
+        start_chaos_pair();
+        await_converged("the start");
+        start_load();
+        require([&] { return alpha->ok >= 20 && bravo->ok >= 20; }, "both clients' load flowing", 20s);
+        std::mt19937 rng{seed};
+        const auto m1 = s1.mark(), m2 = s2.mark();
+        inject(f, rng);
+        await_converged(healed);
+        check_alerted(s1, m1, name_of(f));
+        check_alerted(s2, m2, name_of(f));
+        BOOST_TEST(overlaps().empty());
+        const auto before = alpha->ok + bravo->ok;
+        require([&] { return alpha->ok + bravo->ok >= before + 20; }, "load flowing again", 30s);
+        const auto counts = stop_and_count();
+        BOOST_TEST(counts.at("alpha").lost == 0u);
+        BOOST_TEST(counts.at("bravo").lost == 0u);
+        BOOST_TEST(counts.at("alpha").duplicates + counts.at("bravo").duplicates <= 100u);
+    }
+
     std::uint64_t packets_dropped = 0; // by the loss faults' rules
     std::uint64_t packets_delayed = 0; // held back by the slow link's token buckets
 

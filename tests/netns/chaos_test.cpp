@@ -96,24 +96,8 @@ BOOST_FIXTURE_TEST_CASE(a_full_disk_loses_nothing_and_sends_no_copies, chaos_pai
 // (nftables rules on the veths): TCP retransmits, keepalives may miss and a
 // takeover may follow; nothing acknowledged is lost, and the pair converges.
 BOOST_FIXTURE_TEST_CASE(lossy_links_lose_nothing, chaos_pair) {
-    start_chaos_pair();
-    await_converged("the start");
-    start_load();
-    require([&] { return alpha->ok >= 20 && bravo->ok >= 20; }, "both clients' load flowing", 20s);
-    std::mt19937 rng{7};
-    const auto m1 = s1.mark(), m2 = s2.mark();
-    inject(fault::lossy_sites, rng);
+    network_fault_loses_nothing(fault::lossy_sites, 7, "the loss healed");
     BOOST_TEST(packets_dropped > 0u); // the fault was real
-    await_converged("the loss healed");
-    check_alerted(s1, m1, "lossy sites");
-    check_alerted(s2, m2, "lossy sites");
-    BOOST_TEST(overlaps().empty());
-    const auto before = alpha->ok + bravo->ok;
-    require([&] { return alpha->ok + bravo->ok >= before + 20; }, "load flowing again", 30s);
-    const auto counts = stop_and_count();
-    BOOST_TEST(counts.at("alpha").lost == 0u);
-    BOOST_TEST(counts.at("bravo").lost == 0u);
-    BOOST_TEST(counts.at("alpha").duplicates + counts.at("bravo").duplicates <= 100u);
 }
 
 // The peer link narrowed to 32-128 kbit/s for a few seconds (a token bucket
@@ -121,21 +105,6 @@ BOOST_FIXTURE_TEST_CASE(lossy_links_lose_nothing, chaos_pair) {
 // in its queue, sync replication may degrade to local-only and keepalives
 // come late; nothing acknowledged is lost, and the pair converges.
 BOOST_FIXTURE_TEST_CASE(a_slow_peer_link_loses_nothing, chaos_pair) {
-    start_chaos_pair();
-    await_converged("the start");
-    start_load();
-    require([&] { return alpha->ok >= 20 && bravo->ok >= 20; }, "both clients' load flowing", 20s);
-    std::mt19937 rng{11};
-    const auto m1 = s1.mark(), m2 = s2.mark();
-    inject(fault::slow_peer_link, rng);
+    network_fault_loses_nothing(fault::slow_peer_link, 11, "the link back at full speed");
     BOOST_TEST(packets_delayed > 0u); // the fault was real
-    await_converged("the link back at full speed");
-    check_alerted(s1, m1, "slow peer link");
-    check_alerted(s2, m2, "slow peer link");
-    BOOST_TEST(overlaps().empty());
-    const auto before = alpha->ok + bravo->ok;
-    require([&] { return alpha->ok + bravo->ok >= before + 20; }, "load flowing again", 30s);
-    const auto counts = stop_and_count();
-    BOOST_TEST(counts.at("alpha").lost == 0u);
-    BOOST_TEST(counts.at("bravo").lost == 0u);
 }
