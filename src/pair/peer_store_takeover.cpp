@@ -125,7 +125,7 @@ void peer_store_takeover::hold() {
 
 bool peer_store_takeover::offers_store(std::optional<cluster::node_mode> peer_mode) const noexcept {
     if (!replication_.holds_peer_store() || promoting_) return false;
-    return (status_.held && !engine_) || peer_mode == cluster::node_mode::fenced;
+    return holding() || peer_mode == cluster::node_mode::fenced;
 }
 
 void peer_store_takeover::stop() {

@@ -84,6 +84,9 @@ public:
         std::uint64_t holds_given_up = 0; // not fetched within hold_limit
     };
     const status& state() const noexcept { return status_; }
+    // Released and still waiting for the peer to fetch it (status::held
+    // outlives a fetch until the hold's deadline; this does not).
+    bool holding() const noexcept { return status_.held && !engine_ && replication_.promoted(); }
 
 private:
     boost::asio::awaitable<void> retire();

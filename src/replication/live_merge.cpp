@@ -4,6 +4,7 @@
 #include <limits>
 #include <set>
 
+#include "replication/reclaim.hpp"
 #include "util/log.hpp"
 
 namespace twinsms::replication {
@@ -48,13 +49,7 @@ void plan_deliveries(const store::message_store& live, const store::message_stor
 std::string plan_live_merge(const store::message_store& live, const store::store_options& own,
                             const std::filesystem::path& copy_file, const std::filesystem::path& work_dir,
                             const std::vector<std::string>& accounts, live_merge_plan& out) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    fs::remove_all(work_dir, ec);
-    fs::create_directories(work_dir, ec);
-    if (ec) return "cannot create " + work_dir.string() + ": " + ec.message();
-    fs::rename(copy_file, work_dir / "data.mdb", ec);
-    if (ec) return "cannot move the copy into " + work_dir.string() + ": " + ec.message();
+    if (auto why = place_copy(copy_file, work_dir); !why.empty()) return why;
     std::string why;
     try {
         auto co = own;
@@ -66,7 +61,8 @@ std::string plan_live_merge(const store::message_store& live, const store::store
     } catch (const std::exception& e) {
         why = std::string{"the copy does not open as a store: "} + e.what();
     }
-    fs::remove_all(work_dir, ec);
+    std::error_code ec;
+    std::filesystem::remove_all(work_dir, ec);
     return why;
 }
 

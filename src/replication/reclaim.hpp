@@ -66,6 +66,10 @@ fetched_copy fetch_own_store(const config::replication_settings& s, const std::s
 void confirm_reclaimed(const config::replication_settings& s, const std::string& node_id,
                        std::chrono::milliseconds timeout);
 
+// Moves the data.mdb copy `file` into `dir` (emptied or created first), so
+// it opens as a store there. Returns an empty string or why it could not.
+std::string place_copy(const std::filesystem::path& file, const std::filesystem::path& dir);
+
 reclaim_result reclaim_own_store(const store::store_options& own, const config::replication_settings& s,
                                  const std::string& node_id, const reclaim_options& o);
 

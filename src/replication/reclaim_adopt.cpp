@@ -85,16 +85,22 @@ store::write_batch merge(const store::message_store& old, store::message_store& 
 
 } // namespace
 
+std::string place_copy(const std::filesystem::path& file, const std::filesystem::path& dir) {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return "cannot create " + dir.string() + ": " + ec.message();
+    std::filesystem::rename(file, dir / "data.mdb", ec);
+    if (ec) return "cannot move the copy into " + dir.string() + ": " + ec.message();
+    return {};
+}
+
 std::string adopt_reclaimed(const store::store_options& own, const std::filesystem::path& snapshot,
                             const reclaim_options& o, reclaim_result& r) {
     namespace fs = std::filesystem;
     const fs::path incoming{own.path.string() + ".reclaimed"}, aside{own.path.string() + ".before-failback"};
+    if (auto why = place_copy(snapshot, incoming); !why.empty()) return why;
     std::error_code ec;
-    fs::remove_all(incoming, ec);
-    fs::create_directories(incoming, ec);
-    if (ec) return "cannot create " + incoming.string() + ": " + ec.message();
-    fs::rename(snapshot, incoming / "data.mdb", ec);
-    if (ec) return "cannot move the copy into " + incoming.string() + ": " + ec.message();
     try {
         boost::asio::io_context io{1};
         auto co = own;

@@ -173,7 +173,7 @@ json::object node_admin::status() {
             rep["peer_store_deliveries"] = e ? e->store().get_stats().deliveries : 0;
             rep["handbacks"] = r->handback_stats().handbacks;
             // Released to a peer that did not restart, until it fetched what was done for it.
-            rep["peer_store_held"] = st.held && r->promoted();
+            rep["peer_store_held"] = t->holding();
             rep["peer_store_holds_given_up"] = st.holds_given_up;
         }
         if (const auto* m = node_.work_merge()) {

@@ -294,7 +294,7 @@ std::string render_metrics(node& n, const alert::alerter* alerts, const http::ad
     }
     if (const auto* t = n.peer_store())
         gauge(w, "twinsms_replica_held", "1 while the peer's promoted replica waits for the peer to fetch it",
-              t->state().held && n.replication()->promoted() ? 1 : 0);
+              t->holding() ? 1 : 0);
     if (const auto* s = n.profile_replication()) settings_metrics(w, *s);
     if (const auto* s = n.smtp()) smtp_metrics(w, *s);
     if (alerts) alert_metrics(w, *alerts);
