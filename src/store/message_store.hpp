@@ -13,6 +13,7 @@
 //
 // Reads are synchronous and run on the caller's thread in their own read
 // transaction; LMDB readers never block the writer.
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -54,6 +55,9 @@ enum class table : std::uint8_t {
     in_flight,      // be64(id) -> ""   (messages with in_flight set: startup recovery without a full scan)
     count_
 };
+
+// The table's name ("messages", "queue", ...), for logs and metrics.
+const char* table_name(table t) noexcept;
 
 struct store_options {
     std::filesystem::path path;            // a directory; created if missing
@@ -203,6 +207,14 @@ public:
         std::uint64_t last_commit_seq = 0;
         // Commits admitting nothing new that needed the reserve beyond max_map_size.
         std::uint64_t map_reserve_uses = 0;
+        // Operations committed (puts and erases, with the writer's own meta
+        // writes), by table (index: table).
+        std::array<std::uint64_t, static_cast<std::size_t>(table::count_)> ops{};
+        std::uint64_t ops_total() const noexcept {
+            std::uint64_t n = 0;
+            for (auto v : ops) n += v;
+            return n;
+        }
         // Per committed transaction: begin to commit returned, microseconds
         // (with store sync: the fsync included), and its batches and records.
         metrics::histogram_snapshot commit_us, commit_batches, commit_ops;

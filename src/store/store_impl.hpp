@@ -27,10 +27,6 @@ inline constexpr std::uint64_t id_block = 10'000;
 
 inline constexpr std::array<const char*, table_count> table_names{
     "messages", "queue", "receipts", "receipt_expiry", "deliveries", "history", "finished", "meta", "in_flight"};
-inline const char* table_name(table t) noexcept {
-    const auto i = static_cast<std::size_t>(t);
-    return i < table_count ? table_names[i] : "?";
-}
 
 // One id sequence: ids below `reserved` are covered by what meta holds.
 struct id_sequence {
@@ -78,6 +74,9 @@ struct message_store::impl {
 
     std::atomic<std::uint64_t> commits{0}, batches{0}, commit_failures{0}, map_growths{0}, map_reserve_uses{0};
     std::atomic<std::uint64_t> last_commit_seq{0};
+    // LMDB operations (puts and deletes) committed, by table: what a
+    // message's life costs the writer (issue 15 counts it per message).
+    std::array<std::atomic<std::uint64_t>, table_count> ops_by_table{};
     // Written by the writer thread only (metrics/histogram.hpp), read by get_stats().
     metrics::histogram commit_us{metrics::latency_us}, commit_batches{metrics::sizes}, commit_ops{metrics::sizes};
 

@@ -4,6 +4,11 @@
 
 namespace twinsms::store {
 
+const char* table_name(table t) noexcept {
+    const auto i = static_cast<std::size_t>(t);
+    return i < table_count ? table_names[i] : "?";
+}
+
 std::map<std::string, std::uint64_t, std::less<>> message_store::queued_by_account() const {
     std::map<std::string, std::uint64_t, std::less<>> out;
     std::lock_guard lk{impl_->queued_mutex};
@@ -23,6 +28,7 @@ message_store::stats message_store::get_stats() const {
     out.map_growths = s.map_growths.load();
     out.map_reserve_uses = s.map_reserve_uses.load();
     out.last_commit_seq = s.last_commit_seq.load();
+    for (std::size_t i = 0; i < table_count; ++i) out.ops[i] = s.ops_by_table[i].load(std::memory_order_relaxed);
     out.commit_us = s.commit_us.snapshot();
     out.commit_batches = s.commit_batches.snapshot();
     out.commit_ops = s.commit_ops.snapshot();

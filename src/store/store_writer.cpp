@@ -182,7 +182,11 @@ void message_store::impl::committed(const std::vector<pending*>& round, std::uin
     ++commits;
     batches += round.size();
     std::size_t ops = 0;
-    for (const auto* p : round) ops += p->batch.ops().size();
+    for (const auto* p : round) {
+        ops += p->batch.ops().size();
+        for (const auto& op : p->batch.ops()) ops_by_table[static_cast<std::size_t>(op.t)].fetch_add(1, std::memory_order_relaxed);
+    }
+    ops_by_table[static_cast<std::size_t>(table::meta)].fetch_add(1, std::memory_order_relaxed); // last_commit_seq
     commit_batches.observe(round.size());
     commit_ops.observe(ops);
     {

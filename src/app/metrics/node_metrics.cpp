@@ -67,6 +67,7 @@
 //   _map_used_bytes                                                   gauges
 //   twinsms_store_commits_total, _batches_total, _commit_failures_total,
 //   _map_growths_total, _map_reserve_uses_total                       counters
+//   twinsms_store_ops_total{table}                   counter LMDB puts and erases committed
 //   twinsms_store_commit_seconds                     histogram begin -> committed, fsync included
 //   twinsms_store_commit_batches, _commit_records    histograms write batches, records per transaction
 // TLS handshakes that failed
@@ -262,6 +263,9 @@ std::string render_metrics(node& n, const alert::alerter* alerts, const http::ad
     counter(w, "twinsms_store_map_growths_total", "times the store's map was grown", st.map_growths);
     counter(w, "twinsms_store_map_reserve_uses_total",
             "commits of progress (no new message) that needed the reserve beyond the map limit", st.map_reserve_uses);
+    w.family("twinsms_store_ops_total", "counter", "LMDB operations (puts and erases) committed, by table");
+    for (std::size_t i = 0; i < st.ops.size(); ++i)
+        w.sample({{"table", store::table_name(static_cast<store::table>(i))}}, st.ops[i]);
     w.family("twinsms_store_commit_seconds", "histogram", "store transactions, from begin to committed (fsync included), seconds");
     w.histogram({}, st.commit_us, micros_per_second);
     w.family("twinsms_store_commit_batches", "histogram", "write batches per store transaction");

@@ -136,6 +136,20 @@ carrier_cmd() {
 # with (no TPS limit), the simulator as the only carrier, everything routed
 # to it. Durability sync (the default): every accepted submit is fsynced
 # (group commit) before its submit_sm_resp.
+# An admin listener when $admin_port is set (store_ops reads its /metrics).
+admin_section() {
+  [ -n "${admin_port:-}" ] || return 0
+  printf '  admin:\n    listen: 127.0.0.1:%s\n    token: %s\n' "$admin_port" "$admin_token"
+}
+admin_token=bench-admin-token-0123456789
+
+# The store's committed LMDB operations (twinsms_store_ops_total), one
+# `table count` line per table and a `total count` line; needs $admin_port.
+store_ops() {
+  curl -sf -H "Authorization: Bearer $admin_token" "http://127.0.0.1:$admin_port/metrics" |
+    awk -F'[{}" ]+' '/^twinsms_store_ops_total\{/ {print $3, $4; t += $4} END {print "total", t + 0}'
+}
+
 write_profiles() { # dir port carrier_port [map_size_mb]
   mkdir -p "$1/clients" "$1/carriers"
   cat >"$1/node.yaml" <<EOF
@@ -150,6 +164,7 @@ node:
   client_sessions:
     window: 100
     enquire_link_interval: 30s
+$(admin_section)
   log_level: info
 EOF
   cat >"$1/clients/load.yaml" <<EOF
