@@ -47,8 +47,8 @@ void dispatcher::replace(store::message_id id, std::string_view account, replace
     if (r.not_before) next.not_before = r.not_before, next.next_attempt = std::max(r.not_before, now_());
     if (r.expires_at) next.expires_at = r.expires_at;
     store::write_batch b;
+    store::add_event(next, {now_(), next.state, 0, "replace_sm"});
     b.put_message(next, &*m);
-    b.add_event(next.id, event_no(next) | 0x80, {now_(), next.state, 0, "replace_sm"});
     if (t != tracked_.end()) t->second.m = next;
     store_.write(std::move(b), executor_, [done = std::move(done)](const store::error_code& ec) {
         done(ec ? smpp::status::replacefail : smpp::status::ok);

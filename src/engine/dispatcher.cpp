@@ -1,6 +1,7 @@
 #include "engine/dispatcher.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -30,9 +31,10 @@ void dispatcher::start() {
     if (!stranded.empty()) {
         log::warn("dispatcher", "recovered_in_flight").kv("count", stranded.size())
             .kv("note", "resent; the carrier may see them twice");
-        // Counted once: their marks go, and each resend sets a fresh one.
-        store::write_batch b;
-        for (const auto& m : stranded) b.clear_in_flight(m.id);
+    }
+    // Counted once: the marks go (with those whose attempts all ended), and
+    // each resend sets a fresh one.
+    if (auto b = store_.clear_in_flight_marks(std::numeric_limits<std::size_t>::max()); !b.empty()) {
         store_.write(std::move(b), executor_, [this](const store::error_code& ec) {
             if (!ec) return;
             // The marks stay: a restart counts (and resends) these again.
@@ -105,6 +107,7 @@ void dispatcher::pump() {
         if (!try_dispatch(ready_.front())) break; // the carrier it needs is full
         ready_.pop_front();
     }
+    mark_and_send(); // what this round picked, under one in-flight mark
 }
 
 void dispatcher::refill() {
@@ -168,49 +171,6 @@ bool dispatcher::try_dispatch(std::uint64_t id) {
         return false;
     send(t, std::string{*pick});
     return true;
-}
-
-void dispatcher::send(tracked& t, const std::string& carrier) {
-    t.busy = true;
-    ++stats_.dispatched;
-    store::message next = t.m;
-    next.in_flight = true;
-    next.attempts += 1;
-    next.carrier = carrier;
-    // Only the index entry: rewriting the whole record for a flag would cost
-    // the writer a full put per message. The next put_message clears it.
-    store::write_batch b;
-    b.mark_in_flight(next.id);
-    t.m = std::move(next);
-    const auto id = t.m.id.value;
-    ++handing_over_[carrier];
-    store_.write(std::move(b), executor_, [this, id, carrier](const store::error_code& ec) {
-        if (auto h = handing_over_.find(carrier); h != handing_over_.end() && --h->second == 0) handing_over_.erase(h);
-        auto it = tracked_.find(id);
-        if (it == tracked_.end()) return;
-        if (ec) {
-            // Without the marker a crash would go uncounted, not unsent:
-            // sending is still right.
-            ++stats_.store_failures;
-            log::warn("dispatcher", "in_flight_mark_failed").kv("id", it->second.m.id.to_string()).kv("error", ec.message());
-        }
-        auto req = carrier_request(it->second.m);
-        const auto& m = it->second.m;
-        const auto waited = now_() - std::max(m.accepted_at, m.not_before);
-        const bool first = m.attempts == 1;
-        const bool taken = req && carriers_.submit(carrier, std::move(*req), [this, id, carrier](const smpp::submit_outcome& o) {
-            if (auto a = awaiting_response_.find(carrier); a != awaiting_response_.end() && --a->second == 0)
-                awaiting_response_.erase(a);
-            on_outcome(id, carrier, o);
-        });
-        if (taken) ++awaiting_response_[carrier];
-        if (taken && first) stats_.commit_to_submit.observe_ms(waited);
-        if (!taken) {
-            it->second.busy = false; // the link went away meanwhile
-            ready_.push_front(id);
-            wake();
-        }
-    });
 }
 
 } // namespace twinsms::engine

@@ -129,13 +129,21 @@ private:
         store::message m;                    // the image last written (or being written)
         std::vector<std::string> failed_on;  // carriers that refused it permanently
         bool busy = false;                   // a write or a carrier attempt is under way
+        std::uint64_t mark = 0;              // the in-flight mark of its attempt (marks_), 0: none
     };
 
     boost::asio::awaitable<void> run();
     void pump();
     void refill();
     bool try_dispatch(std::uint64_t id);
+    // dispatcher_send.cpp: an attempt picked for a carrier waits in
+    // picked_; at the end of the round mark_and_send() writes one
+    // in-flight mark for all of them and hands each to its carrier once it
+    // is committed. attempt_done() ends an attempt's part in its mark.
     void send(tracked& t, const std::string& carrier);
+    void mark_and_send();
+    void hand_over(std::uint64_t id, const std::string& carrier);
+    void attempt_done(tracked& t);
     void on_outcome(std::uint64_t id, const std::string& carrier, const smpp::submit_outcome& out);
     void retry_later(tracked& t, std::uint32_t status);
     void finish(tracked& t, store::msg_state s, std::uint32_t status, std::string detail,
@@ -166,6 +174,20 @@ private:
     // being committed. They count against its room, or one pump would mark
     // the whole ready queue in flight (and a crash would over-report).
     std::map<std::string, std::size_t, std::less<>> handing_over_;
+    struct picked {
+        std::uint64_t id;
+        std::string carrier;
+    };
+    std::vector<picked> picked_;
+    // In-flight marks written (or being written), by our number: the key
+    // and how many of its attempts have not ended. The last one to end
+    // erases it: every outcome is stored by then.
+    struct mark {
+        std::string key;
+        std::size_t open = 0;
+    };
+    std::unordered_map<std::uint64_t, mark> marks_;
+    std::uint64_t last_mark_ = 0;
     // Per carrier: attempts sent that have no response yet.
     std::map<std::string, std::size_t, std::less<>> awaiting_response_;
     // Unknown receipts answered "later" (carrier \0 id -> first seen, ms),

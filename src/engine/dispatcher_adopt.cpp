@@ -9,9 +9,6 @@
 namespace twinsms::engine {
 
 namespace {
-// An event number apart from the dispatcher's own (event_no) and from
-// replace_sm's (| 0x80), so the line does not overwrite one of them.
-constexpr std::uint32_t merged_event = 0x40;
 // Records per write: a large merge goes in several commits, not one
 // transaction past the store's max_batch_ops.
 constexpr std::size_t ops_per_write = 2'000;
@@ -70,9 +67,9 @@ void dispatcher::adopt(std::vector<store::message> images, std::vector<store::me
             continue;
         }
         c.in_flight = false;
+        store::add_event(c, {now, c.state, c.last_status,
+                             "merged from the peer's run of this store: " + c.carrier + " " + c.carrier_message_id});
         b.put_message(c, &*before);
-        b.add_event(c.id, event_no(c) | merged_event,
-                    {now, c.state, c.last_status, "merged from the peer's run of this store: " + c.carrier + " " + c.carrier_message_id});
         if (!c.carrier_message_id.empty()) map(c.carrier, c.carrier_message_id, c.id);
         // Busy until committed, so the older image is not dispatched meanwhile.
         if (t != tracked_.end()) t->second = tracked{c, {}, true};

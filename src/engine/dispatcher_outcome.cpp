@@ -21,6 +21,8 @@ void dispatcher::on_outcome(std::uint64_t id, const std::string& carrier, const 
         next.in_flight = false;
         next.last_status = 0;
         next.carrier_message_id = out.message_id;
+        const auto now = now_();
+        store::add_event(next, {now, next.state, 0, carrier + " " + out.message_id});
         store::write_batch b;
         b.put_message(next, &t.m);
         // Carriers may print a receipt's id in another base or case than the
@@ -31,7 +33,6 @@ void dispatcher::on_outcome(std::uint64_t id, const std::string& carrier, const 
         // displaces a mapping already there, while the id as given always
         // does (see on_receipt for the other half).
         const auto forms = route::message_id_forms(out.message_id);
-        const auto now = now_();
         const auto expires = now + cfg_.receipt_map_ttl.count();
         std::vector<std::string> keys;
         for (std::size_t i = 0; i < forms.size(); ++i) {
@@ -43,7 +44,6 @@ void dispatcher::on_outcome(std::uint64_t id, const std::string& carrier, const 
             submitting_[key] = id;
             keys.push_back(std::move(key));
         }
-        b.add_event(next.id, event_no(next), {now, next.state, 0, carrier + " " + out.message_id});
         write_and_release(t, std::move(next), std::move(b), [this, id, keys = std::move(keys)](const store::error_code&) {
             // Only our own entries: a later message may have taken a key since.
             for (const auto& k : keys)
@@ -63,6 +63,7 @@ void dispatcher::on_outcome(std::uint64_t id, const std::string& carrier, const 
             .kv("status", smpp::status_name(out.status));
         t.failed_on.push_back(carrier);
         t.m.last_status = out.status;
+        attempt_done(t); // refused: the carrier does not have it
         t.busy = false;
         ready_.push_front(id); // the next carrier of its route, at once
         return;
@@ -86,9 +87,9 @@ void dispatcher::retry_later(tracked& t, std::uint32_t status) {
     next.in_flight = false;
     next.last_status = status;
     next.next_attempt = now + delay;
+    store::add_event(next, {now, next.state, status, next.carrier});
     store::write_batch b;
     b.put_message(next, &t.m);
-    b.add_event(next.id, event_no(next), {now, next.state, status, next.carrier});
     // Out of memory until due: the periodic store scan brings it back.
     write_and_release(t, std::move(next), std::move(b));
 }
@@ -104,9 +105,9 @@ void dispatcher::finish(tracked& t, store::msg_state s, std::uint32_t status, st
     next.in_flight = false;
     next.last_status = status;
     next.done_at = now;
+    store::add_event(next, {now, s, status, std::move(detail)});
     store::write_batch b;
     b.put_message(next, &t.m);
-    b.add_event(next.id, event_no(next), {now, s, status, std::move(detail)});
     std::optional<store::delivery> d;
     if (wants_receipt(next)) {
         d = client_receipt(next, store_.next_delivery_id(), now, 0, cfg_.client_delivery_ttl);
@@ -160,6 +161,8 @@ void dispatcher::write_outcome(std::uint64_t id, store::write_batch b, std::func
         } else if (failures > 0) {
             log::info("dispatcher", "store_write_recovered").kv("id", store::message_id{id}.to_string()).kv("failures", failures);
         }
+        if (!ec)
+            if (auto it = tracked_.find(id); it != tracked_.end()) attempt_done(it->second); // its outcome is stored
         if (after) after(ec);
         untrack(id);
     });

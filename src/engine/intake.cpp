@@ -93,8 +93,8 @@ void intake::on_submit(smpp::session& s, const smpp::client_account& a, const sm
         return;
     }
     store::write_batch b;
+    store::add_event(p.m, {now, p.m.state, 0, "from " + a.system_id + " via " + p.m.route});
     b.put_message(p.m);
-    b.add_event(p.m.id, event_no(p.m), {now, p.m.state, 0, "from " + a.system_id + " via " + p.m.route});
     write_gated(std::move(b),
                  [this, &cs, arrived, r = smpp::responder{s, req}, m = std::move(p.m)](const store::error_code& ec) mutable {
                      if (ec) {
@@ -129,8 +129,8 @@ bool intake::submit_internal(const smpp::submit_sm& sm, const std::string& accou
     prepared p = prepare(sm, stored, a, account, now);
     if (p.status != smpp::status::ok) return false;
     store::write_batch b;
+    store::add_event(p.m, {now, p.m.state, 0, "internal (" + account + ") via " + p.m.route});
     b.put_message(p.m);
-    b.add_event(p.m.id, event_no(p.m), {now, p.m.state, 0, "internal (" + account + ") via " + p.m.route});
     store_.write(std::move(b), executor_, [this, done = std::move(done), m = std::move(p.m)](const store::error_code& ec) mutable {
         if (!ec) dispatcher_.enqueue(std::move(m));
         done(ec);
@@ -161,9 +161,9 @@ smpp::command_status intake::submit_batch(const std::vector<smpp::submit_sm>& sm
         ms.push_back(std::move(p.m));
     }
     store::write_batch b;
-    for (const auto& m : ms) {
+    for (auto& m : ms) {
+        store::add_event(m, {now, m.state, 0, std::string{via} + " from " + a.system_id + " via " + m.route});
         b.put_message(m);
-        b.add_event(m.id, event_no(m), {now, m.state, 0, std::string{via} + " from " + a.system_id + " via " + m.route});
     }
     write_gated(std::move(b), [this, &cs, arrived, done = std::move(done), ms = std::move(ms)](const store::error_code& ec) mutable {
         std::vector<store::message_id> ids;
@@ -225,9 +225,9 @@ void intake::on_submit_multi(smpp::session& s, const smpp::client_account& a, co
         return;
     }
     store::write_batch b;
-    for (const auto& m : ms) {
+    for (auto& m : ms) {
+        store::add_event(m, {now, m.state, 0, "submit_multi from " + a.system_id});
         b.put_message(m);
-        b.add_event(m.id, event_no(m), {now, m.state, 0, "submit_multi from " + a.system_id});
     }
     // The resp's views must outlive respond(): keep the addresses here.
     std::vector<std::string> addrs;

@@ -27,11 +27,6 @@ struct request_view {
 };
 std::optional<request_view> request_fields(const store::message& m);
 
-// Position of an event in the message's history: ordered by attempt, then
-// state, so a repeated transition overwrites rather than duplicates.
-inline std::uint32_t event_no(const store::message& m) noexcept {
-    return (m.attempts << 8) | static_cast<std::uint32_t>(m.state);
-}
 
 // The stored request as sent to a carrier: the client's fields untouched
 // except that an SMSC delivery receipt is always requested, since the

@@ -118,8 +118,8 @@ void dispatcher::on_receipt(const std::string& carrier, std::string_view carrier
     next.done_at = now;
     next.last_status = err;
     store::write_batch b;
+    store::add_event(next, {now, next.state, err, carrier + " receipt"});
     b.put_message(next, &*current);
-    b.add_event(next.id, event_no(next), {now, next.state, err, carrier + " receipt"});
     std::optional<store::delivery> d;
     if (wants_receipt(next)) {
         d = client_receipt(next, store_.next_delivery_id(), now, err, cfg_.client_delivery_ttl);

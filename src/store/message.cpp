@@ -28,6 +28,11 @@ bool message_id::parse(std::string_view s, message_id& out) noexcept {
     return true;
 }
 
+void add_event(message& m, event e) {
+    if (m.events.size() >= max_events) m.events.erase(m.events.begin() + 1);
+    m.events.push_back(std::move(e));
+}
+
 std::string_view to_string(msg_state s) noexcept {
     switch (s) {
     case msg_state::accepted: return "accepted";

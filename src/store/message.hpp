@@ -46,6 +46,15 @@ constexpr bool is_queued(msg_state s) noexcept {
     return s == msg_state::accepted || s == msg_state::queued || s == msg_state::retry_pending;
 }
 
+// One line of a message's history (message log).
+struct event {
+    epoch_ms at = 0;
+    msg_state state = msg_state::accepted;
+    std::uint32_t status = 0;         // command_status or error involved
+    std::string detail;               // carrier, carrier id, reason, ...
+    friend bool operator==(const event&, const event&) = default;
+};
+
 struct message {
     message_id id;
     std::string account;              // system_id of the client that submitted it
@@ -67,6 +76,22 @@ struct message {
     // The request as accepted (submit_sm or data_sm, sequence_number 0),
     // encoded: the carrier gets it back with the client's fields untouched.
     std::vector<std::uint8_t> pdu;
+    // Its history, oldest first, kept in the record: each state change
+    // rewrites the record anyway, so a line costs no LMDB operation of its
+    // own (a history table cost one per line, and one more to sweep it).
+    std::vector<event> events;
+};
+
+// At most this many lines per message: add_event keeps the first (how it
+// came in) and the latest ones, so a message retried for days stays small.
+inline constexpr std::size_t max_events = 32;
+void add_event(message& m, event e);
+
+// An attempt handed to a carrier: the message and the attempt number it
+// went as (its record's `attempts` once the outcome is stored).
+struct in_flight_attempt {
+    message_id id;
+    std::uint32_t attempt = 0;
 };
 
 // A deliver_sm waiting for a client's receiver: a receipt for one of its
@@ -81,12 +106,5 @@ struct delivery {
     std::vector<std::uint8_t> pdu;    // encoded deliver_sm, sequence_number 0
 };
 
-// One line of a message's history (message log).
-struct event {
-    epoch_ms at = 0;
-    msg_state state = msg_state::accepted;
-    std::uint32_t status = 0;         // command_status or error involved
-    std::string detail;               // carrier, carrier id, reason, ...
-};
 
 } // namespace twinsms::store

@@ -93,6 +93,7 @@ public:
         out.assign(s.begin(), s.end());
     }
     bool version() noexcept { return u8() == codec_version && ok_; }
+    std::uint8_t any_version() noexcept { return u8(); }
 
 private:
     std::uint8_t fail() noexcept {
@@ -109,10 +110,12 @@ private:
 
 std::string encode(const message& m) {
     std::string out;
+    std::size_t history = 1;
+    for (const auto& e : m.events) history += 8 + e.detail.size();
     out.reserve(48 + m.account.size() + m.route.size() + m.carrier.size() + m.carrier_message_id.size() +
-                m.pdu.size());
+                m.pdu.size() + history);
     writer w{out};
-    w.u8(codec_version);
+    w.u8(message_codec_version);
     w.varint(m.id.value);
     w.bytes(m.account);
     w.time(m.accepted_at);
@@ -128,12 +131,20 @@ std::string encode(const message& m) {
     w.bytes(m.carrier);
     w.bytes(m.carrier_message_id);
     w.bytes(m.pdu);
+    w.varint(m.events.size());
+    for (const auto& e : m.events) {
+        w.time(e.at);
+        w.u8(static_cast<std::uint8_t>(e.state));
+        w.varint(e.status);
+        w.bytes(e.detail);
+    }
     return out;
 }
 
 bool decode(std::string_view in, message& m) {
     reader r{in};
-    if (!r.version()) return false;
+    const auto version = r.any_version();
+    if (version != 1 && version != message_codec_version) return false;
     m.id.value = r.varint();
     r.bytes(m.account);
     m.accepted_at = r.time();
@@ -149,6 +160,46 @@ bool decode(std::string_view in, message& m) {
     r.bytes(m.carrier);
     r.bytes(m.carrier_message_id);
     r.bytes(m.pdu);
+    m.events.clear();
+    if (version >= 2) {
+        const auto n = r.varint();
+        // Each line takes at least 4 bytes: a count beyond what is left is corrupt.
+        if (n > in.size()) return false;
+        m.events.reserve(n);
+        for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
+            event e;
+            e.at = r.time();
+            e.state = r.state();
+            e.status = r.u32();
+            r.bytes(e.detail);
+            m.events.push_back(std::move(e));
+        }
+    }
+    return r.at_end();
+}
+
+std::string encode_marks(const std::vector<in_flight_attempt>& a) {
+    std::string out;
+    out.reserve(1 + a.size() * 12);
+    writer w{out};
+    w.u8(codec_version);
+    for (const auto& x : a) {
+        w.varint(x.id.value);
+        w.varint(x.attempt);
+    }
+    return out;
+}
+
+bool decode_marks(std::string_view in, std::vector<in_flight_attempt>& out) {
+    reader r{in};
+    if (!r.version()) return false;
+    out.clear();
+    while (r.ok() && !r.at_end()) {
+        in_flight_attempt x;
+        x.id.value = r.varint();
+        x.attempt = r.u32();
+        if (r.ok()) out.push_back(x);
+    }
     return r.at_end();
 }
 

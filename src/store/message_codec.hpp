@@ -15,12 +15,16 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "store/message.hpp"
 
 namespace twinsms::store {
 
 inline constexpr std::uint8_t codec_version = 1;
+// Messages are at version 2: version 1 and the history lines appended
+// (version 1 records, without them, still decode).
+inline constexpr std::uint8_t message_codec_version = 2;
 
 std::string encode(const message& m);
 std::string encode(const delivery& d);
@@ -41,9 +45,15 @@ bool read_be32(std::string_view in, std::size_t at, std::uint32_t& out) noexcept
 // is clamped to 0 rather than sorting after every real one.
 inline std::uint64_t time_key(epoch_ms t) noexcept { return t < 0 ? 0 : static_cast<std::uint64_t>(t); }
 
+// ---- in-flight marks (table::in_flight) ----
+// One mark covers the attempts the dispatcher handed to carriers together.
+std::string encode_marks(const std::vector<in_flight_attempt>& a);
+bool decode_marks(std::string_view in, std::vector<in_flight_attempt>& out);
+
 // ---- table keys ----
 namespace keys {
-std::string message(message_id id);                                   // messages, in_flight
+std::string message(message_id id);                                   // messages
+std::string in_flight(const in_flight_attempt& first);                // in_flight: its first attempt
 std::string queue(epoch_ms next_attempt, message_id id);              // queue
 std::string finished(epoch_ms done_at, message_id id);                // finished
 std::string history(message_id id, std::uint32_t n);                  // history
@@ -51,7 +61,6 @@ std::string delivery(std::string_view account, delivery_id id);       // deliver
 std::string delivery_prefix(std::string_view account);                // account \0
 std::string receipt(std::string_view carrier, std::string_view carrier_id);
 std::string receipt_value(message_id id, epoch_ms expires);
-std::string receipt_expiry(epoch_ms expires, std::string_view carrier, std::string_view carrier_id);
 
 // Two be64 fields (queue, finished keys; receipt values).
 struct time_and_id {

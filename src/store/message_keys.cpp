@@ -52,6 +52,12 @@ std::string message(message_id id) {
     return k;
 }
 
+std::string in_flight(const in_flight_attempt& first) {
+    std::string k = message(first.id);
+    append_be32(k, first.attempt);
+    return k;
+}
+
 std::string queue(epoch_ms next_attempt, message_id id) { return pair(time_key(next_attempt), id.value); }
 std::string finished(epoch_ms done_at, message_id id) { return pair(time_key(done_at), id.value); }
 
@@ -85,13 +91,6 @@ std::string receipt(std::string_view carrier, std::string_view carrier_id) {
 }
 
 std::string receipt_value(message_id id, epoch_ms expires) { return pair(id.value, time_key(expires)); }
-
-std::string receipt_expiry(epoch_ms expires, std::string_view carrier, std::string_view carrier_id) {
-    std::string k;
-    append_be64(k, time_key(expires));
-    k += receipt(carrier, carrier_id);
-    return k;
-}
 
 std::optional<time_and_id> split_pair(std::string_view k) noexcept {
     time_and_id p{};

@@ -78,11 +78,26 @@ message_store::impl::impl(store_options o) : opt{std::move(o)} {
                 (rc = read_meta(t, meta, delivery_ids.meta_key, 1, next_dlv)) ||
                 (rc = read_meta(t, meta, "last_commit_seq", 0, seq)))
                 fail_open(opt.path, "reading meta", rc);
+            if (version == 1) {
+                // The tables as opened here stay open for the upgrade.
+                if ((rc = t.commit())) fail_open(opt.path, "opening the tables", rc);
+                rc = upgrade_from_1();
+                if (rc == MDB_MAP_FULL) {
+                    MDB_envinfo info;
+                    mdb_env_info(env, &info);
+                    if (info.me_mapsize >= max_map) fail_open(opt.path, "upgrading schema 1 to 2 (raise max_map_size)", rc);
+                    if ((rc = mdb_env_set_mapsize(env, std::min<std::uint64_t>(max_map, info.me_mapsize * 2))))
+                        fail_open(opt.path, "mdb_env_set_mapsize", rc);
+                    continue; // goes on where it stopped
+                }
+                if (rc) fail_open(opt.path, "upgrading schema 1 to 2", rc);
+                continue;
+            }
             if (version != schema_version)
                 throw std::system_error(EINVAL, std::generic_category(),
                                         "store " + opt.path.string() + ": schema version " +
                                             std::to_string(version) + ", this build reads " +
-                                            std::to_string(schema_version));
+                                            std::to_string(schema_version) + " (and upgrades 1)");
             // Start at the persisted bound: ids below it may have been
             // handed out before a crash.
             next_msg = std::max(next_msg, opt.message_id_base);

@@ -47,12 +47,13 @@ enum class table : std::uint8_t {
     messages = 0,   // be64(id) -> message
     queue,          // be64(next_attempt) be64(id) -> ""       (dispatch order)
     receipts,       // carrier \0 carrier_message_id -> be64(id) be64(expires_at)
-    receipt_expiry, // be64(expires_at) carrier \0 carrier_message_id -> ""
+    receipt_expiry, // unused since schema 2 (the sweep reads the expiry in receipts' values)
     deliveries,     // account \0 be64(delivery id) -> delivery
-    history,        // be64(id) be32(n) -> event
+    history,        // unused since schema 2 (message::events)
     finished,       // be64(done_at) be64(id) -> ""            (retention sweep)
     meta,           // name -> value (next ids, schema version)
-    in_flight,      // be64(id) -> ""   (messages with in_flight set: startup recovery without a full scan)
+    in_flight,      // be64(id) be32(attempt) of its first -> in-flight attempts (encode_marks): attempts
+                    // handed to carriers together, one mark for all (startup recovery without a full scan)
     count_
 };
 
@@ -87,17 +88,17 @@ public:
     // Stores `m`, moving its queue / finished index entries from what
     // `before` had (nullptr: a new message) to what `m` has.
     void put_message(const message& m, const message* before = nullptr);
-    void add_event(message_id id, std::uint32_t n, const event& e);
-    // Marks an attempt handed to a carrier without rewriting the record: the
-    // in_flight index is the authority (in_flight() reports these), and the
-    // next put_message whose `before` has in_flight set clears it.
-    void mark_in_flight(message_id id);
-    void clear_in_flight(message_id id);
+    // Marks attempts handed to carriers, all in one operation, without
+    // rewriting their records; returns the mark's key for clear_in_flight.
+    // An attempt counts as in flight (in_flight()) while its record is
+    // queued with fewer attempts than it went as: storing the outcome ends
+    // it, so the mark may go once every outcome of its attempts is stored.
+    std::string mark_in_flight(const std::vector<in_flight_attempt>& attempts);
+    void clear_in_flight(std::string mark_key);
     void put_receipt_map(std::string_view carrier, std::string_view carrier_id, message_id id, epoch_ms expires);
     void put_delivery(const delivery& d);
     void erase_delivery(const delivery& d);
-    // Erases `m` (as stored) with its queue / finished / in_flight entries;
-    // its history lines are erased separately (add_event keys).
+    // Erases `m` (as stored) with its queue and finished entries.
     void erase_message(const message& m);
 
     const std::vector<op>& ops() const noexcept { return ops_; }
@@ -171,9 +172,14 @@ public:
     // A meta value (written with write_batch::put(table::meta, ...)), e.g.
     // the cluster epoch.
     std::optional<std::string> get_meta(std::string_view key) const;
+    // The message's history (its record's events).
     std::vector<event> history(message_id id) const;
-    // Messages still marked in_flight (startup recovery), at most `max`.
+    // Messages with an attempt in flight (startup recovery), at most `max`,
+    // with in_flight set.
     std::vector<message> in_flight(std::size_t max) const;
+    // Erases every in-flight mark (up to `max`): after in_flight() was read
+    // at startup, each resend sets a fresh one.
+    write_batch clear_in_flight_marks(std::size_t max) const;
     // The message log, newest first: stored messages by descending id (ids
     // grow with acceptance), below `before` when given. `visit` sees each
     // until it returns false; at most `max_scan` records are read. Returns
@@ -183,8 +189,9 @@ public:
                                             const std::function<bool(const message&)>& visit) const;
 
     // ---- housekeeping (builds batches; the caller writes them) ----
-    // Receipt mappings that expired by `now`, and finished messages (with
-    // their history) done before `finished_before`, at most `max` of each.
+    // Receipt mappings that expired by `now` (a rolling scan of the
+    // mappings, resumed where the last sweep stopped) and finished messages
+    // done before `finished_before`, at most `max` of each.
     write_batch sweep(epoch_ms now, epoch_ms finished_before, std::size_t max) const;
 
     // Unmaps the store's file pages from this process (they stay in the page

@@ -20,7 +20,9 @@
 namespace twinsms::store {
 
 inline constexpr std::size_t table_count = static_cast<std::size_t>(table::count_);
-inline constexpr std::uint64_t schema_version = 1;
+// 2: history in the message record, no receipt_expiry index, one in-flight
+// mark per group of attempts (store_migrate.cpp upgrades a version 1 store).
+inline constexpr std::uint64_t schema_version = 2;
 // Ids are persisted this far ahead of use; a new block is reserved once
 // half of the current one is used, so callers practically never wait.
 inline constexpr std::uint64_t id_block = 10'000;
@@ -93,6 +95,8 @@ struct message_store::impl {
     // Raises the next ids above the highest message and delivery id stored.
     int raise_above_records(lmdb::txn& t, std::uint64_t& next_msg, std::uint64_t& next_dlv);
     void publish_reservation(id_sequence& s, std::uint64_t bound);
+    // store_migrate.cpp: schema 1 to 2 in place, resumable; an LMDB code.
+    int upgrade_from_1();
 
     // store_writer.cpp
     void run_writer() noexcept;
@@ -135,6 +139,11 @@ struct message_store::impl {
     mutable std::mutex queued_mutex;
     std::map<std::string, std::int64_t, std::less<>> queued_accounts;
     void seed_queued();
+
+    // Where sweep()'s rolling scan of the receipt mappings goes on (a key
+    // of table::receipts; empty: from the start).
+    mutable std::mutex sweep_mutex;
+    mutable std::string receipt_sweep_from;
 };
 
 // Read transaction holding the map lock shared (see map_mutex).

@@ -2,6 +2,8 @@
 // thread (MDB_NOTLS), holding the map lock shared so growth waits for it.
 // A record that does not decode is logged and skipped: a corrupt record
 // must not stop the daemon.
+#include <set>
+
 #include "store/message_codec.hpp"
 #include "store/store_impl.hpp"
 #include "util/log.hpp"
@@ -133,17 +135,8 @@ std::vector<delivery> message_store::deliveries_for(std::string_view account, st
 }
 
 std::vector<event> message_store::history(message_id id) const {
-    std::vector<event> out;
-    read_txn r{impl_->env, impl_->map_mutex};
-    lmdb::cursor c;
-    if (!r.ok() || c.open(r.txn(), impl_->of(table::history))) return out;
-    const auto prefix = keys::message(id);
-    for (int rc = c.seek(prefix); rc == MDB_SUCCESS && starts_with(c.key(), prefix); rc = c.next()) {
-        event e;
-        if (decode(c.value(), e)) out.push_back(std::move(e));
-        else log_corrupt(table::history, c.key());
-    }
-    return out;
+    auto m = get(id);
+    return m ? std::move(m->events) : std::vector<event>{};
 }
 
 std::vector<message> message_store::in_flight(std::size_t max) const {
@@ -151,13 +144,34 @@ std::vector<message> message_store::in_flight(std::size_t max) const {
     read_txn r{impl_->env, impl_->map_mutex};
     lmdb::cursor c;
     if (!r.ok() || max == 0 || c.open(r.txn(), impl_->of(table::in_flight))) return out;
+    std::set<std::uint64_t> seen; // a message resent to a second carrier is in two marks
+    std::vector<in_flight_attempt> attempts;
     for (int rc = c.first(); rc == MDB_SUCCESS && out.size() < max; rc = c.next()) {
-        auto m = load<message>(r.txn(), impl_->of(table::messages), table::messages, c.key());
-        if (!m) continue;
-        m->in_flight = true; // the index says so, whether or not the record was rewritten (mark_in_flight)
-        out.push_back(std::move(*m));
+        if (!decode_marks(c.value(), attempts)) {
+            log_corrupt(table::in_flight, c.key());
+            continue;
+        }
+        for (const auto& a : attempts) {
+            if (out.size() == max || seen.contains(a.id.value)) continue;
+            auto m = load<message>(r.txn(), impl_->of(table::messages), table::messages, keys::message(a.id));
+            // Its outcome stored (another state, or the attempt counted): not in flight.
+            if (!m || !is_queued(m->state) || m->attempts >= a.attempt) continue;
+            seen.insert(a.id.value);
+            m->in_flight = true;
+            out.push_back(std::move(*m));
+        }
     }
     return out;
+}
+
+write_batch message_store::clear_in_flight_marks(std::size_t max) const {
+    write_batch b;
+    read_txn r{impl_->env, impl_->map_mutex};
+    lmdb::cursor c;
+    if (!r.ok() || c.open(r.txn(), impl_->of(table::in_flight))) return b;
+    std::size_t n = 0;
+    for (int rc = c.first(); rc == MDB_SUCCESS && n < max; rc = c.next(), ++n) b.clear_in_flight(std::string{c.key()});
+    return b;
 }
 
 std::optional<message_id> message_store::scan_messages(std::optional<message_id> before, std::size_t max_scan,
@@ -195,34 +209,32 @@ write_batch message_store::sweep(epoch_ms now, epoch_ms finished_before, std::si
     if (!r.ok() || max == 0) return b;
     auto& t = r.txn();
 
-    // Receipt mappings by expiry. A mapping put again later has a newer
-    // expiry entry: only the entry goes then, the mapping stays.
+    // Receipt mappings: a rolling scan that goes on where the last sweep
+    // stopped (and from the start once it reached the end), so every
+    // mapping is looked at within a bounded number of sweeps. An expiry
+    // index would cost every mapping two more operations (put and erase);
+    // the scan costs reads only, which LMDB serves from the page cache.
     {
         lmdb::cursor c;
-        if (c.open(t, impl_->of(table::receipt_expiry))) return b;
-        std::size_t n = 0;
-        for (int rc = c.first(); rc == MDB_SUCCESS && n < max; rc = c.next(), ++n) {
-            std::uint64_t at = 0;
-            if (!read_be64(c.key(), 0, at) || c.key().size() == 8) {
-                log_corrupt(table::receipt_expiry, c.key());
-                b.erase(table::receipt_expiry, std::string{c.key()});
-                continue;
+        if (c.open(t, impl_->of(table::receipts))) return b;
+        std::lock_guard lk{impl_->sweep_mutex};
+        auto& from = impl_->receipt_sweep_from;
+        int rc = from.empty() ? c.first() : c.seek(from);
+        std::size_t scanned = 0, erased = 0;
+        for (; rc == MDB_SUCCESS && erased < max && scanned < max * 16; rc = c.next(), ++scanned) {
+            const auto target = keys::split_receipt_value(c.value());
+            if (!target) log_corrupt(table::receipts, c.key());
+            if (!target || time_key(target->expires) <= time_key(now)) {
+                b.erase(table::receipts, std::string{c.key()});
+                ++erased;
             }
-            if (at > time_key(now)) break;
-            const auto receipt_key = c.key().substr(8);
-            std::string_view v;
-            if (t.get(impl_->of(table::receipts), receipt_key, v) == MDB_SUCCESS) {
-                const auto target = keys::split_receipt_value(v);
-                if (!target || time_key(target->expires) <= time_key(now))
-                    b.erase(table::receipts, std::string{receipt_key});
-            }
-            b.erase(table::receipt_expiry, std::string{c.key()});
         }
+        from = rc == MDB_SUCCESS ? std::string{c.key()} : std::string{};
     }
 
-    // Finished messages by done_at, with their history.
-    lmdb::cursor c, h;
-    if (c.open(t, impl_->of(table::finished)) || h.open(t, impl_->of(table::history))) return b;
+    // Finished messages by done_at (their history is in the record).
+    lmdb::cursor c;
+    if (c.open(t, impl_->of(table::finished))) return b;
     std::size_t n = 0;
     for (int rc = c.first(); rc == MDB_SUCCESS && n < max; rc = c.next(), ++n) {
         const std::string key{c.key()};
@@ -237,9 +249,6 @@ write_batch message_store::sweep(epoch_ms now, epoch_ms finished_before, std::si
         const auto m = load<message>(t, impl_->of(table::messages), table::messages, keys::message(id));
         if (m) b.erase_message(*m);
         if (!m || keys::finished(m->done_at, id) != key) b.erase(table::finished, key);
-        const auto prefix = keys::message(id);
-        for (int hrc = h.seek(prefix); hrc == MDB_SUCCESS && starts_with(h.key(), prefix); hrc = h.next())
-            b.erase(table::history, std::string{h.key()});
     }
     return b;
 }

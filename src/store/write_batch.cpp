@@ -28,10 +28,6 @@ void write_batch::put_message(const message& m, const message* before) {
     const bool same_done = was_final && now_final && time_key(before->done_at) == time_key(m.done_at);
     if (was_final && !same_done) erase(table::finished, keys::finished(before->done_at, m.id));
     if (now_final && !same_done) put(table::finished, keys::finished(m.done_at, m.id), {});
-
-    const bool was_in_flight = before && before->in_flight;
-    if (was_in_flight && !m.in_flight) erase(table::in_flight, keys::message(m.id));
-    if (m.in_flight && !was_in_flight) put(table::in_flight, keys::message(m.id), {});
 }
 
 void write_batch::erase_message(const message& m) {
@@ -41,7 +37,6 @@ void write_batch::erase_message(const message& m) {
         move_queue(m.account, -1);
     }
     if (is_final(m.state)) erase(table::finished, keys::finished(m.done_at, m.id));
-    if (m.in_flight) erase(table::in_flight, keys::message(m.id));
 }
 
 void write_batch::move_queue(const std::string& account, int d) {
@@ -53,17 +48,18 @@ void write_batch::move_queue(const std::string& account, int d) {
     queue_moves_.emplace_back(account, d);
 }
 
-void write_batch::mark_in_flight(message_id id) { put(table::in_flight, keys::message(id), {}); }
-void write_batch::clear_in_flight(message_id id) { erase(table::in_flight, keys::message(id)); }
-
-void write_batch::add_event(message_id id, std::uint32_t n, const event& e) {
-    put(table::history, keys::history(id, n), encode(e));
+std::string write_batch::mark_in_flight(const std::vector<in_flight_attempt>& attempts) {
+    if (attempts.empty()) return {};
+    auto key = keys::in_flight(attempts.front());
+    put(table::in_flight, key, encode_marks(attempts));
+    return key;
 }
+
+void write_batch::clear_in_flight(std::string mark_key) { erase(table::in_flight, std::move(mark_key)); }
 
 void write_batch::put_receipt_map(std::string_view carrier, std::string_view carrier_id, message_id id,
                                   epoch_ms expires) {
     put(table::receipts, keys::receipt(carrier, carrier_id), keys::receipt_value(id, expires));
-    put(table::receipt_expiry, keys::receipt_expiry(expires, carrier, carrier_id), {});
 }
 
 void write_batch::put_delivery(const delivery& d) {

@@ -28,7 +28,27 @@ message full_message() {
     m.carrier = "carrier-a";
     m.carrier_message_id = std::string{"id\0with nul", 11};
     for (int i = 0; i < 300; ++i) m.pdu.push_back(static_cast<std::uint8_t>(i * 7));
+    m.events = {{1'700'000'000'123, msg_state::accepted, 0, "from acme via eu-mobile"},
+                {-3, msg_state::retry_pending, 0x58, std::string{"carrier-a\0", 10}}};
     return m;
+}
+
+// A version 1 message (schema 1 stores): version 2 without the history,
+// which sits at the end.
+std::string as_version_1(const message& m) {
+    message bare = m;
+    bare.events.clear();
+    auto s = encode(bare);
+    s[0] = 1;
+    s.pop_back(); // the event count, 0
+    return s;
+}
+
+// What a version 1 encoding `s` reads as, encoded at today's version.
+std::string upgraded(std::string s) {
+    if (s.empty() || s[0] != 1) return s;
+    s[0] = static_cast<char>(message_codec_version);
+    return s + '\0';
 }
 
 bool same(const message& a, const message& b) {
@@ -36,7 +56,7 @@ bool same(const message& a, const message& b) {
            a.expires_at == b.expires_at && a.next_attempt == b.next_attempt && a.done_at == b.done_at &&
            a.state == b.state && a.attempts == b.attempts && a.in_flight == b.in_flight &&
            a.last_status == b.last_status && a.route == b.route && a.carrier == b.carrier &&
-           a.carrier_message_id == b.carrier_message_id && a.pdu == b.pdu;
+           a.carrier_message_id == b.carrier_message_id && a.pdu == b.pdu && a.events == b.events;
 }
 
 delivery full_delivery() {
@@ -65,15 +85,27 @@ void check_truncations(const std::string& enc) {
 BOOST_AUTO_TEST_CASE(message_round_trip) {
     const auto m = full_message();
     const auto enc = encode(m);
-    BOOST_TEST(static_cast<std::uint8_t>(enc[0]) == codec_version);
+    BOOST_TEST(static_cast<std::uint8_t>(enc[0]) == message_codec_version);
     message out;
     BOOST_TEST_REQUIRE(decode(enc, out));
     BOOST_TEST(same(m, out));
+    BOOST_TEST(out.events.size() == 2u);
 
     const message empty{};
     message out2 = full_message();
     BOOST_TEST_REQUIRE(decode(encode(empty), out2));
     BOOST_TEST(same(empty, out2));
+}
+
+BOOST_AUTO_TEST_CASE(version_1_records_still_decode_without_history) {
+    auto m = full_message();
+    message out;
+    BOOST_TEST_REQUIRE(decode(as_version_1(m), out));
+    BOOST_TEST(out.events.empty());
+    m.events.clear();
+    BOOST_TEST(same(m, out));
+    check_truncations<message>(as_version_1(m));
+    BOOST_TEST(!decode(as_version_1(m) + '\0', out)); // a history count is not version 1
 }
 
 BOOST_AUTO_TEST_CASE(typical_message_is_compact) {
@@ -82,6 +114,7 @@ BOOST_AUTO_TEST_CASE(typical_message_is_compact) {
     m.done_at = 0;
     m.attempts = 1;
     m.pdu.assign(200, 'x');
+    m.events.clear();
     // Fixed fields (id, 5 times, counters) take far less than their 60-odd bytes in memory.
     BOOST_TEST(encode(m).size() < m.pdu.size() + m.account.size() + m.route.size() + m.carrier.size() +
                                       m.carrier_message_id.size() + 50);
@@ -118,7 +151,7 @@ BOOST_AUTO_TEST_CASE(trailing_bytes_and_wrong_version_are_refused) {
     auto enc = encode(full_message());
     message out;
     BOOST_TEST(!decode(enc + '\0', out));
-    enc[0] = static_cast<char>(codec_version + 1);
+    enc[0] = static_cast<char>(message_codec_version + 1);
     BOOST_TEST(!decode(enc, out));
     BOOST_TEST(!decode("", out));
 }
@@ -174,7 +207,7 @@ BOOST_AUTO_TEST_CASE(random_corruption_never_reads_out_of_bounds) {
             ++changed;
             if (!as_message) ++refused;
         }
-        if (as_message) BOOST_TEST(encode(m) == s, "input " << i << ": message misread");
+        if (as_message) BOOST_TEST(encode(m) == upgraded(s), "input " << i << ": message misread");
         delivery d;
         if (decode(s, d)) BOOST_TEST(encode(d) == s, "input " << i << ": delivery misread");
         event e;
@@ -188,7 +221,7 @@ BOOST_AUTO_TEST_CASE(random_corruption_never_reads_out_of_bounds) {
         for (auto& c : s) c = static_cast<char>(rng());
         if (!s.empty()) s[0] = static_cast<char>(codec_version);
         message m;
-        if (decode(s, m)) BOOST_TEST(encode(m) == s, "random input " << i << ": message misread");
+        if (decode(s, m)) BOOST_TEST(encode(m) == upgraded(s), "random input " << i << ": message misread");
         event e;
         if (decode(s, e)) BOOST_TEST(encode(e) == s, "random input " << i << ": event misread");
     }
@@ -250,5 +283,6 @@ BOOST_AUTO_TEST_CASE(big_endian_keys_sort_numerically) {
     BOOST_TEST(r->id.value == 9u);
     BOOST_TEST(r->expires == 1234);
     BOOST_TEST(keys::delivery("ab", {1}).substr(0, 3) == std::string("ab\0", 3));
-    BOOST_TEST(keys::receipt_expiry(5, "c", "x").substr(8) == keys::receipt("c", "x"));
+    BOOST_TEST(keys::in_flight({{3}, 1}) < keys::in_flight({{3}, 2}));
+    BOOST_TEST(keys::in_flight({{3}, 0xffffffffu}) < keys::in_flight({{4}, 0}));
 }

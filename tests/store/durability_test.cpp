@@ -77,8 +77,9 @@ bool read_all(int fd, void* p, std::size_t n) {
             const auto id = s->next_message_id();
             if (i == 0) rep.first_id = id.value;
             write_batch b;
-            b.put_message(make_message(id, 10 + i));
-            b.add_event(id, 0, event{10 + i, msg_state::accepted, 0, "accepted"});
+            auto m = make_message(id, 10 + i);
+            add_event(m, event{10 + i, msg_state::accepted, 0, "accepted"});
+            b.put_message(m);
             ++pending;
             s->write(std::move(b), io.get_executor(), [&](const error_code& ec) {
                 if (ec) ++rep.failures;

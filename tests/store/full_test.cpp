@@ -28,8 +28,8 @@ error_code fill(message_store& s, std::vector<message>& written, std::size_t pdu
         std::vector<message> ms;
         for (int i = 0; i < 8; ++i) {
             ms.push_back(make_message(s.next_message_id(), 1, msg_state::delivered, pdu));
+            add_event(ms.back(), event{1, msg_state::delivered, 0, "DELIVRD"});
             b.put_message(ms.back());
-            b.add_event(ms.back().id, 0, event{1, msg_state::delivered, 0, "DELIVRD"});
         }
         if (const auto ec = commit(s, std::move(b))) return ec;
         written.insert(written.end(), ms.begin(), ms.end());
@@ -156,9 +156,9 @@ BOOST_AUTO_TEST_CASE(progress_on_a_full_map_of_small_records) {
         auto m = written[i];
         m.state = msg_state::expired;
         m.carrier_message_id = "carrier-id-" + std::to_string(i);
+        add_event(m, event{2, msg_state::expired, 0, "EXPIRED"});
         write_batch b;
         b.put_message(m, &written[i]);
-        b.add_event(m.id, 1, event{2, msg_state::expired, 0, "EXPIRED"});
         s.write(std::move(b), io.get_executor(), [&](const error_code& ec) {
             ++done;
             if (ec == make_error_code(store_error::full)) ++full;

@@ -18,10 +18,10 @@ BOOST_AUTO_TEST_CASE(write_and_read_back) {
     BOOST_TEST(id.value > 0u);
     auto m = make_message(id, 1000);
     m.carrier_message_id = "c-1";
+    add_event(m, event{1000, msg_state::accepted, 0, "accepted"});
+    add_event(m, event{1001, msg_state::queued, 0, "route=default"});
     write_batch b;
     b.put_message(m);
-    b.add_event(id, 0, event{1000, msg_state::accepted, 0, "accepted"});
-    b.add_event(id, 1, event{1001, msg_state::queued, 0, "route=default"});
     BOOST_TEST(!commit(s, std::move(b)));
 
     const auto back = s.get(id);

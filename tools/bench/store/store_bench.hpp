@@ -67,9 +67,9 @@ inline write_batch accept_batch(message_store& s, const std::vector<std::uint8_t
     m.next_attempt = at;
     m.route = "default";
     m.pdu = pdu;
+    add_event(m, event{at, msg_state::accepted, 0, ""});
     write_batch b;
     b.put_message(m);
-    b.add_event(m.id, 0, event{at, msg_state::accepted, 0, ""});
     return b;
 }
 
