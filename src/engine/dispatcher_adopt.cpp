@@ -28,9 +28,9 @@ void dispatcher::adopt(std::vector<store::message> images, std::vector<store::me
     store::write_batch b;
     std::vector<std::uint64_t> held; // ids kept busy until their write commits
     auto map = [&](const std::string& carrier, const std::string& carrier_id, store::message_id id) {
-        // Every reading of the id the carrier may use in its receipt, as at a
-        // submit; another reading that names something already is left alone.
-        const auto forms = route::message_id_forms(carrier_id);
+        // The keys of the id, as at a submit; another reading that names
+        // something already is left alone.
+        const auto forms = route::message_id_keys(carrier_id);
         for (std::size_t i = 0; i < forms.size(); ++i) {
             if (forms[i].empty()) continue;
             if (i > 0 && store_.find_receipt(carrier, forms[i], now)) continue;

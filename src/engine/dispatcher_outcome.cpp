@@ -26,13 +26,13 @@ void dispatcher::on_outcome(std::uint64_t id, const std::string& carrier, const 
         store::write_batch b;
         b.put_message(next, &t.m);
         // Carriers may print a receipt's id in another base or case than the
-        // submit_sm_resp's (SMPP 3.4 Appendix B leaves it open): map every
-        // reading, so a receipt matches if any of its readings does. The
-        // other readings are guesses, and they collide with ids the carrier
-        // really gives ("af" read as decimal is the hex id "175"): one never
-        // displaces a mapping already there, while the id as given always
-        // does (see on_receipt for the other half).
-        const auto forms = route::message_id_forms(out.message_id);
+        // submit_sm_resp's (SMPP 3.4 Appendix B leaves it open). The id is
+        // mapped as given (and without leading zeros); a receipt looks under
+        // each of its own readings (on_receipt), so the other base costs no
+        // write here. The form without zeros is a guess that may collide
+        // with an id the carrier really gives: it never displaces a mapping
+        // already there, while the id as given always does.
+        const auto forms = route::message_id_keys(out.message_id);
         const auto expires = now + cfg_.receipt_map_ttl.count();
         std::vector<std::string> keys;
         for (std::size_t i = 0; i < forms.size(); ++i) {

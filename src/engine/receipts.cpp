@@ -52,7 +52,7 @@ void dispatcher::on_receipt(const std::string& carrier, std::string_view carrier
     // collides with ("175" is the hex id 0x175 and the decimal reading of
     // "af"). In a pair that message is often the other node's, which this
     // node never mapped.
-    const auto forms = route::message_id_forms(carrier_id);
+    const auto forms = route::receipt_id_lookups(carrier_id);
     std::optional<store::message> current, guess;
     for (const auto& form : forms) {
         std::optional<std::uint64_t> id;

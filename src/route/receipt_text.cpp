@@ -253,6 +253,31 @@ boost::container::small_vector<std::string, 3> message_id_forms(std::string_view
     return forms;
 }
 
+boost::container::small_vector<std::string, 2> message_id_keys(std::string_view id) {
+    const auto forms = message_id_forms(id);
+    boost::container::small_vector<std::string, 2> keys{forms.front()};
+    std::uint64_t n = 0;
+    const int base = parse_number(id, n, 10) ? 10 : parse_number(id, n, 16) ? 16 : 0;
+    if (base) {
+        std::string same;
+        append_number(same, n, base);
+        if (same != keys.front()) keys.push_back(std::move(same));
+    }
+    return keys;
+}
+
+boost::container::small_vector<std::string, 4> receipt_id_lookups(std::string_view id) {
+    const auto forms = message_id_forms(id);
+    boost::container::small_vector<std::string, 4> out(forms.begin(), forms.end());
+    std::uint64_t n = 0, h = 0;
+    if (parse_number(id, n, 10) && parse_number(id, h, 16)) {
+        std::string dec;
+        append_number(dec, h, 10);
+        if (std::find(out.begin(), out.end(), dec) == out.end()) out.push_back(std::move(dec));
+    }
+    return out;
+}
+
 bool message_ids_match(std::string_view submitted, std::string_view receipted) {
     if (iequals(submitted, receipted)) return true;
     const auto a = message_id_forms(submitted);

@@ -84,6 +84,16 @@ std::string receipt_excerpt(std::string_view short_message, std::uint8_t data_co
 // form of an all-decimal id and the decimal form of an all-hex id (each only
 // if it fits 64 bits), without duplicates.
 boost::container::small_vector<std::string, 3> message_id_forms(std::string_view id);
+// The keys a submit_sm_resp's id is mapped under: as given (lowercased) and,
+// with leading zeros, its form without them. Its reading in the other base
+// is not mapped (one store operation less per message): receipt_id_lookups
+// finds it from the receipt's side, so whatever message_id_forms would
+// match through a shared reading, key and lookup meet on.
+boost::container::small_vector<std::string, 2> message_id_keys(std::string_view id);
+// The keys a receipt's id is looked up under, the id as given first:
+// message_id_forms, and for an all-decimal id also the decimal form of its
+// hex reading ("123" may be the hex form of a submit's "291").
+boost::container::small_vector<std::string, 4> receipt_id_lookups(std::string_view id);
 // Whether a receipt's id names the message the carrier answered with `submitted`.
 bool message_ids_match(std::string_view submitted, std::string_view receipted);
 

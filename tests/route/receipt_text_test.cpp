@@ -1,5 +1,10 @@
 // Receipt text: strict format, lenient parse of real-world variants, stat
 // mapping, receipts read from deliver_sm / data_sm.
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdio>
+
 #include <boost/test/unit_test.hpp>
 
 #include "route/receipt_text.hpp"
@@ -160,6 +165,63 @@ BOOST_AUTO_TEST_CASE(message_ids_in_either_base) {
     BOOST_TEST(message_id_forms("00255").size() == 3u); // "00255", "255", "ff"
     BOOST_TEST(message_id_forms("x-1").size() == 1u);
     BOOST_TEST(message_id_forms("123456789012345678901234567890").size() == 1u); // too big for 64 bits
+}
+
+// The store maps a submit's id under message_id_keys and a receipt looks
+// under receipt_id_lookups: every pair of spellings of one number (in
+// either base, any case, leading zeros) must meet, so mapping fewer keys
+// loses no receipt. (message_ids_match also pairs "4d" with "119", since
+// "77" is the decimal form of one and the hex form of the other: two
+// numbers, no carrier's receipt.)
+BOOST_AUTO_TEST_CASE(mapped_keys_and_lookups_meet_wherever_ids_match) {
+    BOOST_TEST(message_id_keys("00255").size() == 2u); // "00255", "255"; not "ff"
+    BOOST_TEST(message_id_keys("1A2B").size() == 1u);
+    BOOST_TEST(receipt_id_lookups("123").back() == "291"); // the hex reading's decimal form
+    const auto readings = [](const std::string& x) {
+        std::vector<std::uint64_t> out;
+        std::uint64_t v = 0;
+        for (int base : {10, 16}) {
+            const auto [p, ec] = std::from_chars(x.data(), x.data() + x.size(), v, base);
+            if (ec == std::errc{} && p == x.data() + x.size()) out.push_back(v);
+        }
+        return out;
+    };
+    const auto same_number = [&](const std::string& a, const std::string& b) {
+        if (message_ids_match(a, b) && a.size() == b.size() && message_id_forms(a)[0] == message_id_forms(b)[0]) return true;
+        for (auto x : readings(a))
+            for (auto y : readings(b))
+                if (x == y) return true;
+        return false;
+    };
+    std::vector<std::string> spellings;
+    const auto spell = [&](std::uint64_t v) {
+        char dec[24], hex[24];
+        std::snprintf(dec, sizeof dec, "%llu", static_cast<unsigned long long>(v));
+        std::snprintf(hex, sizeof hex, "%llx", static_cast<unsigned long long>(v));
+        for (const std::string f : {std::string{dec}, std::string{hex}}) {
+            spellings.push_back(f);
+            spellings.push_back("00" + f);
+            std::string up = f;
+            for (auto& c : up) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            spellings.push_back(up);
+        }
+    };
+    for (std::uint64_t v = 0; v < 700; v += 7) spell(v);
+    for (std::uint64_t v : {0x123ull, 291ull, 0xffffffffffffffffull, 1'000'000'007ull}) spell(v);
+    spellings.push_back("abc-1");
+    std::size_t matching = 0;
+    for (const auto& s : spellings)
+        for (const auto& r : spellings) {
+            if (!same_number(s, r)) continue;
+            ++matching;
+            const auto keys = message_id_keys(s);
+            const auto looks = receipt_id_lookups(r);
+            const bool meet = std::any_of(keys.begin(), keys.end(), [&](const std::string& k) {
+                return std::find(looks.begin(), looks.end(), k) != looks.end();
+            });
+            BOOST_TEST_REQUIRE(meet, "submit " << s << ", receipt " << r);
+        }
+    BOOST_TEST(matching > spellings.size()); // more than each with itself
 }
 
 BOOST_AUTO_TEST_CASE(receipts_from_pdus) {
