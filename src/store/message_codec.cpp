@@ -178,6 +178,21 @@ bool decode(std::string_view in, message& m) {
     return r.at_end();
 }
 
+bool decode_head(std::string_view in, message_head& h) {
+    reader r{in};
+    const auto version = r.any_version();
+    if (version != 1 && version != message_codec_version) return false;
+    h.id.value = r.varint();
+    (void)r.bytes(); // account
+    h.accepted_at = r.time();
+    (void)r.time(); // not_before
+    (void)r.time(); // expires_at
+    (void)r.time(); // next_attempt
+    h.done_at = r.time();
+    h.state = r.state();
+    return r.ok();
+}
+
 std::string encode_marks(const std::vector<in_flight_attempt>& a) {
     std::string out;
     out.reserve(1 + a.size() * 12);

@@ -34,6 +34,14 @@ bool decode(std::string_view in, message& out);
 bool decode(std::string_view in, delivery& out);
 bool decode(std::string_view in, event& out);
 
+// The fields a retention sweep looks at, read without copying the rest.
+struct message_head {
+    message_id id;
+    epoch_ms accepted_at = 0, done_at = 0;
+    msg_state state = msg_state::accepted;
+};
+bool decode_head(std::string_view in, message_head& out);
+
 // ---- big-endian helpers ----
 void append_be64(std::string& out, std::uint64_t v);
 void append_be32(std::string& out, std::uint32_t v);

@@ -50,7 +50,7 @@ enum class table : std::uint8_t {
     receipt_expiry, // unused since schema 2 (the sweep reads the expiry in receipts' values)
     deliveries,     // account \0 be64(delivery id) -> delivery
     history,        // unused since schema 2 (message::events)
-    finished,       // be64(done_at) be64(id) -> ""            (retention sweep)
+    finished,       // unused since schema 2 (the retention sweep scans messages)
     meta,           // name -> value (next ids, schema version)
     in_flight,      // be64(id) be32(attempt) of its first -> in-flight attempts (encode_marks): attempts
                     // handed to carriers together, one mark for all (startup recovery without a full scan)
@@ -85,8 +85,8 @@ public:
     void put(table t, std::string key, std::string value);
     void erase(table t, std::string key);
 
-    // Stores `m`, moving its queue / finished index entries from what
-    // `before` had (nullptr: a new message) to what `m` has.
+    // Stores `m`, moving its queue index entry from what `before` had
+    // (nullptr: a new message) to what `m` has.
     void put_message(const message& m, const message* before = nullptr);
     // Marks attempts handed to carriers, all in one operation, without
     // rewriting their records; returns the mark's key for clear_in_flight.
@@ -98,7 +98,7 @@ public:
     void put_receipt_map(std::string_view carrier, std::string_view carrier_id, message_id id, epoch_ms expires);
     void put_delivery(const delivery& d);
     void erase_delivery(const delivery& d);
-    // Erases `m` (as stored) with its queue and finished entries.
+    // Erases `m` (as stored) with its queue entry.
     void erase_message(const message& m);
 
     const std::vector<op>& ops() const noexcept { return ops_; }

@@ -20,8 +20,8 @@
 namespace twinsms::store {
 
 inline constexpr std::size_t table_count = static_cast<std::size_t>(table::count_);
-// 2: history in the message record, no receipt_expiry index, one in-flight
-// mark per group of attempts (store_migrate.cpp upgrades a version 1 store).
+// 2: history in the message record, no receipt_expiry and finished indexes,
+// one in-flight mark per group of attempts (store_migrate.cpp upgrades a version 1 store).
 inline constexpr std::uint64_t schema_version = 2;
 // Ids are persisted this far ahead of use; a new block is reserved once
 // half of the current one is used, so callers practically never wait.
@@ -144,6 +144,7 @@ struct message_store::impl {
     // of table::receipts; empty: from the start).
     mutable std::mutex sweep_mutex;
     mutable std::string receipt_sweep_from;
+    mutable std::string message_sweep_from; // the same for finished messages (table::messages)
 };
 
 // Read transaction holding the map lock shared (see map_mutex).

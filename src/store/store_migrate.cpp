@@ -108,6 +108,7 @@ int message_store::impl::upgrade_from_1() {
     // Emptying a table is one operation whatever it holds (its pages go to
     // the free list).
     if (int rc = mdb_drop(t.get(), of(table::receipt_expiry), 0)) return rc;
+    if (int rc = mdb_drop(t.get(), of(table::finished), 0)) return rc;
     if (int rc = t.put(of(table::meta), "schema_version", v)) return rc;
     if (int rc = t.commit()) return rc;
     log::info("store", "schema_upgraded").kv("path", opt.path.string()).kv("from", 1).kv("to", 2)

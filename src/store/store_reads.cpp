@@ -208,6 +208,7 @@ write_batch message_store::sweep(epoch_ms now, epoch_ms finished_before, std::si
     read_txn r{impl_->env, impl_->map_mutex};
     if (!r.ok() || max == 0) return b;
     auto& t = r.txn();
+    std::lock_guard lk{impl_->sweep_mutex};
 
     // Receipt mappings: a rolling scan that goes on where the last sweep
     // stopped (and from the start once it reached the end), so every
@@ -217,7 +218,6 @@ write_batch message_store::sweep(epoch_ms now, epoch_ms finished_before, std::si
     {
         lmdb::cursor c;
         if (c.open(t, impl_->of(table::receipts))) return b;
-        std::lock_guard lk{impl_->sweep_mutex};
         auto& from = impl_->receipt_sweep_from;
         int rc = from.empty() ? c.first() : c.seek(from);
         std::size_t scanned = 0, erased = 0;
@@ -232,24 +232,32 @@ write_batch message_store::sweep(epoch_ms now, epoch_ms finished_before, std::si
         from = rc == MDB_SUCCESS ? std::string{c.key()} : std::string{};
     }
 
-    // Finished messages by done_at (their history is in the record).
+    // Finished messages done before `finished_before`, by id (the order of
+    // acceptance), a rolling scan like the mappings'. A message accepted
+    // after that time cannot be done before it: the scan starts over from
+    // the oldest there. Messages still under way are passed over. A
+    // finished index would cost every message a put and an erase.
     lmdb::cursor c;
-    if (c.open(t, impl_->of(table::finished))) return b;
-    std::size_t n = 0;
-    for (int rc = c.first(); rc == MDB_SUCCESS && n < max; rc = c.next(), ++n) {
-        const std::string key{c.key()};
-        const auto p = keys::split_pair(key);
-        if (!p) {
-            log_corrupt(table::finished, key);
-            b.erase(table::finished, key);
+    if (c.open(t, impl_->of(table::messages))) return b;
+    auto& from = impl_->message_sweep_from;
+    int rc = from.empty() ? c.first() : c.seek(from);
+    std::size_t scanned = 0, erased = 0;
+    for (; rc == MDB_SUCCESS && erased < max && scanned < max * 16; rc = c.next(), ++scanned) {
+        message_head h;
+        if (!decode_head(c.value(), h)) {
+            log_corrupt(table::messages, c.key());
             continue;
         }
-        if (p->at >= time_key(finished_before)) break;
-        const message_id id{p->id};
-        const auto m = load<message>(t, impl_->of(table::messages), table::messages, keys::message(id));
-        if (m) b.erase_message(*m);
-        if (!m || keys::finished(m->done_at, id) != key) b.erase(table::finished, key);
+        if (h.accepted_at >= finished_before) {
+            rc = MDB_NOTFOUND;
+            break;
+        }
+        if (is_final(h.state) && h.done_at < finished_before) {
+            b.erase(table::messages, std::string{c.key()});
+            ++erased;
+        }
     }
+    from = rc == MDB_SUCCESS ? std::string{c.key()} : std::string{};
     return b;
 }
 

@@ -21,13 +21,6 @@ void write_batch::put_message(const message& m, const message* before) {
     if (was_queued && !same_slot) erase(table::queue, keys::queue(before->next_attempt, m.id));
     if (now_queued && !same_slot) put(table::queue, keys::queue(m.next_attempt, m.id), {});
     if (was_queued != now_queued) move_queue(m.account, now_queued ? 1 : -1);
-
-    // Finished entry: added once the message is final (retention sweep).
-    const bool was_final = before && is_final(before->state);
-    const bool now_final = is_final(m.state);
-    const bool same_done = was_final && now_final && time_key(before->done_at) == time_key(m.done_at);
-    if (was_final && !same_done) erase(table::finished, keys::finished(before->done_at, m.id));
-    if (now_final && !same_done) put(table::finished, keys::finished(m.done_at, m.id), {});
 }
 
 void write_batch::erase_message(const message& m) {
@@ -36,7 +29,6 @@ void write_batch::erase_message(const message& m) {
         erase(table::queue, keys::queue(m.next_attempt, m.id));
         move_queue(m.account, -1);
     }
-    if (is_final(m.state)) erase(table::finished, keys::finished(m.done_at, m.id));
 }
 
 void write_batch::move_queue(const std::string& account, int d) {

@@ -28,6 +28,7 @@ error_code fill(message_store& s, std::vector<message>& written, std::size_t pdu
         std::vector<message> ms;
         for (int i = 0; i < 8; ++i) {
             ms.push_back(make_message(s.next_message_id(), 1, msg_state::delivered, pdu));
+            ms.back().accepted_at = 0; // before it was done (the sweep goes by acceptance)
             add_event(ms.back(), event{1, msg_state::delivered, 0, "DELIVRD"});
             b.put_message(ms.back());
         }

@@ -204,11 +204,13 @@ BOOST_AUTO_TEST_CASE(sweep_removes_finished_messages_with_their_history) {
     // 1..5 finished at 100..500, 6 queued.
     for (std::uint64_t id = 1; id <= 5; ++id) {
         auto m = make_message({id}, static_cast<epoch_ms>(id * 100), msg_state::delivered);
+        m.accepted_at = 1;
         add_event(m, event{1, msg_state::accepted, 0, ""});
         add_event(m, event{2, msg_state::delivered, 0, ""});
         b.put_message(m);
     }
     auto six = make_message({6}, 50);
+    six.accepted_at = 1;
     add_event(six, event{1, msg_state::accepted, 0, ""});
     b.put_message(six);
     BOOST_TEST_REQUIRE(!commit(s, std::move(b)));
