@@ -57,7 +57,9 @@ message_store::impl::impl(store_options o) : opt{std::move(o)} {
         if (int rc = mdb_env_set_maxdbs(env, table_count)) fail_open(opt.path, "mdb_env_set_maxdbs", rc);
         if (int rc = mdb_env_set_mapsize(env, opt.map_size)) fail_open(opt.path, "mdb_env_set_mapsize", rc);
         // MDB_NOTLS: read transactions are not tied to the thread that began them.
-        const unsigned flags = MDB_NOTLS | (opt.sync ? 0u : MDB_NOSYNC);
+        // Store sync: MDB_NOMETASYNC, the syncer thread syncs the meta page
+        // (store_impl.hpp: completions).
+        const unsigned flags = MDB_NOTLS | (opt.sync ? MDB_NOMETASYNC : MDB_NOSYNC);
         if (int rc = mdb_env_open(env, opt.path.c_str(), flags, 0640)) fail_open(opt.path, "mdb_env_open", rc);
         max_key = static_cast<std::size_t>(mdb_env_get_maxkeysize(env));
 
@@ -133,6 +135,7 @@ message_store::impl::impl(store_options o) : opt{std::move(o)} {
         mdb_env_close(env);
         throw;
     }
+    syncer = std::thread{[this] { run_syncer(); }};
     writer = std::thread{[this] { run_writer(); }};
     log::info("store", "opened")
         .kv("path", opt.path.string())
@@ -149,6 +152,12 @@ message_store::impl::~impl() {
     wake.notify_all();
     id_cv.notify_all();
     if (writer.joinable()) writer.join();
+    {
+        std::lock_guard lk{sync_mutex};
+        sync_stopping = true; // after the writer's last job
+    }
+    sync_wake.notify_all();
+    if (syncer.joinable()) syncer.join();
     if (!opt.sync) mdb_env_sync(env, 1);
     mdb_env_close(env);
 }

@@ -84,6 +84,35 @@ struct message_store::impl {
 
     std::thread writer;
 
+    // Completions leave through the syncer thread, in order. With store
+    // sync the environment runs MDB_NOMETASYNC: a commit syncs its data
+    // pages, and the syncer's fdatasync makes its meta page durable before
+    // anyone hears of it, while the writer already builds and commits the
+    // next transaction. So a batch that arrives during a commit waits for
+    // that one's data sync and its own, not for two full commits. LMDB
+    // never reuses pages the previous meta still points to, so a meta page
+    // lost by a crash leaves the one before it intact, and nobody was told
+    // of the transaction it would have made durable.
+    struct completion {
+        boost::asio::any_io_executor ex;
+        done_fn done;
+        error_code ec;
+    };
+    struct sync_job {
+        std::vector<completion> dones;
+        bool needs_sync = false;     // a commit was among them (store sync)
+        std::uint64_t ticket_end = 0; // done_ticket once posted (0: unchanged)
+    };
+    std::vector<completion> round_dones; // the writer's, for the job of its current loop
+    std::mutex sync_mutex;
+    std::condition_variable sync_wake;
+    std::deque<sync_job> sync_queue;
+    bool sync_stopping = false;
+    std::atomic<std::uint64_t> meta_syncs{0}, sync_failures{0};
+    std::thread syncer;
+    void run_syncer() noexcept;
+    void hand_to_syncer(bool needs_sync, std::uint64_t ticket_end);
+
     explicit impl(store_options o);
     ~impl();
 

@@ -76,15 +76,77 @@ void message_store::impl::run_writer() noexcept {
                 last_sync = now;
             }
         }
-        if (!taken.empty()) {
+        const bool synced = opt.sync && commits.load() != commits_before;
+        if (!taken.empty() || !round_dones.empty()) hand_to_syncer(synced, taken.empty() ? 0 : taken.back().ticket + 1);
+    }
+    writer_of = nullptr;
+}
+
+void message_store::impl::hand_to_syncer(bool needs_sync, std::uint64_t ticket_end) {
+    try {
+        std::lock_guard lk{sync_mutex};
+        sync_queue.push_back({std::exchange(round_dones, {}), needs_sync, ticket_end});
+    } catch (const std::exception& e) {
+        // No memory: those callers are not told (as a failed post before).
+        log::error("store", "done_post_failed").kv("error", e.what());
+        round_dones.clear();
+    }
+    sync_wake.notify_one();
+}
+
+void message_store::impl::run_syncer() noexcept {
+    for (;;) {
+        std::deque<sync_job> jobs;
+        {
+            std::unique_lock lk{sync_mutex};
+            sync_wake.wait(lk, [&] { return !sync_queue.empty() || sync_stopping; });
+            if (sync_queue.empty()) break; // stopping, and the writer is done
+            jobs.swap(sync_queue);
+        }
+        // One fdatasync for every commit queued meanwhile: the meta page of
+        // the latest (and the data of any later transaction, harmlessly).
+        error_code sync_ec;
+        if (std::any_of(jobs.begin(), jobs.end(), [](const sync_job& j) { return j.needs_sync; })) {
+            ++meta_syncs;
+            if (const int rc = mdb_env_sync(env, 1)) {
+                ++sync_failures;
+                sync_ec = make_error_code(store_error::io);
+                log::error("store", "sync_failed").kv("error", lmdb::describe(rc))
+                    .kv("then", "the writes it was to make durable are reported failed");
+            }
+        }
+        // One post per executor for them all, not one per batch: a round of
+        // HTTP or SMPP submits holds a batch per request, and each post costs
+        // both threads a lock and a wake-up. Each executor's callers run in
+        // commit order.
+        std::vector<std::pair<boost::asio::any_io_executor, std::vector<std::pair<done_fn, error_code>>>> groups;
+        std::uint64_t ticket_end = 0;
+        try {
+            for (auto& j : jobs) {
+                for (auto& c : j.dones) {
+                    auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return x.first == c.ex; });
+                    if (g == groups.end()) g = groups.insert(groups.end(), {c.ex, {}});
+                    g->second.emplace_back(std::move(c.done), c.ec ? c.ec : (j.needs_sync ? sync_ec : error_code{}));
+                }
+                ticket_end = std::max(ticket_end, j.ticket_end);
+            }
+            for (auto& [ex, dones] : groups)
+                boost::asio::post(ex, [dones = std::move(dones)] {
+                    for (const auto& [d, ec] : dones) d(ec);
+                });
+        } catch (const std::exception& e) {
+            // No memory or an empty executor: the callers of that group are
+            // not told (as a single failed post before); the others are.
+            log::error("store", "done_post_failed").kv("error", e.what());
+        }
+        if (ticket_end) {
             {
                 std::lock_guard lk{mutex};
-                done_ticket = taken.back().ticket + 1;
+                done_ticket = std::max(done_ticket, ticket_end);
             }
             flushed.notify_all();
         }
     }
-    writer_of = nullptr;
 }
 
 bool message_store::impl::valid(const write_batch& b) const noexcept {
@@ -214,39 +276,18 @@ void message_store::impl::fail(const std::vector<pending*>& round, store_error e
     complete(round, make_error_code(e));
 }
 
-// One post per executor for the whole round, not one per batch: a round of
-// HTTP or SMPP submits holds a batch per request, and each post costs both
-// threads a lock and a wake-up. The callers run in commit order, as before.
+// The syncer posts them (run_syncer), after the sync that makes a commit
+// durable; a failure goes the same way, so each caller hears in order.
 void message_store::impl::complete(const std::vector<pending*>& round, const error_code& ec) noexcept {
-    std::vector<std::pair<boost::asio::any_io_executor, std::vector<done_fn>>> groups;
-    try {
-        for (auto* p : round) {
-            if (!p->done) continue; // completed already (or nobody asked)
-            auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return x.first == p->ex; });
-            if (g == groups.end()) g = groups.insert(groups.end(), {p->ex, {}});
-            g->second.push_back(std::move(p->done));
-            p->done = nullptr;
-        }
-        for (auto& [ex, dones] : groups)
-            boost::asio::post(ex, [dones = std::move(dones), ec] {
-                for (const auto& d : dones) d(ec);
-            });
-    } catch (const std::exception& e) {
-        // No memory or an empty executor: the callers of a group whose post
-        // failed are not told (as a single failed post before), those not
-        // grouped yet are tried one by one.
-        log::error("store", "done_post_failed").kv("error", e.what());
-        for (auto* p : round) complete(*p, ec);
-    }
+    for (auto* p : round) complete(*p, ec);
 }
 
 void message_store::impl::complete(pending& p, const error_code& ec) noexcept {
     if (!p.done) return; // completed already (or nobody asked)
     try {
-        boost::asio::post(p.ex, [done = std::move(p.done), ec] { done(ec); });
+        round_dones.push_back({p.ex, std::move(p.done), ec});
     } catch (const std::exception& e) {
-        // An empty executor or no memory: this batch's caller is not told,
-        // the others still are.
+        // No memory: this batch's caller is not told, the others still are.
         log::error("store", "done_post_failed").kv("error", e.what());
     }
     p.done = nullptr;
