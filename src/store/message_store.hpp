@@ -214,6 +214,9 @@ public:
         std::uint64_t last_commit_seq = 0;
         // Commits admitting nothing new that needed the reserve beyond max_map_size.
         std::uint64_t map_reserve_uses = 0;
+        // fdatasyncs by the syncer (durability sync: each covers every commit
+        // since the last), and those that failed (their callers heard io).
+        std::uint64_t meta_syncs = 0, sync_failures = 0;
         // Operations committed (puts and erases, with the writer's own meta
         // writes), by table (index: table).
         std::array<std::uint64_t, static_cast<std::size_t>(table::count_)> ops{};

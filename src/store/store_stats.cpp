@@ -28,6 +28,8 @@ message_store::stats message_store::get_stats() const {
     out.map_growths = s.map_growths.load();
     out.map_reserve_uses = s.map_reserve_uses.load();
     out.last_commit_seq = s.last_commit_seq.load();
+    out.meta_syncs = s.meta_syncs.load();
+    out.sync_failures = s.sync_failures.load();
     for (std::size_t i = 0; i < table_count; ++i) out.ops[i] = s.ops_by_table[i].load(std::memory_order_relaxed);
     out.commit_us = s.commit_us.snapshot();
     out.commit_batches = s.commit_batches.snapshot();

@@ -43,6 +43,13 @@ BOOST_AUTO_TEST_CASE(write_and_read_back) {
     BOOST_TEST(st.map_size == 8u << 20);
     BOOST_TEST(st.map_used > 0u);
     BOOST_TEST(st.map_used <= st.map_size);
+    // Told only after the syncer's fdatasync (MDB_NOMETASYNC: the meta
+    // page is synced there); the operations counted by table.
+    BOOST_TEST(st.meta_syncs >= 1u);
+    BOOST_TEST(st.sync_failures == 0u);
+    BOOST_TEST(st.ops[static_cast<std::size_t>(table::messages)] == 1u);
+    BOOST_TEST(st.ops[static_cast<std::size_t>(table::queue)] == 1u);
+    BOOST_TEST(st.ops_total() == 3u); // with the writer's last_commit_seq
 }
 
 BOOST_AUTO_TEST_CASE(ids_are_unique_across_threads) {

@@ -68,6 +68,7 @@
 //   twinsms_store_commits_total, _batches_total, _commit_failures_total,
 //   _map_growths_total, _map_reserve_uses_total                       counters
 //   twinsms_store_ops_total{table}                   counter LMDB puts and erases committed
+//   twinsms_store_syncs_total, _sync_failures_total  counters the syncer's fdatasyncs
 //   twinsms_store_commit_seconds                     histogram begin -> committed, fsync included
 //   twinsms_store_commit_batches, _commit_records    histograms write batches, records per transaction
 // TLS handshakes that failed
@@ -263,6 +264,10 @@ std::string render_metrics(node& n, const alert::alerter* alerts, const http::ad
     counter(w, "twinsms_store_map_growths_total", "times the store's map was grown", st.map_growths);
     counter(w, "twinsms_store_map_reserve_uses_total",
             "commits of progress (no new message) that needed the reserve beyond the map limit", st.map_reserve_uses);
+    counter(w, "twinsms_store_syncs_total", "fdatasyncs that made commits durable (each covers every commit since the last)",
+            st.meta_syncs);
+    counter(w, "twinsms_store_sync_failures_total", "fdatasyncs that failed (the writes they covered were reported failed)",
+            st.sync_failures);
     w.family("twinsms_store_ops_total", "counter", "LMDB operations (puts and erases) committed, by table");
     for (std::size_t i = 0; i < st.ops.size(); ++i)
         w.sample({{"table", store::table_name(static_cast<store::table>(i))}}, st.ops[i]);
