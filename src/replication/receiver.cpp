@@ -150,21 +150,32 @@ asio::awaitable<std::string> receiver::session(std::shared_ptr<tls::transport> s
         stats_.bytes += n;
         reader.feed({buf.data(), n});
         boost::system::error_code fec;
+        // The changes of this read go to the replica together (one write);
+        // before any other frame, what came before it goes first.
+        std::vector<change> changes;
+        const auto apply = [&] {
+            if (changes.empty()) return;
+            ++applying_;
+            stats_.changes += changes.size();
+            replica_.on_changes(std::exchange(changes, {}), executor_, [this, s](const boost::system::error_code& e, std::uint64_t) {
+                --applying_;
+                if (e) {
+                    // A gap or a failed commit: resume from what is committed.
+                    log::warn("replication", "apply_failed").kv("error", e.message()).kv("applied", replica_.applied());
+                    s->close();
+                    return;
+                }
+                send_ack(s);
+            });
+        };
         while (auto f = reader.next(fec)) {
             if (auto* c = std::get_if<change>(&*f)) {
-                ++applying_;
-                ++stats_.changes;
-                replica_.on_change(std::move(*c), executor_, [this, s](const boost::system::error_code& e, std::uint64_t) {
-                    --applying_;
-                    if (e) {
-                        // A gap or a failed commit: resume from what is committed.
-                        log::warn("replication", "apply_failed").kv("error", e.message()).kv("applied", replica_.applied());
-                        s->close();
-                        return;
-                    }
-                    send_ack(s);
-                });
-            } else if (auto* sc = std::get_if<snapshot_chunk>(&*f)) {
+                changes.push_back(std::move(*c));
+                if (changes.size() >= 1'000) apply(); // bounded: one store batch stays small
+                continue;
+            }
+            apply();
+            if (auto* sc = std::get_if<snapshot_chunk>(&*f)) {
                 if (!snapshot.is_open()) {
                     snapshot.open(cfg_.snapshot_file, std::ios::binary | std::ios::trunc);
                     snapshot_bytes = 0;
@@ -199,6 +210,7 @@ asio::awaitable<std::string> receiver::session(std::shared_ptr<tls::transport> s
                 break;
             }
         }
+        apply(); // the rest of this read's changes (also those before a bad frame)
         if (fec) {
             log::warn("replication", "bad_frame_from_sender").kv("error", fec.message());
             why = "bad frame: " + fec.message();

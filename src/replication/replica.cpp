@@ -57,19 +57,33 @@ void replica::forget_position(boost::asio::any_io_executor ex) {
 }
 
 void replica::on_change(change c, boost::asio::any_io_executor ex, done_fn done) {
-    switch (state_.arrived(c.seq)) {
-    case receiver_state::verdict::skip: return done({}, state_.applied());
-    case receiver_state::verdict::gap: return done(make_error_code(frame_error::gap), state_.applied());
-    case receiver_state::verdict::apply: break;
+    std::vector<change> one;
+    one.push_back(std::move(c));
+    on_changes(std::move(one), std::move(ex), std::move(done));
+}
+
+void replica::on_changes(std::vector<change> cs, boost::asio::any_io_executor ex, done_fn done) {
+    store::write_batch b;
+    std::uint64_t last = 0;
+    bool gap = false;
+    for (auto& c : cs) {
+        const auto v = state_.arrived(c.seq);
+        if (v == receiver_state::verdict::skip) continue;
+        if (v == receiver_state::verdict::gap) {
+            gap = true;
+            break;
+        }
+        last = c.seq;
+        b.append(to_batch(std::move(c)));
     }
-    const auto seq = c.seq;
-    auto b = to_batch(std::move(c));
+    const auto gap_ec = gap ? make_error_code(frame_error::gap) : boost::system::error_code{};
+    if (!last) return done(gap_ec, state_.applied());
     std::string pos;
-    store::append_be64(pos, seq);
+    store::append_be64(pos, last);
     b.put(store::table::meta, std::string{position_key}, std::move(pos));
-    store_->write(std::move(b), ex, [this, seq, done = std::move(done)](const store::error_code& ec) {
-        if (!ec) state_.committed(seq);
-        done(ec, state_.applied());
+    store_->write(std::move(b), ex, [this, last, gap_ec, done = std::move(done)](const store::error_code& ec) {
+        if (!ec) state_.committed(last);
+        done(ec ? ec : gap_ec, state_.applied());
     });
 }
 

@@ -28,6 +28,11 @@ public:
     // `done` with the new position), skipped when applied already (`done`
     // at once), or refused with a gap error when one is missing.
     void on_change(change c, boost::asio::any_io_executor ex, done_fn done);
+    // Changes that arrived together (one read of the stream), in order: the
+    // ones to apply go as one write with one position, which costs the
+    // replica's writer one batch and one meta operation for all of them
+    // rather than for each. A gap after some applies those, then reports it.
+    void on_changes(std::vector<change> cs, boost::asio::any_io_executor ex, done_fn done);
 
     // Replaces the whole replica with a snapshot file (a copy of the peer's
     // store, message_store::copy_to): the stream continues from the copy's

@@ -101,6 +101,10 @@ public:
     // Erases `m` (as stored) with its queue entry.
     void erase_message(const message& m);
 
+    // Takes `o`'s operations after this batch's (its queue moves and
+    // admits() too): several batches written as one, all or nothing.
+    void append(write_batch&& o);
+
     const std::vector<op>& ops() const noexcept { return ops_; }
     bool empty() const noexcept { return ops_.empty(); }
 

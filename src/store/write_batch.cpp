@@ -31,6 +31,15 @@ void write_batch::erase_message(const message& m) {
     }
 }
 
+void write_batch::append(write_batch&& o) {
+    if (ops_.empty()) ops_ = std::move(o.ops_);
+    else ops_.insert(ops_.end(), std::make_move_iterator(o.ops_.begin()), std::make_move_iterator(o.ops_.end()));
+    for (const auto& [account, d] : o.queue_moves_) move_queue(account, d);
+    admits_ = admits_ || o.admits_;
+    o.ops_.clear();
+    o.queue_moves_.clear();
+}
+
 void write_batch::move_queue(const std::string& account, int d) {
     for (auto& [a, n] : queue_moves_)
         if (a == account) {

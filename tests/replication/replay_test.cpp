@@ -182,3 +182,50 @@ BOOST_FIXTURE_TEST_CASE(the_position_survives_a_reopen_and_resent_changes_are_sk
     BOOST_TEST(refused);
     BOOST_TEST(!again.store().get(m3.id));
 }
+
+// Changes that arrived together go to the replica as one write: those
+// already applied are skipped, the rest land with one position, and a gap
+// after some applies those first, then reports the gap.
+BOOST_FIXTURE_TEST_CASE(changes_read_together_apply_as_one_write, fixture) {
+    std::vector<store::message> ms;
+    for (int i = 0; i < 4; ++i) {
+        ms.push_back(message("acme", store::msg_state::queued));
+        store::write_batch w;
+        w.put_message(ms.back());
+        write(std::move(w));
+    }
+    src.st.flush();
+    frame_reader fr;
+    fr.feed(src.take());
+    boost::system::error_code ec;
+    std::vector<change> cs;
+    while (auto f = fr.next(ec)) cs.push_back(std::get<change>(std::move(*f)));
+    BOOST_REQUIRE_EQUAL(cs.size(), 4u);
+
+    replica r{options(dir.path / "replica")};
+    const auto run = [&](std::vector<change> batch) {
+        bool done = false;
+        boost::system::error_code out;
+        r.on_changes(std::move(batch), io.get_executor(), [&](const auto& e, std::uint64_t) {
+            out = e;
+            done = true;
+        });
+        while (!done) io.run_one();
+        io.restart();
+        return out;
+    };
+    BOOST_TEST(!run({cs[0], cs[1]}));
+    BOOST_TEST(r.applied() == 2u);
+    const auto batches = r.store().get_stats().batches;
+    // 1 again (skipped), then 2 (skipped), then 4 without 3: a gap.
+    BOOST_TEST(run({cs[0], cs[1], cs[3]}) == make_error_code(frame_error::gap));
+    BOOST_TEST(r.applied() == 2u);
+    BOOST_TEST(!r.store().get(ms[3].id));
+    // 3 and 4 together: one batch, both records, the position at 4.
+    BOOST_TEST(!run({cs[2], cs[3]}));
+    BOOST_TEST(r.applied() == 4u);
+    BOOST_TEST(r.store().get_stats().batches == batches + 1);
+    BOOST_TEST(r.store().get(ms[2].id).has_value());
+    BOOST_TEST(r.store().get(ms[3].id).has_value());
+    BOOST_TEST(r.store().queued_by_account().at("acme") == 4u);
+}
