@@ -81,6 +81,7 @@ node::node(boost::asio::io_context& io, config::profile_set profiles, node_tunin
     ec.dispatch.receipt_map_ttl = profiles_.node.store.receipt_map_ttl;
     const auto& dv = profiles_.node.delivery;
     ec.dispatch.retry = {dv.retry_initial, dv.retry_max, dv.max_attempts, dv.default_validity};
+    ec.dispatch.max_backlog = dv.max_backlog;
     ec.deliveries = tuning.deliveries;
     ec.client_delivery_ttl = dv.client_delivery_ttl;
     engine_ = std::make_unique<message_engine>(ex, *store_, *carriers_, routes_, route::mo_router{profiles_.mo_routes},

@@ -54,6 +54,7 @@ node_profile read_node(const fs::path& file) {
         }
         dv.default_validity = d->duration_or("default_validity", dv.default_validity);
         dv.client_delivery_ttl = d->duration_or("client_delivery_ttl", dv.client_delivery_ttl);
+        dv.max_backlog = static_cast<std::size_t>(d->int_or("max_backlog", static_cast<long long>(dv.max_backlog), 0, 10'000'000));
         d->finish();
     }
     if (auto lim = r.find("limits")) {
@@ -72,7 +73,14 @@ node_profile read_node(const fs::path& file) {
         if (n.admin.tls) n.admin.tls = n.tls;
     }
     if (auto a = r.find("alerts")) n.alerts = read_alerts(*a);
-    if (auto c = r.find("cluster")) n.cluster = read_cluster(*c, file.parent_path());
+    if (auto c = r.find("cluster")) {
+        n.cluster = read_cluster(*c, file.parent_path());
+        // A slow carrier fills the backlog before the store's queue reaches
+        // overflow.high: the secondary would never be asked to help.
+        if (const auto& o = n.cluster.overflow; o && n.delivery.max_backlog && n.delivery.max_backlog <= o->high)
+            c->at("overflow").fail("high (" + std::to_string(o->high) + ") must be below delivery.max_backlog (" +
+                                   std::to_string(n.delivery.max_backlog) + "), or raise that (0: no bound)");
+    }
     if (auto rp = r.find("replication")) n.replication = read_replication(*rp, file.parent_path());
     if (auto s = r.find("smtp")) n.smtp = read_smtp_server(*s);
     if (auto g = r.find("auth_guard")) n.auth_guard = read_auth_guard(*g);

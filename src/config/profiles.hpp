@@ -50,6 +50,12 @@ struct delivery_settings {
     std::chrono::milliseconds default_validity{48LL * 3600 * 1000}; // when the client gives none
     // Receipts and MO wait this long in the store for their client to bind.
     std::chrono::milliseconds client_delivery_ttl{72LL * 3600 * 1000};
+    // Messages due now and waiting for room on a bound carrier link: above
+    // this many, new submits are refused ESME_RTHROTTLED (HTTP 429, SMTP
+    // 451), so the node takes no more than its carriers drain and a receipt
+    // is not seconds behind its submit. Messages waiting for a carrier that
+    // is down do not count (store and forward). 0: no bound.
+    std::size_t max_backlog = 10'000;
 };
 
 struct node_profile {

@@ -34,6 +34,7 @@ namespace twinsms::engine {
 struct dispatcher_config {
     retry_config retry{};
     std::size_t max_in_memory = 20'000;      // working set of messages
+    std::size_t max_backlog = 0;             // backlogged() above this many ready (0: never)
     std::chrono::milliseconds receipt_map_ttl{72LL * 3600 * 1000};
     std::chrono::milliseconds client_delivery_ttl{72LL * 3600 * 1000}; // receipts waiting for a bind
     std::chrono::milliseconds rescan_interval{1'000}; // store queue poll, parked expiry
@@ -119,6 +120,12 @@ public:
     };
     const counters& stats() const noexcept { return stats_; }
     std::size_t in_memory() const noexcept { return tracked_.size(); }
+    // Messages due now that wait for room on a bound carrier link (not those
+    // whose carriers are all down: parked).
+    std::size_t backlog() const noexcept { return ready_.size(); }
+    // Intake takes no more (ESME_RTHROTTLED): the carriers are behind by
+    // max_backlog messages.
+    bool backlogged() const noexcept { return cfg_.max_backlog && ready_.size() >= cfg_.max_backlog; }
     std::size_t parked() const noexcept { return parked_.size(); }
     // Messages with a store write or a carrier attempt under way (after
     // stop(), what must finish before the store may be copied or closed).

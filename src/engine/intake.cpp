@@ -40,6 +40,14 @@ void intake::write_gated(store::write_batch b, std::function<void(const store::e
     });
 }
 
+bool intake::refuse_backlogged(client_counters& cs) {
+    if (!dispatcher_.backlogged()) return false;
+    ++stats_.backlogged;
+    ++cs.throttled;
+    cs.responses.add(smpp::status::throttled);
+    return true;
+}
+
 smpp::command_status intake::store_status(const store::error_code& ec) {
     if (ec == store::store_error::full) {
         ++stats_.store_full;
@@ -83,6 +91,7 @@ void intake::on_submit(smpp::session& s, const smpp::client_account& a, const sm
     const auto arrived = std::chrono::steady_clock::now();
     auto& cs = clients_.of(a.system_id);
     const auto now = now_();
+    if (refuse_backlogged(cs)) return s.respond_status(req, smpp::status::throttled);
     const auto profile = profile_of_(a.system_id);
     prepared p = req.as<smpp::submit_sm>() ? prepare(*req.as<smpp::submit_sm>(), req, a, profile, now)
                                            : prepare(*req.as<smpp::data_sm>(), req, a, profile, now);
@@ -145,6 +154,7 @@ smpp::command_status intake::submit_batch(const std::vector<smpp::submit_sm>& sm
         cs.responses.add(smpp::status::invnumdests);
         return smpp::status::invnumdests;
     }
+    if (refuse_backlogged(cs)) return smpp::status::throttled;
     const auto arrived = std::chrono::steady_clock::now();
     const auto now = now_();
     const auto profile = profile_of_(a.system_id);
@@ -191,6 +201,7 @@ void intake::on_submit_multi(smpp::session& s, const smpp::client_account& a, co
     const auto& sm = *req.as<smpp::submit_multi>();
     const auto arrived = std::chrono::steady_clock::now();
     auto& cs = clients_.of(a.system_id);
+    if (refuse_backlogged(cs)) return s.respond_status(req, smpp::status::throttled);
     const auto now = now_();
     const auto profile = profile_of_(a.system_id);
     // One stored submit_sm per SME destination; the client's resp names the

@@ -49,6 +49,7 @@ public:
 
     struct counters {
         std::uint64_t accepted = 0, refused = 0, store_full = 0, store_errors = 0;
+        std::uint64_t backlogged = 0; // refused throttled: the carriers are max_backlog behind
     };
     const counters& stats() const noexcept { return stats_; }
     // Per account (client_stats.hpp); a front door that refuses a request
@@ -73,6 +74,8 @@ private:
     void on_cancel(smpp::session& s, const smpp::client_account& a, const smpp::pdu& req);
     void on_replace(smpp::session& s, const smpp::client_account& a, const smpp::pdu& req);
     smpp::command_status store_status(const store::error_code& ec);
+    // The carriers are behind (dispatcher::backlogged): counts the refusal.
+    bool refuse_backlogged(client_counters& cs);
     // store_.write whose completion passes the commit gate first (a failure goes straight through).
     void write_gated(store::write_batch b, std::function<void(const store::error_code&)> done);
 

@@ -44,6 +44,7 @@ struct api_error {
     unsigned status = 400;
     std::string code;    // stable, snake_case
     std::string message; // for people
+    unsigned retry_after = 0; // seconds, sent as Retry-After when set (429, 503)
 };
 response to_response(const api_error& e);
 

@@ -106,7 +106,11 @@ std::vector<std::string_view> top_level_keys(std::string_view s) {
 
 } // namespace
 
-response to_response(const api_error& e) { return json_error(e.status, e.code, e.message); }
+response to_response(const api_error& e) {
+    auto r = json_error(e.status, e.code, e.message);
+    if (e.retry_after) r.headers.emplace_back("Retry-After", std::to_string(e.retry_after));
+    return r;
+}
 
 std::optional<sms_address> parse_number(std::string_view s) {
     sms_address a;

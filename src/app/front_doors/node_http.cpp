@@ -88,6 +88,8 @@ api_error refusal_of(smpp::command_status st) {
     if (st == smpp::status::invdstadr) return {422, "unroutable", "no route takes one or more of the destinations"};
     if (st == smpp::status::invsched) return {400, "invalid_time", "schedule is not a time the node can use"};
     if (st == smpp::status::invexpiry) return {400, "invalid_field", "validity: the message would expire before it is sent"};
+    if (st == smpp::status::throttled)
+        return {429, "backlogged", "the carriers are behind (delivery.max_backlog messages waiting); retry later", 1};
     return {400, "refused", "the node refused the message (" + std::string{smpp::status_name(st)} + ")"};
 }
 

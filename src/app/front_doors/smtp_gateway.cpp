@@ -235,6 +235,7 @@ void smtp_gateway::deliver(const smtp::mail& m, smtp::smtp_listener::done_fn don
             done(std::move(r));
         });
     if (st == smpp::status::invdstadr) return refuse(outcome::permanent, "no route for a recipient");
+    if (st == smpp::status::throttled) return refuse(outcome::temporary, "the carriers are behind; try again later");
     if (st != smpp::status::ok) return refuse(outcome::permanent, "refused (" + smpp::status_name(st) + ")");
 }
 

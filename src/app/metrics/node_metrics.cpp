@@ -45,6 +45,7 @@
 // intake (client submits)
 //   twinsms_submits_accepted_total, twinsms_submits_refused_total,
 //   twinsms_store_full_total, twinsms_store_errors_total          counters
+//   twinsms_intake_backlogged_total, twinsms_dispatch_backlog      counter, gauge (delivery.max_backlog)
 // dispatcher
 //   twinsms_dispatch_submitted_total, _retries_total, _failovers_total,
 //   _finished_total, _expired_total, _undeliverable_total, _receipts_total,
@@ -207,6 +208,9 @@ std::string render_metrics(node& n, const alert::alerter* alerts, const http::ad
     counter(w, "twinsms_submits_refused_total", "client submits refused", in.refused);
     counter(w, "twinsms_store_full_total", "client submits refused because the store is full", in.store_full);
     counter(w, "twinsms_store_errors_total", "client submits refused because the store failed", in.store_errors);
+    counter(w, "twinsms_intake_backlogged_total",
+            "client submits refused throttled because the carriers were delivery.max_backlog messages behind", in.backlogged);
+    gauge(w, "twinsms_dispatch_backlog", "messages due now waiting for room on a bound carrier link", n.engine().dispatch().backlog());
 
     const auto& d = n.dispatch();
     const auto& ds = d.stats();
