@@ -82,25 +82,25 @@ int convert_marks(lmdb::txn& t, MDB_dbi in_flight, MDB_dbi messages, std::size_t
 } // namespace
 
 int message_store::impl::upgrade_from_1() {
+    // `step` in a transaction of its own, again until it moves nothing.
+    const auto in_steps = [this](auto step, std::size_t& total) -> int {
+        for (;;) {
+            lmdb::txn t;
+            std::size_t n = 0;
+            if (int rc = t.begin(env, 0)) return rc;
+            if (int rc = step(t, n)) return rc;
+            if (n == 0) return MDB_SUCCESS;
+            if (int rc = t.commit()) return rc;
+            total += n;
+        }
+    };
     std::size_t lines = 0, marks = 0;
-    for (;;) { // the history, a bounded transaction at a time
-        lmdb::txn t;
-        std::size_t n = 0;
-        if (int rc = t.begin(env, 0)) return rc;
-        if (int rc = move_history(t, of(table::history), of(table::messages), n)) return rc;
-        if (n == 0) break;
-        if (int rc = t.commit()) return rc;
-        lines += n;
-    }
-    for (;;) {
-        lmdb::txn t;
-        std::size_t n = 0;
-        if (int rc = t.begin(env, 0)) return rc;
-        if (int rc = convert_marks(t, of(table::in_flight), of(table::messages), n)) return rc;
-        if (n == 0) break;
-        if (int rc = t.commit()) return rc;
-        marks += n;
-    }
+    if (int rc = in_steps([&](lmdb::txn& t, std::size_t& n) { return move_history(t, of(table::history), of(table::messages), n); },
+                          lines))
+        return rc;
+    if (int rc = in_steps([&](lmdb::txn& t, std::size_t& n) { return convert_marks(t, of(table::in_flight), of(table::messages), n); },
+                          marks))
+        return rc;
     lmdb::txn t;
     if (int rc = t.begin(env, 0)) return rc;
     std::string v;
