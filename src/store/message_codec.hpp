@@ -10,7 +10,7 @@
 // a failure, it never reads past the end.
 //
 // Keys are big-endian so that LMDB's bytewise order is numeric order
-// (the queue and finished indexes are scanned oldest first).
+// (the queue index and the messages are scanned oldest first).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -70,7 +70,7 @@ std::string delivery_prefix(std::string_view account);                // account
 std::string receipt(std::string_view carrier, std::string_view carrier_id);
 std::string receipt_value(message_id id, epoch_ms expires);
 
-// Two be64 fields (queue, finished keys; receipt values).
+// Two be64 fields (queue keys, schema 1 finished keys; receipt values).
 struct time_and_id {
     std::uint64_t at;
     std::uint64_t id;

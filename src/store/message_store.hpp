@@ -72,7 +72,7 @@ struct store_options {
 };
 
 // A write: physical operations plus the typed helpers that keep the
-// indexes (queue, receipts, finished) consistent with the records.
+// indexes (queue, receipt mappings) consistent with the records.
 class write_batch {
 public:
     struct op {

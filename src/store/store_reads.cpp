@@ -44,6 +44,33 @@ std::optional<T> load(lmdb::txn& t, MDB_dbi dbi, table tb, std::string_view key)
 
 bool starts_with(std::string_view s, std::string_view prefix) noexcept { return s.substr(0, prefix.size()) == prefix; }
 
+enum class scan_step { keep, erase, restart };
+
+// One round of a rolling scan of `dbi` for the sweep: from `from` (empty:
+// the start), at most max * 16 entries read and `max` erased into `b`; a
+// `restart` or the end makes the next round start over. True if the table
+// could not be read.
+template <class Visit>
+bool rolling_scan(lmdb::txn& t, MDB_dbi dbi, std::string& from, std::size_t max, Visit visit, table tb, write_batch& b) {
+    lmdb::cursor c;
+    if (c.open(t, dbi)) return true;
+    int rc = from.empty() ? c.first() : c.seek(from);
+    std::size_t scanned = 0, erased = 0;
+    for (; rc == MDB_SUCCESS && erased < max && scanned < max * 16; rc = c.next(), ++scanned) {
+        const auto step = visit(c.key(), c.value());
+        if (step == scan_step::restart) {
+            rc = MDB_NOTFOUND;
+            break;
+        }
+        if (step == scan_step::erase) {
+            b.erase(tb, std::string{c.key()});
+            ++erased;
+        }
+    }
+    from = rc == MDB_SUCCESS ? std::string{c.key()} : std::string{};
+    return false;
+}
+
 } // namespace
 
 read_txn::read_txn(MDB_env* env, std::shared_mutex& map_mutex)
@@ -215,49 +242,27 @@ write_batch message_store::sweep(epoch_ms now, epoch_ms finished_before, std::si
     // mapping is looked at within a bounded number of sweeps. An expiry
     // index would cost every mapping two more operations (put and erase);
     // the scan costs reads only, which LMDB serves from the page cache.
-    {
-        lmdb::cursor c;
-        if (c.open(t, impl_->of(table::receipts))) return b;
-        auto& from = impl_->receipt_sweep_from;
-        int rc = from.empty() ? c.first() : c.seek(from);
-        std::size_t scanned = 0, erased = 0;
-        for (; rc == MDB_SUCCESS && erased < max && scanned < max * 16; rc = c.next(), ++scanned) {
-            const auto target = keys::split_receipt_value(c.value());
-            if (!target) log_corrupt(table::receipts, c.key());
-            if (!target || time_key(target->expires) <= time_key(now)) {
-                b.erase(table::receipts, std::string{c.key()});
-                ++erased;
-            }
-        }
-        from = rc == MDB_SUCCESS ? std::string{c.key()} : std::string{};
-    }
+    if (rolling_scan(t, impl_->of(table::receipts), impl_->receipt_sweep_from, max, [&](std::string_view k, std::string_view v) {
+            const auto target = keys::split_receipt_value(v);
+            if (!target) log_corrupt(table::receipts, k);
+            return !target || time_key(target->expires) <= time_key(now) ? scan_step::erase : scan_step::keep;
+        }, table::receipts, b))
+        return b;
 
     // Finished messages done before `finished_before`, by id (the order of
     // acceptance), a rolling scan like the mappings'. A message accepted
     // after that time cannot be done before it: the scan starts over from
     // the oldest there. Messages still under way are passed over. A
     // finished index would cost every message a put and an erase.
-    lmdb::cursor c;
-    if (c.open(t, impl_->of(table::messages))) return b;
-    auto& from = impl_->message_sweep_from;
-    int rc = from.empty() ? c.first() : c.seek(from);
-    std::size_t scanned = 0, erased = 0;
-    for (; rc == MDB_SUCCESS && erased < max && scanned < max * 16; rc = c.next(), ++scanned) {
+    rolling_scan(t, impl_->of(table::messages), impl_->message_sweep_from, max, [&](std::string_view k, std::string_view v) {
         message_head h;
-        if (!decode_head(c.value(), h)) {
-            log_corrupt(table::messages, c.key());
-            continue;
+        if (!decode_head(v, h)) {
+            log_corrupt(table::messages, k);
+            return scan_step::keep;
         }
-        if (h.accepted_at >= finished_before) {
-            rc = MDB_NOTFOUND;
-            break;
-        }
-        if (is_final(h.state) && h.done_at < finished_before) {
-            b.erase(table::messages, std::string{c.key()});
-            ++erased;
-        }
-    }
-    from = rc == MDB_SUCCESS ? std::string{c.key()} : std::string{};
+        if (h.accepted_at >= finished_before) return scan_step::restart;
+        return is_final(h.state) && h.done_at < finished_before ? scan_step::erase : scan_step::keep;
+    }, table::messages, b);
     return b;
 }
 
