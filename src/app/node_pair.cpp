@@ -271,6 +271,17 @@ void node::start_cluster() {
         h.peer_holds_our_store = [this] { work_merge_->on_peer_holds_our_store(); };
     }
     cluster_ = std::make_unique<cluster_member>(io_.get_executor(), profiles_, *store_, *carriers_, std::move(h));
+    if (profiles_.node.cluster.witness)
+        // Checked by the links themselves before each bind and submission,
+        // not only by the cluster's tick: a node stopped (SIGSTOP, a paused
+        // VM) past its lease must not send a single PDU when it resumes,
+        // whichever of its handlers runs first.
+        carriers_->set_fence([this](std::string_view carrier) {
+            const auto* c = profiles_.carrier(carrier);
+            if (!c || !guarded(*c)) return true;
+            const auto* w = cluster_ ? cluster_->witness() : nullptr;
+            return w && w->holding(cluster::clock::now());
+        });
     cluster_->start();
 }
 

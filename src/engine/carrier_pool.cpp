@@ -52,6 +52,7 @@ void carrier_pool::apply(const std::vector<config::carrier_profile>& profiles) {
             auto cfg = p->link;
             cfg.name = p->binds > 1 ? name + "#" + std::to_string(i + 1) : name;
             auto link = std::make_shared<smpp::carrier_client>(executor_, cfg, this);
+            if (fence_) link->set_fence([f = fence_, name] { return (*f)(name); });
             link->start();
             c.links.push_back(std::move(link));
         }
@@ -101,6 +102,13 @@ void carrier_pool::set_routable(std::string_view carrier, bool routable) {
     const bool changed = routable ? unroutable_.erase(std::string{carrier}) > 0
                                   : unroutable_.insert(std::string{carrier}).second;
     if (changed && on_change_) on_change_();
+}
+
+void carrier_pool::set_fence(fence_fn f) {
+    // Shared, so a retiring link still unbinding never outlives what it asks.
+    fence_ = std::make_shared<const fence_fn>(std::move(f));
+    for (auto& [name, c] : carriers_)
+        for (auto& l : c.links) l->set_fence([f = fence_, n = name] { return (*f)(n); });
 }
 
 smpp::carrier_client* carrier_pool::bound_link(std::string_view carrier) const { return best_link(carrier); }

@@ -41,6 +41,10 @@ public:
     // A carrier that stays bound but takes no routed traffic (the cluster's
     // peer link while this node sends directly): up() and has_room() say no.
     void set_routable(std::string_view carrier, bool routable);
+    // Asked by each link of `carrier` before it binds or sends
+    // (carrier_client::set_fence); links started before are fenced too.
+    using fence_fn = std::function<bool(std::string_view carrier)>;
+    void set_fence(fence_fn f);
     // A bound link of `carrier`, routable or not (peer-link control PDUs).
     smpp::carrier_client* bound_link(std::string_view carrier) const;
     // Links of stopped profiles still unbinding (their queues coming back).
@@ -72,6 +76,7 @@ private:
     boost::asio::any_io_executor executor_;
     deliver_fn on_deliver_;
     change_fn on_change_;
+    std::shared_ptr<const fence_fn> fence_;
     std::map<std::string, carrier_links, std::less<>> carriers_;
     std::vector<std::shared_ptr<smpp::carrier_client>> retiring_;
     std::set<std::string, std::less<>> unroutable_;

@@ -78,6 +78,9 @@ void replica::on_changes(std::vector<change> cs, boost::asio::any_io_executor ex
     }
     const auto gap_ec = gap ? make_error_code(frame_error::gap) : boost::system::error_code{};
     if (!last) return done(gap_ec, state_.applied());
+    // The peer's commits of one read applied as one: what a later commit
+    // of the read overrides is not written at all.
+    coalesced_ += b.coalesce();
     std::string pos;
     store::append_be64(pos, last);
     b.put(store::table::meta, std::string{position_key}, std::move(pos));

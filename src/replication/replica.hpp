@@ -50,12 +50,16 @@ public:
     void forget_position(boost::asio::any_io_executor ex);
 
     store::message_store& store() noexcept { return *store_; }
+    // Operations of the peer's commits left out because a later commit of
+    // the same read overrode them (write_batch::coalesce).
+    std::uint64_t coalesced() const noexcept { return coalesced_; }
     static constexpr std::string_view position_key = "replication_applied_seq";
 
 private:
     store::store_options opt_;
     std::unique_ptr<store::message_store> store_;
     receiver_state state_;
+    std::uint64_t coalesced_ = 0;
 };
 
 } // namespace twinsms::replication

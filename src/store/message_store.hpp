@@ -104,6 +104,12 @@ public:
     // Takes `o`'s operations after this batch's (its queue moves and
     // admits() too): several batches written as one, all or nothing.
     void append(write_batch&& o);
+    // Drops every operation that a later one on the same key overrides
+    // (each sets or clears its key, so the batch's effect is unchanged) and
+    // returns how many went. For a replica applying many of its peer's
+    // commits at once: a message's record is written at intake and again at
+    // submit, its queue entry and in-flight mark come and go, all in one read.
+    std::size_t coalesce();
 
     const std::vector<op>& ops() const noexcept { return ops_; }
     bool empty() const noexcept { return ops_.empty(); }

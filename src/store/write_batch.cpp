@@ -1,3 +1,6 @@
+#include <string_view>
+#include <unordered_set>
+
 #include "store/message_codec.hpp"
 #include "store/message_store.hpp"
 
@@ -38,6 +41,34 @@ void write_batch::append(write_batch&& o) {
     admits_ = admits_ || o.admits_;
     o.ops_.clear();
     o.queue_moves_.clear();
+}
+
+std::size_t write_batch::coalesce() {
+    if (ops_.size() < 2) return 0;
+    // Keys of one table share the set: a table's byte prefixes the key.
+    struct op_key {
+        table t;
+        std::string_view key;
+        bool operator==(const op_key&) const = default;
+    };
+    struct op_hash {
+        std::size_t operator()(const op_key& k) const noexcept {
+            return std::hash<std::string_view>{}(k.key) * 31 + static_cast<std::size_t>(k.t);
+        }
+    };
+    std::unordered_set<op_key, op_hash> later;
+    later.reserve(ops_.size());
+    std::vector<bool> keep(ops_.size());
+    for (std::size_t i = ops_.size(); i-- > 0;) keep[i] = later.insert({ops_[i].t, ops_[i].key}).second;
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < ops_.size(); ++i)
+        if (keep[i]) {
+            if (out != i) ops_[out] = std::move(ops_[i]);
+            ++out;
+        }
+    const auto dropped = ops_.size() - out;
+    ops_.resize(out);
+    return dropped;
 }
 
 void write_batch::move_queue(const std::string& account, int d) {

@@ -133,6 +133,43 @@ BOOST_AUTO_TEST_CASE(throttle_pause_holds_back_new_submissions_too) {
     BOOST_TEST((h.smsc.submits[1].at - h.smsc.submits[0].at >= ms{300}));
 }
 
+// A fenced link (its fence says this node may not speak for the carrier
+// account now, as when the witness lease ran out) neither binds nor sends:
+// its submissions wait queued, a bound link closes instead of sending the
+// next one, and it binds again once the fence opens.
+BOOST_AUTO_TEST_CASE(a_fenced_link_neither_binds_nor_sends) {
+    carrier_harness h;
+    bool may = false;
+    h.fence = [&] { return may; };
+    h.start();
+    h.submit_n(3);
+    BOOST_TEST(!h.wait_bound(ms{600})); // several reconnect rounds (50 ms backoff doubling)
+    BOOST_TEST(h.smsc.binds.empty());
+    BOOST_TEST(h.client->stats().fenced >= 2u);
+    BOOST_TEST(h.client->last_error().find("fenced") != std::string::npos, h.client->last_error());
+    BOOST_TEST(h.done_calls == 0);
+
+    may = true;
+    BOOST_TEST_REQUIRE(h.wait_done(3));
+    for (int i = 0; i < 3; ++i) BOOST_TEST(h.ok(i));
+    BOOST_TEST(h.smsc.binds.size() == 1u);
+
+    may = false; // fenced while bound
+    const auto fenced = h.client->stats().fenced;
+    h.submit_n(1, 3);
+    BOOST_TEST_REQUIRE(run_until(h.io, [&] { return !h.client->bound(); }));
+    BOOST_TEST(h.smsc.submits.size() == 3u); // the fourth never went
+    BOOST_TEST(h.client->queued() == 1u);    // it waits, it is not failed
+    BOOST_TEST(h.done_calls == 3);
+    BOOST_TEST(h.client->stats().fenced > fenced);
+
+    may = true;
+    BOOST_TEST_REQUIRE(h.wait_done(4));
+    BOOST_TEST(h.ok(3));
+    BOOST_TEST(h.smsc.submits.size() == 4u);
+    BOOST_TEST(h.smsc.binds.size() == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(deliver_sm_reaches_the_handler_and_its_answer_the_smsc) {
     for (auto t : {bind_type::receiver, bind_type::transceiver}) {
         carrier_harness h;

@@ -71,8 +71,11 @@ public:
         io.poll();
     }
 
+    carrier_client::fence_fn fence; // set before start(): carrier_client::set_fence
+
     void start() {
         client = std::make_shared<carrier_client>(io.get_executor(), cfg, &handler);
+        if (fence) client->set_fence(fence);
         client->start();
     }
     bool wait_bound(ms limit = ms{5000}) {

@@ -10,8 +10,11 @@
 // takes over, retries stay bounded, and it rebinds when etcd is back.
 // kill -9 of the primary: the takeover with the witness stays within 5 s
 // at the default keepalive. A switchover and back moves the key with the
-// carrier, never two owners.
+// carrier, never two owners. A stalled owner (SIGSTOP) that resumes past
+// its lease sends nothing more to the carrier.
 #define BOOST_TEST_MODULE pair_witness
+#include <csignal>
+
 #include "pair/witness_fixture.hpp"
 
 using namespace twinsms;
@@ -114,4 +117,59 @@ BOOST_FIXTURE_TEST_CASE(switchover_and_failback_move_the_key_with_the_carrier, w
         return true;
     }, "every accepted message at the carrier", 20s);
     BOOST_TEST(overlaps().empty(), "two owners at once: " << (overlaps().empty() ? "" : overlaps().front()));
+}
+
+// The owner stalls (SIGSTOP: a paused VM, a host frozen for seconds) with
+// its window full and more queued behind: the carrier answers 2.5 s late,
+// so the answers wait in site1's socket while it is stopped (which of its
+// handlers runs first on resuming is up to the event loop; the link's
+// fence makes the order not matter, carrier_client_test). Its
+// lease runs out in etcd while it cannot act; site2 takes the key and binds.
+// A stopped process cannot close its TCP bind, so the carrier sees it until
+// site1 resumes; but from then on site1 sends nothing on it, though the
+// first thing it reads are answers that open its window: its links ask the
+// lease before every bind and submission, whichever handler runs first.
+BOOST_FIXTURE_TEST_CASE(stalled_owner_sends_nothing_once_resumed_past_its_lease, witness_pair) {
+    start_pair();
+    require([&] { return bound_now("site1"); }, "site1 holds the carrier");
+    sim_command(*sim, "delay 2500");
+    load_client alpha{io, {s1.smpp_port, s2.smpp_port}, "alpha", "alpha1", "alpha"};
+    alpha.start();
+    require([&] { return alpha.ok >= 300; }, "alpha's messages accepted on site1, more than its window");
+
+    const auto from1 = s1.mark();
+    const auto stopped_at = steady::now();
+    s1.proc->proc().signal(SIGSTOP);
+    require([&] { return bound_now("site2"); }, "site2 takes the key and binds once site1's lease expired", 20s);
+    const auto site2_bound = binds_of("site2").front().bound_at;
+    // Past the moment site2 bound, site1 resumes with answers in its socket
+    // and messages queued behind its window.
+    BOOST_TEST(!wait([] { return false; }, 1s));
+    s1.proc->proc().signal(SIGCONT);
+    require([&] {
+        for (const auto& b : binds_of("site1"))
+            if (!b.closed_at) return false;
+        return true;
+    }, "site1 lets the carrier go once resumed", 15s);
+    for (const auto& b : binds_of("site1")) {
+        BOOST_TEST((b.bound_at < site2_bound), "site1 bound again (conn " << b.conn << ") while site2 held the key");
+        if (b.last_submit_at)
+            BOOST_TEST((*b.last_submit_at < site2_bound),
+                       "site1 sent on conn " << b.conn << " " << since(site2_bound, *b.last_submit_at).count()
+                                             << " ms after site2 bound");
+    }
+    BOOST_TEST(s1.has("cluster", "witness_lost", {}, from1));
+    std::cout << "stalled owner: site2 bound " << since(stopped_at, site2_bound).count()
+              << " ms after site1 stopped; the carrier saw both binds for " << owners().overlap_time().count()
+              << " ms (site1 stopped, then closing), site1 sent nothing in that time" << std::endl;
+
+    sim_command(*sim, "delay 0");
+    alpha.stop();
+    require([&] { return alpha.done; }, "client stopped", 15s);
+    require([&] {
+        const auto got = texts(*sim);
+        for (const auto& [text, id] : alpha.accepted)
+            if (!got.contains(text)) return false;
+        return true;
+    }, "every accepted message at the carrier", 60s);
 }

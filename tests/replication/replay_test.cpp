@@ -229,3 +229,60 @@ BOOST_FIXTURE_TEST_CASE(changes_read_together_apply_as_one_write, fixture) {
     BOOST_TEST(r.store().get(ms[3].id).has_value());
     BOOST_TEST(r.store().queued_by_account().at("acme") == 4u);
 }
+
+// A message's life in separate commits (accepted and queued, handed to the
+// carrier with an in-flight mark, submitted, the mark cleared) read
+// together: the replica writes only what the last commit leaves, and holds
+// what the source holds.
+BOOST_FIXTURE_TEST_CASE(commits_read_together_write_only_what_the_last_leaves, fixture) {
+    auto m = message("acme", store::msg_state::queued);
+    std::string mark;
+    {
+        store::write_batch w;
+        w.put_message(m);
+        write(std::move(w));
+    }
+    {
+        store::write_batch w;
+        mark = w.mark_in_flight({{m.id, 1}});
+        write(std::move(w));
+    }
+    {
+        auto before = m;
+        m.state = store::msg_state::submitted;
+        m.attempts = 1;
+        m.carrier_message_id = "c-1";
+        store::write_batch w;
+        w.put_message(m, &before);
+        w.clear_in_flight(mark);
+        write(std::move(w));
+    }
+    src.st.flush();
+    frame_reader fr;
+    fr.feed(src.take());
+    boost::system::error_code ec;
+    std::vector<change> cs;
+    while (auto f = fr.next(ec)) cs.push_back(std::get<change>(std::move(*f)));
+    BOOST_REQUIRE_EQUAL(cs.size(), 3u);
+
+    replica r{options(dir.path / "replica")};
+    bool done = false;
+    r.on_changes(std::move(cs), io.get_executor(), [&](const auto& e, std::uint64_t) {
+        BOOST_TEST(!e);
+        done = true;
+    });
+    while (!done) io.run_one();
+    io.restart();
+    BOOST_TEST(r.applied() == 3u);
+    // Left out: the record as first written, its queue entry's put (the
+    // submit erases it) and the mark's put (cleared in the same read).
+    BOOST_TEST(r.coalesced() == 3u);
+    const auto got = r.store().get(m.id);
+    BOOST_REQUIRE(got.has_value());
+    BOOST_TEST((got->state == store::msg_state::submitted));
+    BOOST_TEST(got->carrier_message_id == "c-1");
+    BOOST_TEST(r.store().in_flight(10).empty());
+    const auto q = r.store().queued_by_account();
+    BOOST_TEST((!q.contains("acme") || q.at("acme") == 0u));
+    BOOST_TEST(r.store().due(std::numeric_limits<store::epoch_ms>::max(), 10).empty());
+}

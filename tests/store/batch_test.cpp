@@ -191,3 +191,25 @@ BOOST_AUTO_TEST_CASE(a_long_history_keeps_its_first_and_latest_lines) {
     BOOST_TEST(m.events[1].detail == std::to_string(100 - max_events + 1));
     BOOST_TEST(m.events.back().detail == "99");
 }
+
+// coalesce keeps the last operation on each key, in the order they came,
+// and leaves keys of other tables alone.
+BOOST_AUTO_TEST_CASE(coalesce_keeps_the_last_operation_on_each_key) {
+    write_batch b;
+    b.put(table::messages, "a", "1");
+    b.put(table::queue, "a", "q");
+    b.put(table::messages, "b", "1");
+    b.erase(table::messages, "a");
+    b.put(table::messages, "a", "2");
+    b.put(table::in_flight, "m", "x");
+    b.erase(table::in_flight, "m");
+    b.add_queue_move("acme", 1);
+    BOOST_TEST(b.coalesce() == 3u);
+    std::vector<std::string> got;
+    for (const auto& op : b.ops())
+        got.push_back(std::string{op.erase ? "erase " : "put "} + table_name(op.t) + " " + op.key + " " + op.value);
+    const std::vector<std::string> want{"put queue a q", "put messages b 1", "put messages a 2", "erase in_flight m "};
+    BOOST_TEST(got == want, boost::test_tools::per_element());
+    BOOST_TEST(b.queue_moves().size() == 1u); // queue moves are not ops: untouched
+    BOOST_TEST(b.coalesce() == 0u);
+}

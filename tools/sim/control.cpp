@@ -153,7 +153,9 @@ control_reply run_command(smsc_simulator& sim, std::string_view line) {
             };
             out += "\nbind conn=" + std::to_string(b.conn) + " account=" + b.account + " system_type=" +
                    (b.system_type.empty() ? "-" : b.system_type) + " remote=" + b.remote + " from_ms=" + ms(b.bound_at) +
-                   " to_ms=" + (b.closed_at ? ms(*b.closed_at) : std::string{"bound"});
+                   " to_ms=" + (b.closed_at ? ms(*b.closed_at) : std::string{"bound"}) +
+                   " submits=" + std::to_string(b.submits) +
+                   " last_submit_ms=" + (b.last_submit_at ? ms(*b.last_submit_at) : std::string{"-"});
         }
         return {true, false, out};
     }

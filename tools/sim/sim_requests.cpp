@@ -61,7 +61,7 @@ command_status smsc_simulator::impl::on_bind(connection& c, smpp::bind_type t, c
 void smsc_simulator::impl::on_bound(connection& c) {
     c.bound = true;
     ++counters.binds_accepted;
-    binds.push_back({c.id, c.account, c.system_type, c.remote, std::chrono::steady_clock::now(), std::nullopt});
+    binds.push_back({c.id, c.account, c.system_type, c.remote, std::chrono::steady_clock::now(), std::nullopt, 0, std::nullopt});
     log::info("sim", "bound").kv("conn", c.id).kv("account", c.account).kv("as", smpp::to_string(c.type))
         .kv("remote", c.remote);
     if (c.type != smpp::bind_type::transmitter) flush_waiting(c.account);
@@ -160,6 +160,14 @@ void smsc_simulator::impl::on_request(connection& c, const smpp::pdu& req) {
     m.seq = ++record_seq;
     m.at = std::chrono::system_clock::now();
     ++counters.submits_received;
+    // Whose bind it came on, and when (a test proves a fenced owner sent
+    // nothing after the other node bound). The open bind is near the back.
+    for (auto b = binds.rbegin(); b != binds.rend(); ++b)
+        if (b->conn == c.id) {
+            ++b->submits;
+            b->last_submit_at = std::chrono::steady_clock::now();
+            break;
+        }
 
     if (drop) {
         ++counters.submits_dropped;

@@ -135,6 +135,8 @@ struct bind_record {
     std::string account, system_type, remote;
     std::chrono::steady_clock::time_point bound_at;
     std::optional<std::chrono::steady_clock::time_point> closed_at; // empty: still bound
+    std::uint64_t submits = 0;                                          // submit_sm, submit_multi, data_sm on it
+    std::optional<std::chrono::steady_clock::time_point> last_submit_at;
 };
 
 class smsc_simulator {

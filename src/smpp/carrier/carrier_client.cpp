@@ -117,6 +117,11 @@ asio::awaitable<std::shared_ptr<session>> carrier_client::connect_and_bind() {
     auto s = session::create(std::move(*stream), role::esme, cfg_.session);
     s->set_handler(this);
     s->start();
+    if (fenced("bind")) {
+        s->set_handler(nullptr);
+        s->close();
+        co_return nullptr;
+    }
     binding_ = s;
     auto r = co_await s->bind(cfg_.bind, {cfg_.system_id, cfg_.password, cfg_.system_type, cfg_.interface_version,
                                           cfg_.addr_ton, cfg_.addr_npi, cfg_.address_range});
@@ -184,6 +189,10 @@ asio::awaitable<void> carrier_client::send_loop(std::shared_ptr<session> s) {
             co_await queue_signal_.async_wait(use_tuple);
             continue;
         }
+        if (fenced("submit")) {
+            s->close(); // on_closed wakes run(), which reconnects only once the fence opens
+            break;
+        }
         bucket_.try_take(now);
         auto shared = std::make_shared<item>(std::move(queue_.front()));
         queue_.pop_front();
@@ -234,6 +243,15 @@ void carrier_client::on_request(session& s, const pdu& req) {
         return;
     }
     handler_->on_deliver(*this, req, responder{s, req});
+}
+
+bool carrier_client::fenced(std::string_view what) {
+    if (!fence_ || fence_()) return false;
+    ++stats_.fenced;
+    last_error_ = "fenced: this node may not use the carrier now (witness key not held)";
+    log::warn("carrier", "fenced").kv("carrier", cfg_.name).kv("refused", what)
+        .kv("why", "the witness key is not ours under a valid lease; the link closes instead");
+    return true;
 }
 
 void carrier_client::on_closed(session&, const error_code& why) {

@@ -59,6 +59,14 @@ public:
     // Messages answered ESME_RTHROTTLED are resent in order, not reported.
     void submit(owned_pdu req, done_fn done);
 
+    // Asked before every bind and every submission: false means this node
+    // may not speak for the carrier account now (the witness lease ran out,
+    // for example while the process was stopped). The link then closes at
+    // once instead of sending, and binds again only once it says true: a
+    // stalled node that resumes must not send with a key the peer holds.
+    using fence_fn = std::function<bool()>;
+    void set_fence(fence_fn f) { fence_ = std::move(f); }
+
     bool bound() const noexcept { return session_ && is_bound(session_->state()); }
     std::size_t queued() const noexcept { return queue_.size(); }
     // When the bound SMSC last sent anything; nullopt while not bound.
@@ -80,6 +88,7 @@ public:
     struct counters {
         std::uint64_t submitted = 0, accepted = 0, rejected = 0, throttled = 0, transport_errors = 0;
         std::uint64_t binds = 0, bind_failures = 0, delivers = 0, tls_failures = 0;
+        std::uint64_t fenced = 0; // binds or submissions the fence stopped
         metrics::status_counts responses; // submit responses by command_status (throttled ones too)
     };
     const counters& stats() const noexcept { return stats_; }
@@ -107,10 +116,12 @@ private:
     void requeue(item it);
     void on_request(session& s, const pdu& req) override;
     void on_closed(session& s, const error_code& why) override;
+    bool fenced(std::string_view what);
 
     asio::any_io_executor executor_;
     carrier_config cfg_;
     carrier_handler* handler_;
+    fence_fn fence_;
     std::shared_ptr<session> session_;
     asio::ip::tcp::socket* connecting_ = nullptr; // while connect_and_bind() connects, for stop()
     std::shared_ptr<session> binding_;            // while connect_and_bind() binds, for stop()
