@@ -18,6 +18,7 @@
 //   twinsms_carrier_transport_errors_total           counter lost with the connection / timed out
 //   twinsms_carrier_binds_total                      counter successful binds
 //   twinsms_carrier_bind_failures_total              counter failed binds
+//   twinsms_carrier_fenced_total                     counter binds/submissions refused without the witness key
 //   twinsms_carrier_delivers_total                   counter deliver_sm received (MO, receipts)
 //   twinsms_carrier_bound                            gauge   1 when at least one link is bound
 //   twinsms_carrier_links_bound                      gauge   bound links

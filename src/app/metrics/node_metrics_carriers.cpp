@@ -29,6 +29,7 @@ void carrier_metrics(metrics_writer& w, node& n) {
         a.c.bind_failures += l.stats.bind_failures;
         a.c.delivers += l.stats.delivers;
         a.c.tls_failures += l.stats.tls_failures;
+        a.c.fenced += l.stats.fenced;
         a.c.responses.merge(l.stats.responses);
         a.window += l.window;
         a.latency.merge(l.latency);
@@ -44,6 +45,8 @@ void carrier_metrics(metrics_writer& w, node& n) {
     per("twinsms_carrier_transport_errors_total", "counter", "submit_sm lost with the connection or timed out", [](const agg& a) { return a.c.transport_errors; });
     per("twinsms_carrier_binds_total", "counter", "successful binds to the carrier", [](const agg& a) { return a.c.binds; });
     per("twinsms_carrier_bind_failures_total", "counter", "failed binds to the carrier", [](const agg& a) { return a.c.bind_failures; });
+    per("twinsms_carrier_fenced_total", "counter", "binds and submissions a link refused: the witness key was not ours",
+        [](const agg& a) { return a.c.fenced; });
     per("twinsms_carrier_delivers_total", "counter", "deliver_sm received from the carrier", [](const agg& a) { return a.c.delivers; });
     per("twinsms_carrier_bound", "gauge", "1 when at least one link to the carrier is bound", [](const agg& a) { return a.links_bound ? 1 : 0; });
     per("twinsms_carrier_links_bound", "gauge", "links to the carrier that are bound", [](const agg& a) { return a.links_bound; });
