@@ -70,6 +70,13 @@ struct witness_pair : pair_fixture {
     std::vector<sim::bind_record> binds_of(const std::string& owner) const { return owners().binds_of(owner); }
     bool bound_now(const std::string& owner) const { return owners().bound_now(owner); }
     std::vector<std::string> overlaps() const { return owners().overlaps(); }
+    // Every message `c` was told was accepted has reached the carrier.
+    template <class Client> bool all_at_carrier(const Client& c) const {
+        const auto got = texts(*sim);
+        for (const auto& [text, id] : c.accepted)
+            if (!got.contains(text)) return false;
+        return true;
+    }
     static ms since(steady::time_point from, steady::time_point to) { return std::chrono::duration_cast<ms>(to - from); }
 };
 

@@ -70,6 +70,29 @@ struct fixture {
         m.pdu = {1, 2, 3};
         return m;
     }
+    // The changes the source's store streamed so far, decoded.
+    std::vector<change> captured() {
+        src.st.flush();
+        frame_reader fr;
+        fr.feed(src.take());
+        boost::system::error_code ec;
+        std::vector<change> cs;
+        while (auto f = fr.next(ec)) cs.push_back(std::get<change>(std::move(*f)));
+        BOOST_REQUIRE(!ec);
+        return cs;
+    }
+    // Hands `cs` to `r` as one read; the error it reports.
+    boost::system::error_code apply_together(replica& r, std::vector<change> cs) {
+        bool done = false;
+        boost::system::error_code out;
+        r.on_changes(std::move(cs), io.get_executor(), [&](const auto& e, std::uint64_t) {
+            out = e;
+            done = true;
+        });
+        while (!done) io.run_one();
+        io.restart();
+        return out;
+    }
     // Replays `wire` into `r`; the position after the last change.
     std::uint64_t replay(replica& r, std::string_view wire) {
         frame_reader fr;
@@ -194,26 +217,11 @@ BOOST_FIXTURE_TEST_CASE(changes_read_together_apply_as_one_write, fixture) {
         w.put_message(ms.back());
         write(std::move(w));
     }
-    src.st.flush();
-    frame_reader fr;
-    fr.feed(src.take());
-    boost::system::error_code ec;
-    std::vector<change> cs;
-    while (auto f = fr.next(ec)) cs.push_back(std::get<change>(std::move(*f)));
+    auto cs = captured();
     BOOST_REQUIRE_EQUAL(cs.size(), 4u);
 
     replica r{options(dir.path / "replica")};
-    const auto run = [&](std::vector<change> batch) {
-        bool done = false;
-        boost::system::error_code out;
-        r.on_changes(std::move(batch), io.get_executor(), [&](const auto& e, std::uint64_t) {
-            out = e;
-            done = true;
-        });
-        while (!done) io.run_one();
-        io.restart();
-        return out;
-    };
+    const auto run = [&](std::vector<change> batch) { return apply_together(r, std::move(batch)); };
     BOOST_TEST(!run({cs[0], cs[1]}));
     BOOST_TEST(r.applied() == 2u);
     const auto batches = r.store().get_stats().batches;
@@ -257,22 +265,11 @@ BOOST_FIXTURE_TEST_CASE(commits_read_together_write_only_what_the_last_leaves, f
         w.clear_in_flight(mark);
         write(std::move(w));
     }
-    src.st.flush();
-    frame_reader fr;
-    fr.feed(src.take());
-    boost::system::error_code ec;
-    std::vector<change> cs;
-    while (auto f = fr.next(ec)) cs.push_back(std::get<change>(std::move(*f)));
+    auto cs = captured();
     BOOST_REQUIRE_EQUAL(cs.size(), 3u);
 
     replica r{options(dir.path / "replica")};
-    bool done = false;
-    r.on_changes(std::move(cs), io.get_executor(), [&](const auto& e, std::uint64_t) {
-        BOOST_TEST(!e);
-        done = true;
-    });
-    while (!done) io.run_one();
-    io.restart();
+    BOOST_TEST(!apply_together(r, std::move(cs)));
     BOOST_TEST(r.applied() == 3u);
     // Left out: the record as first written, its queue entry's put (the
     // submit erases it) and the mark's put (cleared in the same read).
