@@ -138,7 +138,7 @@ std::vector<carrier_pool::link_view> carrier_pool::links() const {
     for (const auto& [name, c] : carriers_)
         for (const auto& l : c.links)
             out.push_back({name, l->bound(), l->queued(), l->in_flight(), l->stats(), l->window(),
-                           l->response_latency().snapshot()});
+                           l->response_latency().snapshot(), l->incoming_pending(), l->incoming_high_water()});
     return out;
 }
 

@@ -188,11 +188,15 @@ BOOST_AUTO_TEST_CASE(deliver_sm_reaches_the_handler_and_its_answer_the_smsc) {
         BOOST_TEST_REQUIRE(run_until(h.io, [&] { return h.handler.unanswered.size() == 2; }));
         BOOST_TEST(h.handler.delivered == (std::vector<std::string>{"receipt", "mo"}), boost::test_tools::per_element());
         BOOST_TEST(answers.empty()); // nothing answered on the handler's behalf
+        BOOST_TEST(h.client->incoming_pending() == 2u); // waiting, as for their store commit
+        BOOST_TEST(h.client->incoming_high_water() == 2u);
         BOOST_TEST(h.handler.unanswered[0].respond(status::ok));
         BOOST_TEST(h.handler.unanswered[1].respond(status::x_t_appn));
         BOOST_TEST_REQUIRE(run_until(h.io, [&] { return answers.size() == 2; }));
         BOOST_TEST(answers[0] == status::ok);
         BOOST_TEST(answers[1] == status::x_t_appn);
+        BOOST_TEST(h.client->incoming_pending() == 0u);
+        BOOST_TEST(h.client->incoming_high_water() == 2u); // the most at once on this bind
         BOOST_TEST(h.client->stats().delivers == 2u);
     }
 }

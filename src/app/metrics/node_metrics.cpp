@@ -21,6 +21,8 @@
 //   twinsms_carrier_fenced_total                     counter binds/submissions refused without the witness key
 //   twinsms_carrier_delivers_total                   counter deliver_sm received (MO, receipts)
 //   twinsms_carrier_bound                            gauge   1 when at least one link is bound
+//   twinsms_carrier_incoming_pending                 gauge   deliver_sm waiting for their store commit
+//   twinsms_carrier_incoming_window                  gauge   the most deliver_sm unanswered at once (current binds)
 //   twinsms_carrier_links_bound                      gauge   bound links
 //   twinsms_carrier_queued                           gauge   waiting for window room
 //   twinsms_carrier_in_flight                        gauge   sent, not answered yet

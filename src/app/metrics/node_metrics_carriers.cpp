@@ -13,6 +13,7 @@ void carrier_metrics(metrics_writer& w, node& n) {
         std::uint64_t links_bound = 0, queued = 0, in_flight = 0, window = 0;
         smpp::carrier_client::counters c;
         metrics::histogram_snapshot latency;
+        std::size_t incoming_pending = 0, incoming_high_water = 0;
     };
     std::map<std::string, agg> by; // one sample per carrier (several links share a name)
     for (const auto& l : n.carriers().links()) {
@@ -32,6 +33,8 @@ void carrier_metrics(metrics_writer& w, node& n) {
         a.c.fenced += l.stats.fenced;
         a.c.responses.merge(l.stats.responses);
         a.window += l.window;
+        a.incoming_pending += l.incoming_pending;
+        a.incoming_high_water += l.incoming_high_water;
         a.latency.merge(l.latency);
     }
     const auto per = [&](std::string_view name, std::string_view type, std::string_view help, auto get) {
@@ -50,6 +53,10 @@ void carrier_metrics(metrics_writer& w, node& n) {
     per("twinsms_carrier_delivers_total", "counter", "deliver_sm received from the carrier", [](const agg& a) { return a.c.delivers; });
     per("twinsms_carrier_bound", "gauge", "1 when at least one link to the carrier is bound", [](const agg& a) { return a.links_bound ? 1 : 0; });
     per("twinsms_carrier_links_bound", "gauge", "links to the carrier that are bound", [](const agg& a) { return a.links_bound; });
+    per("twinsms_carrier_incoming_pending", "gauge", "deliver_sm from the carrier waiting for their store commit",
+        [](const agg& a) { return a.incoming_pending; });
+    per("twinsms_carrier_incoming_window", "gauge", "the most deliver_sm the carrier had unanswered at once on its current binds",
+        [](const agg& a) { return a.incoming_high_water; });
     per("twinsms_carrier_queued", "gauge", "messages waiting for window room on the carrier's links", [](const agg& a) { return a.queued; });
     per("twinsms_carrier_in_flight", "gauge", "submit_sm sent to the carrier and not answered yet", [](const agg& a) { return a.in_flight; });
     per("twinsms_carrier_window", "gauge", "windows of the carrier's bound links, summed (window use: in_flight / window)",

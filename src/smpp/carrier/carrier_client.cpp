@@ -58,6 +58,7 @@ asio::awaitable<void> carrier_client::run() {
         if (s) {
             backoff_.reset();
             session_ = s;
+            incoming_high_water_ = 0;
             if (handler_) handler_->on_link_up(*this);
             asio::co_spawn(executor_, send_loop(s), asio::detached);
             while (!s->closed()) {
@@ -238,6 +239,7 @@ void carrier_client::requeue(item it) {
 
 void carrier_client::on_request(session& s, const pdu& req) {
     ++stats_.delivers;
+    incoming_high_water_ = std::max(incoming_high_water_, s.incoming_pending());
     if (!handler_) {
         s.respond_status(req, status::syserr);
         return;

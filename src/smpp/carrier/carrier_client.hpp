@@ -84,6 +84,11 @@ public:
         return true;
     }
     std::size_t in_flight() const noexcept { return session_ ? session_->in_flight() : 0; }
+    // deliver_sm (receipts, MO) from the carrier not answered yet, each
+    // waiting for its store commit; and the most seen at once on this bind,
+    // which is the carrier's window once it has filled it.
+    std::size_t incoming_pending() const noexcept { return session_ ? session_->incoming_pending() : 0; }
+    std::size_t incoming_high_water() const noexcept { return incoming_high_water_; }
     const carrier_config& config() const noexcept { return cfg_; }
     struct counters {
         std::uint64_t submitted = 0, accepted = 0, rejected = 0, throttled = 0, transport_errors = 0;
@@ -134,6 +139,7 @@ private:
     std::minstd_rand rng_{std::random_device{}()};
     std::chrono::steady_clock::time_point paused_until_{};
     std::uint64_t next_order_ = 0;
+    std::size_t incoming_high_water_ = 0; // of the current bind
     bool stopping_ = false;
     counters stats_;
     metrics::histogram latency_{metrics::latency_us};
