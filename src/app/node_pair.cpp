@@ -277,10 +277,12 @@ void node::start_cluster() {
         // VM) past its lease must not send a single PDU when it resumes,
         // whichever of its handlers runs first.
         carriers_->set_fence([this](std::string_view carrier) {
-            const auto* c = profiles_.carrier(carrier);
-            if (!c || !guarded(*c)) return true;
+            // Holding the key answers for every carrier without a profile
+            // lookup: that is the owner's case, on every submission.
             const auto* w = cluster_ ? cluster_->witness() : nullptr;
-            return w && w->holding(cluster::clock::now());
+            if (w && w->holding(cluster::clock::now())) return true;
+            const auto* c = profiles_.carrier(carrier);
+            return !c || !guarded(*c);
         });
     cluster_->start();
 }

@@ -57,7 +57,7 @@ public:
         smpp::carrier_client::counters stats;
         std::size_t window = 0; // of the bound session, 0 while not bound
         metrics::histogram_snapshot latency; // submit_sm to its response, microseconds
-        std::size_t incoming_pending = 0, incoming_high_water = 0; // deliver_sm not answered yet, and the most
+        std::size_t incoming_pending = 0, incoming_high_water = 0; // deliver_sm unanswered now, and the most at once
     };
     std::vector<link_view> links() const;
 

@@ -45,7 +45,7 @@ void write_batch::append(write_batch&& o) {
 
 std::size_t write_batch::coalesce() {
     if (ops_.size() < 2) return 0;
-    // Keys of one table share the set: a table's byte prefixes the key.
+    // (table, key) pairs seen from the back: the first seen is the last written.
     struct op_key {
         table t;
         std::string_view key;
