@@ -46,7 +46,12 @@ void node::start_smtp() {
         return c && serves(*c);
     };
     h.routable = [this](std::string_view client, std::string_view source, std::string_view number) {
-        return routes_->match({client, source, number, {}}) != nullptr;
+        const auto& ar = routes_->addresses();
+        const auto* c = profiles_.client(client);
+        if (ar.empty() || !c) return routes_->match({client, source, number, {}}) != nullptr;
+        const auto src = ar.from_client(c->account.system_id, source, 0, 0);
+        const auto dst = ar.from_client(c->account.system_id, number, 0, 0);
+        return routes_->match({client, src.addr, dst.addr, {}}) != nullptr;
     };
     h.guard = guard_;
     smtp_ = std::make_unique<smtp_gateway>(io_.get_executor(), profiles_, engine_->submissions(), std::move(h));

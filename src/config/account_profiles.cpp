@@ -116,6 +116,15 @@ client_profile read_client(const fs::path& file) {
         if (c.peer) w->fail("a peer link gets its deliveries over SMPP");
         c.webhook = read_webhook(*w);
     }
+    // The peer link carries numbers already in the routed form.
+    if (auto n = r.find("numbering")) {
+        if (c.peer) n->fail("a peer link carries numbers as the other node routed them");
+        c.numbering = read_numbering(*n);
+    }
+    if (auto s = r.find("senders")) {
+        if (c.peer) s->fail("the other node checks its own clients' senders");
+        c.senders = read_senders(*s);
+    }
     a.active = c.state == profile_state::active;
     r.finish();
     return c;
@@ -150,6 +159,11 @@ carrier_profile read_carrier(const fs::path& file) {
         rc->finish();
         if (l.reconnect.max < l.reconnect.initial) rc->fail("max must not be below initial");
     }
+    for (const auto* key : {"numbering", "sender_override", "destinations"})
+        if (c.peer && r.has(key)) r.at(key).fail("a peer link takes every message as this node routed it");
+    if (auto n = r.find("numbering")) c.numbering = read_numbering(*n);
+    if (auto s = r.find("sender_override")) c.sender_override = read_sender_override(*s);
+    if (auto d = r.find("destinations")) c.destinations = read_destinations(*d);
     r.finish();
     return c;
 }

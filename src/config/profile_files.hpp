@@ -18,5 +18,10 @@ void read_session(const reader& r, session_settings& s);
 node_profile read_node(const std::filesystem::path& file);
 client_profile read_client(const std::filesystem::path& file);
 carrier_profile read_carrier(const std::filesystem::path& file);
+// The addressing keys (config/addressing.cpp).
+numbering_settings read_numbering(const reader& r);
+sender_settings read_senders(const reader& r);
+std::string read_sender_override(const reader& r);
+destination_settings read_destinations(const reader& r);
 
 } // namespace twinsms::config

@@ -23,6 +23,7 @@
 #include "config/replication.hpp"
 #include "config/smtp.hpp"
 #include "config/account.hpp"
+#include "config/addressing.hpp"
 #include "config/carrier.hpp"
 #include "config/session.hpp"
 #include "guard/credential_guard.hpp"
@@ -101,6 +102,9 @@ struct client_profile {
     std::optional<client_mail_settings> smtp; // takes mail: email to SMS (config/smtp.hpp)
     std::optional<webhook_settings> webhook; // MO and receipts POSTed over HTTP
     bool peer = false; // kind: peer, the account the other node binds with (primary)
+    // How the client writes numbers (none: as they come), and its senders.
+    std::optional<numbering_settings> numbering;
+    sender_settings senders;
     std::filesystem::path file;
 };
 
@@ -111,6 +115,11 @@ struct carrier_profile {
     carrier_settings link;
     bool peer = false;     // kind: peer, the link to the primary (secondary)
     bool overflow = false; // bound by the secondary while the primary's queue is over overflow.high
+    // How the carrier wants numbers (none: the routed form), the sender it
+    // puts on every message (empty: the client's), what it may take.
+    std::optional<numbering_settings> numbering;
+    std::string sender_override;
+    destination_settings destinations;
     std::filesystem::path file;
 };
 

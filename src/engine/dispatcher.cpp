@@ -131,7 +131,12 @@ const route::compiled_rule* dispatcher::rule_of(const store::message& m) const {
     if (auto* r = routes_->find(m.route)) return r;
     // The rule is gone after a reload: route the message afresh.
     auto req = request_fields(m);
-    return req ? routes_->match(req->as_request(m.account)) : nullptr;
+    if (!req) return nullptr;
+    const auto& ar = routes_->addresses();
+    if (ar.empty()) return routes_->match(req->as_request(m.account));
+    const auto src = ar.from_client(m.account, req->source_addr, req->source_ton, req->source_npi);
+    const auto dst = ar.from_client(m.account, req->destination_addr, req->dest_ton, req->dest_npi);
+    return routes_->match({m.account, src.addr, dst.addr, req->service_type});
 }
 
 // Returns false to stop pumping (the chosen carrier has no room: keep order).
@@ -154,8 +159,12 @@ bool dispatcher::try_dispatch(std::uint64_t id) {
         return true;
     }
     bool any_left = false;
+    // A carrier that may not take the number is skipped, as if not listed.
+    std::optional<route::address> dst;
+    if (routes_->addresses().restricts_destinations()) dst = routed_destination(t.m, routes_->addresses());
     auto pick = routes_->pick(*rule, [&](std::string_view c) {
         if (std::find(t.failed_on.begin(), t.failed_on.end(), c) != t.failed_on.end()) return false;
+        if (dst && !routes_->addresses().carrier_takes(c, dst->addr)) return false;
         any_left = true;
         return carriers_.up(c);
     });

@@ -60,6 +60,7 @@ public:
     void start();
     void stop();
     void set_routes(std::shared_ptr<route::route_table> routes) { routes_ = std::move(routes); }
+    const route::route_table& routes() const noexcept { return *routes_; }
 
     // A message just committed in a queued state.
     void enqueue(store::message m);

@@ -53,7 +53,7 @@ void dispatcher::hand_over(std::uint64_t id, const std::string& carrier) {
     if (auto h = handing_over_.find(carrier); h != handing_over_.end() && --h->second == 0) handing_over_.erase(h);
     auto it = tracked_.find(id);
     if (it == tracked_.end()) return;
-    auto req = carrier_request(it->second.m);
+    auto req = carrier_request(it->second.m, &routes_->addresses(), carrier);
     const auto& m = it->second.m;
     const auto waited = now_() - std::max(m.accepted_at, m.not_before);
     const bool first = m.attempts == 1;

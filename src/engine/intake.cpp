@@ -71,7 +71,33 @@ intake::prepared intake::prepare(const Sm& sm, const smpp::pdu& stored, const sm
         expires = valid.epoch_ms.value_or(0);
         if (expires && expires <= now) return {smpp::status::invexpiry, {}};
     }
-    const auto* rule = routes_->match({profile, sm.source_addr, sm.destination_addr, sm.service_type});
+    // Routing sees the numbers in the routed form (route/address_rules.hpp);
+    // the store keeps them as the client wrote them, for its receipts.
+    const auto& ar = routes_->addresses();
+    std::optional<smpp::pdu> with_sender; // the stored request with the account's default sender
+    const route::compiled_rule* rule = nullptr;
+    if (ar.empty()) {
+        rule = routes_->match({profile, sm.source_addr, sm.destination_addr, sm.service_type});
+    } else {
+        std::string_view source = sm.source_addr;
+        if (source.empty() && !ar.default_sender(a.system_id).empty()) {
+            source = ar.default_sender(a.system_id);
+            with_sender = stored;
+            std::visit([&](auto& b) {
+                if constexpr (requires { b.source_addr; }) b.source_addr = source, b.source_addr_ton = 0, b.source_addr_npi = 0;
+            }, with_sender->body);
+        }
+        const auto src = ar.from_client(a.system_id, source, with_sender ? 0 : sm.source_addr_ton,
+                                        with_sender ? 0 : sm.source_addr_npi);
+        const auto dst = ar.from_client(a.system_id, sm.destination_addr, sm.dest_addr_ton, sm.dest_addr_npi);
+        if (route::kind_of(dst) == route::number_kind::alphanumeric) return {smpp::status::invdstadr, {}};
+        if (const auto why = ar.sender_refusal(a.system_id, src)) {
+            ++stats_.sender_refused;
+            log::info("intake", "sender_refused").kv("account", a.system_id).kv("why", *why);
+            return {smpp::status::invsrcadr, {}};
+        }
+        rule = routes_->match({profile, src.addr, dst.addr, sm.service_type});
+    }
     if (!rule) return {smpp::status::invdstadr, {}};
     auto& m = p.m;
     m.id = store_.next_message_id();
@@ -82,7 +108,7 @@ intake::prepared intake::prepare(const Sm& sm, const smpp::pdu& stored, const sm
     m.next_attempt = std::max(now, not_before);
     m.state = store::msg_state::queued;
     m.route = rule->name();
-    m.pdu = stored_bytes(stored);
+    m.pdu = stored_bytes(with_sender ? *with_sender : stored);
     if (m.pdu.empty()) return {smpp::status::syserr, {}};
     return p;
 }

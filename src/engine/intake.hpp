@@ -50,6 +50,7 @@ public:
     struct counters {
         std::uint64_t accepted = 0, refused = 0, store_full = 0, store_errors = 0;
         std::uint64_t backlogged = 0; // refused throttled: the carriers are max_backlog behind
+        std::uint64_t sender_refused = 0; // ESME_RINVSRCADR: not among the account's senders
     };
     const counters& stats() const noexcept { return stats_; }
     // Per account (client_stats.hpp); a front door that refuses a request

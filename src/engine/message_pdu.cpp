@@ -45,18 +45,35 @@ std::optional<request_view> request_fields(const store::message& m) {
     });
 }
 
-std::optional<smpp::owned_pdu> carrier_request(const store::message& m) {
+std::optional<smpp::owned_pdu> carrier_request(const store::message& m, const route::address_rules* rules,
+                                               std::string_view carrier) {
     smpp::pdu p;
     if (smpp::decode(m.pdu, p)) return std::nullopt;
+    route::address src, dst; // the views set below point here until `o` is encoded
     std::visit(
-        [](auto& b) {
+        [&](auto& b) {
             if constexpr (requires { b.registered_delivery; })
                 b.registered_delivery = static_cast<std::uint8_t>((b.registered_delivery & ~0x03) | 0x01);
+            if constexpr (requires { b.destination_addr; }) {
+                if (!rules || rules->empty()) return;
+                src = rules->carrier_source(carrier, rules->from_client(m.account, b.source_addr, b.source_addr_ton,
+                                                                         b.source_addr_npi));
+                dst = rules->carrier_destination(carrier, rules->from_client(m.account, b.destination_addr,
+                                                                              b.dest_addr_ton, b.dest_addr_npi));
+                b.source_addr = src.addr, b.source_addr_ton = src.ton, b.source_addr_npi = src.npi;
+                b.destination_addr = dst.addr, b.dest_addr_ton = dst.ton, b.dest_addr_npi = dst.npi;
+            }
         },
         p.body);
     smpp::owned_pdu o{p};
     if (o.failure()) return std::nullopt;
     return o;
+}
+
+std::optional<route::address> routed_destination(const store::message& m, const route::address_rules& rules) {
+    return with_request(m, [&](const auto& s) {
+        return rules.from_client(m.account, s.destination_addr, s.dest_addr_ton, s.dest_addr_npi);
+    });
 }
 
 bool wants_receipt(const store::message& m) {

@@ -13,6 +13,8 @@
 
 namespace twinsms::route {
 struct mt_request;
+struct address;
+class address_rules;
 }
 
 namespace twinsms::engine {
@@ -30,8 +32,13 @@ std::optional<request_view> request_fields(const store::message& m);
 
 // The stored request as sent to a carrier: the client's fields untouched
 // except that an SMSC delivery receipt is always requested, since the
-// carrier's receipt is how we learn the final state.
-std::optional<smpp::owned_pdu> carrier_request(const store::message& m);
+// carrier's receipt is how we learn the final state, and that with `rules`
+// the numbers are as `carrier` wants them (route/address_rules.hpp).
+std::optional<smpp::owned_pdu> carrier_request(const store::message& m, const route::address_rules* rules = nullptr,
+                                               std::string_view carrier = {});
+
+// The stored request's destination in the routed form of `rules`.
+std::optional<route::address> routed_destination(const store::message& m, const route::address_rules& rules);
 
 // Whether the client asked for a receipt in this final state
 // (registered_delivery bits 0-1: 1 = always, 2 = on failure only).

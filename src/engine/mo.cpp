@@ -31,6 +31,19 @@ void message_engine::on_mo(const std::string& carrier, const smpp::pdu& req, smp
         source = ds->source_addr, dest = ds->destination_addr, dc = ds->data_coding;
         text = mo_text(smpp::message_payload(ds->tlvs).value_or(""), dc);
     }
+    // MO routes see the numbers in the routed form; the client gets them
+    // in its own numbering (route/address_rules.hpp).
+    const auto& ar = dispatcher_.routes().addresses();
+    route::address from, to;
+    if (!ar.empty()) {
+        std::visit([&](const auto& b) {
+            if constexpr (requires { b.destination_addr; }) {
+                from = ar.from_carrier(carrier, b.source_addr, b.source_addr_ton, b.source_addr_npi);
+                to = ar.from_carrier(carrier, b.destination_addr, b.dest_addr_ton, b.dest_addr_npi);
+            }
+        }, req.body);
+        source = from.addr, dest = to.addr;
+    }
     const auto client = mo_routes_.route({carrier, source, dest, text});
     const smpp::client_account* account = client && ports_.account_of ? ports_.account_of(*client) : nullptr;
     if (!account) {
@@ -41,7 +54,19 @@ void message_engine::on_mo(const std::string& carrier, const smpp::pdu& req, smp
         return;
     }
     auto d = new_delivery(account->system_id);
-    d.pdu = stored_bytes(req);
+    if (ar.empty()) {
+        d.pdu = stored_bytes(req);
+    } else {
+        const auto shown_from = ar.to_client(account->system_id, from), shown_to = ar.to_client(account->system_id, to);
+        smpp::pdu mine = req;
+        std::visit([&](auto& b) {
+            if constexpr (requires { b.destination_addr; }) {
+                b.source_addr = shown_from.addr, b.source_addr_ton = shown_from.ton, b.source_addr_npi = shown_from.npi;
+                b.destination_addr = shown_to.addr, b.dest_addr_ton = shown_to.ton, b.dest_addr_npi = shown_to.npi;
+            }
+        }, mine.body);
+        d.pdu = stored_bytes(mine);
+    }
     if (d.pdu.empty()) {
         // It decoded but does not encode again (logged by stored_bytes):
         // permanent, as a resend would not encode either.

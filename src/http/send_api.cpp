@@ -87,7 +87,8 @@ json::object submitted_body(const send_job& job, const submit_result& r) {
 // Kannel's answers to what the backend refused: 403 for what will never
 // pass (not routable), 503 for what may pass later.
 response kannel_refusal(const api_error& e) {
-    if (e.status == 422) return kannel_response(403, "Not routable. Do not try again.");
+    if (e.status == 422 && e.code == "unroutable") return kannel_response(403, "Not routable. Do not try again.");
+    if (e.status == 422) return kannel_response(403, e.message); // a sender the account may not use
     if (e.status >= 500 || e.status == 429) return kannel_response(503, "Temporal failure, try again later.");
     return kannel_response(e.status, e.message);
 }

@@ -59,6 +59,10 @@ route_table::route_table(const std::vector<config::route_rule>& rules) {
     }
 }
 
+route_table::route_table(const std::vector<config::route_rule>& rules, address_rules addresses) : route_table{rules} {
+    addresses_ = std::move(addresses);
+}
+
 std::uint32_t route_table::child(std::uint32_t n, char c) const noexcept {
     for (const auto& [k, v] : nodes_[n].children)
         if (k == c) return v;
@@ -105,7 +109,10 @@ const compiled_rule* route_table::match(const mt_request& r) const {
         if (next == none) return nullptr;
         for (auto& l : lists) // drop it from every list (a rule with prefixes "44" and "447")
             if (!l.empty() && l.front() == next) l = l.subspan(1);
-        if (rules_[next].matches_except_prefix(r)) return &rules_[next];
+        if (!rules_[next].matches_except_prefix(r)) continue;
+        if (!addresses_.restricts_destinations()) return &rules_[next];
+        for (const auto& c : rules_[next].carriers_) // a carrier that may not take the number is skipped
+            if (addresses_.carrier_takes(c, r.destination_addr)) return &rules_[next];
     }
 }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "config/profiles.hpp"
+#include "route/address_rules.hpp"
 #include "route/carrier_filter.hpp"
 
 namespace twinsms::route {
@@ -65,6 +66,13 @@ public:
     // Rules as loaded by config::load_profiles (already validated); a bad
     // regex still throws std::regex_error.
     explicit route_table(const std::vector<config::route_rule>& rules);
+    // With the profiles' addressing: match() then skips a rule none of
+    // whose carriers may take the destination (carrier `destinations`).
+    route_table(const std::vector<config::route_rule>& rules, address_rules addresses);
+
+    // The numbers an mt_request carries are in the routed form of
+    // `addresses()` (route/numbering.hpp): callers bring them there first.
+    const address_rules& addresses() const noexcept { return addresses_; }
 
     // The first rule that matches, or nullptr. Pointers stay valid for the
     // table's lifetime (and across moves, not copies).
@@ -96,6 +104,7 @@ private:
     std::vector<node> nodes_;            // trie of destination prefixes; nodes_[0] is the root
     std::vector<std::uint32_t> anywhere_; // rules without a prefix condition, ascending
     std::vector<std::int64_t> current_;  // smooth WRR current weights, per rule and carrier
+    address_rules addresses_;
 };
 
 } // namespace twinsms::route

@@ -86,6 +86,8 @@ json::object document(const store::message& m, const std::vector<store::event>& 
 
 api_error refusal_of(smpp::command_status st) {
     if (st == smpp::status::invdstadr) return {422, "unroutable", "no route takes one or more of the destinations"};
+    if (st == smpp::status::invsrcadr)
+        return {422, "sender_not_allowed", "from: not among the senders of this account (senders in its profile)"};
     if (st == smpp::status::invsched) return {400, "invalid_time", "schedule is not a time the node can use"};
     if (st == smpp::status::invexpiry) return {400, "invalid_field", "validity: the message would expire before it is sent"};
     if (st == smpp::status::throttled)

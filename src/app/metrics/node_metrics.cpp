@@ -49,6 +49,7 @@
 //   twinsms_submits_accepted_total, twinsms_submits_refused_total,
 //   twinsms_store_full_total, twinsms_store_errors_total          counters
 //   twinsms_intake_backlogged_total, twinsms_dispatch_backlog      counter, gauge (delivery.max_backlog)
+//   twinsms_intake_sender_refused_total                             counter (client senders:)
 // dispatcher
 //   twinsms_dispatch_submitted_total, _retries_total, _failovers_total,
 //   _finished_total, _expired_total, _undeliverable_total, _receipts_total,
@@ -213,6 +214,8 @@ std::string render_metrics(node& n, const alert::alerter* alerts, const http::ad
     counter(w, "twinsms_store_errors_total", "client submits refused because the store failed", in.store_errors);
     counter(w, "twinsms_intake_backlogged_total",
             "client submits refused throttled because the carriers were delivery.max_backlog messages behind", in.backlogged);
+    counter(w, "twinsms_intake_sender_refused_total",
+            "client submits refused ESME_RINVSRCADR: the sender is not among the account's senders", in.sender_refused);
     gauge(w, "twinsms_dispatch_backlog", "messages due now waiting for room on a bound carrier link", n.engine().dispatch().backlog());
 
     const auto& d = n.dispatch();
