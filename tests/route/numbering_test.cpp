@@ -3,15 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "route/numbering.hpp"
-
-#include <ostream>
-
-namespace twinsms::route { // for BOOST_TEST's messages
-inline std::ostream& operator<<(std::ostream& o, const address& a) {
-    return o << "'" << a.addr << "' TON " << int{a.ton} << " NPI " << int{a.npi};
-}
-inline std::ostream& operator<<(std::ostream& o, number_kind k) { return o << static_cast<int>(k); }
-} // namespace twinsms::route
+#include "address_print.hpp"
 
 using namespace twinsms;
 using namespace twinsms::route;
