@@ -16,7 +16,10 @@ const config::numbering_settings plain{};
 address_rules::address_rules(const config::profile_set& p) {
     for (const auto& c : p.clients) {
         if (!c.numbering && !c.senders.restricted() && c.senders.default_sender.empty()) continue;
-        client_rules r{c.numbering, c.senders, std::nullopt};
+        client_rules r{c.numbering, c.senders, std::nullopt, {}};
+        if (!c.senders.default_sender.empty())
+            r.routed_default = c.numbering ? normalise(*c.numbering, c.senders.default_sender, ton::unknown, npi::unknown).addr
+                                           : c.senders.default_sender;
         if (c.senders.regex) r.sender_regex.emplace(*c.senders.regex, std::regex::ECMAScript | std::regex::optimize);
         clients_.emplace(c.account.system_id, std::move(r));
     }
@@ -57,8 +60,7 @@ std::optional<std::string> address_rules::sender_refusal(std::string_view system
     if (!c || !c->senders.restricted()) return std::nullopt;
     const auto& s = c->senders;
     const auto& a = source.addr;
-    if (!s.default_sender.empty() && a == from_client(system_id, s.default_sender, ton::unknown, npi::unknown).addr)
-        return std::nullopt;
+    if (!c->routed_default.empty() && a == c->routed_default) return std::nullopt;
     if (std::find(s.allowed.begin(), s.allowed.end(), a) != s.allowed.end()) return std::nullopt;
     for (const auto& p : s.prefixes)
         if (starts_with(a, p)) return std::nullopt;

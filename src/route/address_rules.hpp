@@ -51,6 +51,7 @@ private:
         std::optional<config::numbering_settings> numbering;
         config::sender_settings senders;
         std::optional<std::regex> sender_regex;
+        std::string routed_default; // senders.default_sender in the routed form, always allowed
     };
     struct carrier_rules {
         std::optional<config::numbering_settings> numbering;
