@@ -129,7 +129,7 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # Depends from the binaries' NEEDED libraries (dpkg-shlibdeps, Debian's dpkg-dev),
 # plus what the maintainer scripts run.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, tzdata") # tzdata: quiet hours read zones from /usr/share/zoneinfo
 # Debug info split into twinsms-dbgsym_<version>_<arch>.ddeb (by build id,
 # under /usr/lib/debug/.build-id); the .deb carries stripped binaries.
 set(CPACK_DEBIAN_DEBUGINFO_PACKAGE ON)

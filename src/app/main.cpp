@@ -21,6 +21,7 @@
 #include "app/node.hpp"
 #include "app/front_doors/node_admin.hpp"
 #include "app/front_doors/node_http.hpp"
+#include "app/front_doors/opt_out_admin.hpp"
 #include "app/metrics/node_metrics.hpp"
 #include "config/reader.hpp"
 #include "util/log.hpp"
@@ -150,6 +151,7 @@ int main(int argc, char** argv) {
     std::unique_ptr<alert::alerter> alerts;
     std::unique_ptr<app::node_admin> admin_backend;
     std::unique_ptr<app::node_http> send_backend; // outlives `admin`, whose routes use it
+    std::unique_ptr<app::node_opt_outs> opt_out_backend; // likewise
     std::unique_ptr<http::admin_http> admin;
     try {
         n = std::make_unique<app::node>(io, std::move(profiles));
@@ -179,6 +181,8 @@ int main(int argc, char** argv) {
         if (admin->enabled()) {
             send_backend = std::make_unique<app::node_http>(*n);
             http::add_send_routes(admin->routes(), *send_backend);
+            opt_out_backend = std::make_unique<app::node_opt_outs>(*n, io.get_executor());
+            http::add_opt_out_routes(admin->routes(), node_cfg.admin.token, *admin_backend, *opt_out_backend);
         }
         n->start();
         if (admin->enabled()) admin->start();

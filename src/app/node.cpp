@@ -56,7 +56,7 @@ node::node(boost::asio::io_context& io, config::profile_set profiles, node_tunin
     if (profiles_.node.replication.mode != config::replication_mode::off)
         replication_ = std::make_unique<replication::peer_replication>(ex, *store_, so, profiles_.node.replication,
                                                                        profiles_.node.id, now_);
-    routes_ = std::make_shared<route::route_table>(profiles_.routes, route::address_rules{profiles_});
+    routes_ = std::make_shared<route::route_table>(profiles_);
     if (replication_) make_peer_store(); // node_pair.cpp
     carriers_ = std::make_unique<carrier_pool>(
         ex, [this](const std::string& c, const smpp::pdu& p, smpp::responder r) { on_carrier_deliver(c, p, std::move(r)); },
@@ -297,7 +297,7 @@ void node::apply(config::profile_set p) {
     p.node.cluster = profiles_.node.cluster;
     p.node.role = profiles_.node.role;
     profiles_ = std::move(p);
-    routes_ = std::make_shared<route::route_table>(profiles_.routes, route::address_rules{profiles_});
+    routes_ = std::make_shared<route::route_table>(profiles_);
     engine_->set_routes(routes_, route::mo_router{profiles_.mo_routes});
     if (peer_engine_now()) peer_engine_now()->set_routes(routes_, route::mo_router{profiles_.mo_routes});
     if (smtp_) smtp_->apply(profiles_);

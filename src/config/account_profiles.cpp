@@ -125,6 +125,14 @@ client_profile read_client(const fs::path& file) {
         if (c.peer) s->fail("the other node checks its own clients' senders");
         c.senders = read_senders(*s);
     }
+    if (auto q = r.find("quiet_hours")) {
+        if (c.peer) q->fail("the other node holds its own clients' messages in their quiet hours");
+        c.quiet_hours = read_quiet_hours(*q);
+    }
+    if (auto o = r.find("opt_out")) {
+        if (c.peer) o->fail("the other node keeps its own clients' opt-out lists");
+        c.opt_out = read_opt_out(*o);
+    }
     a.active = c.state == profile_state::active;
     r.finish();
     return c;

@@ -23,5 +23,9 @@ numbering_settings read_numbering(const reader& r);
 sender_settings read_senders(const reader& r);
 std::string read_sender_override(const reader& r);
 destination_settings read_destinations(const reader& r);
+// quiet_hours of routes and clients (config/quiet_hours.cpp).
+quiet_window read_quiet_hours(const reader& r);
+// opt_out of clients (config/opt_out.cpp).
+opt_out_settings read_opt_out(const reader& r);
 
 } // namespace twinsms::config

@@ -24,6 +24,8 @@
 #include "config/smtp.hpp"
 #include "config/account.hpp"
 #include "config/addressing.hpp"
+#include "config/opt_out.hpp"
+#include "config/quiet_hours.hpp"
 #include "config/carrier.hpp"
 #include "config/session.hpp"
 #include "guard/credential_guard.hpp"
@@ -105,6 +107,10 @@ struct client_profile {
     // How the client writes numbers (none: as they come), and its senders.
     std::optional<numbering_settings> numbering;
     sender_settings senders;
+    // Its messages are held in this window (with those of a route's window).
+    std::optional<quiet_window> quiet_hours;
+    // Its handsets' STOP and START (none: MO keywords change nothing).
+    std::optional<opt_out_settings> opt_out;
     std::filesystem::path file;
 };
 
@@ -139,6 +145,8 @@ struct route_rule {
         unsigned weight = 1;
     };
     std::vector<target> carriers;
+    // Messages routed by this rule are held in this window.
+    std::optional<quiet_window> quiet_hours;
 };
 
 // Which client an MO message (deliver_sm from a carrier that is not a

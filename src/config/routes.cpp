@@ -1,7 +1,6 @@
 #include <regex>
 
-#include "config/profiles.hpp"
-#include "config/reader.hpp"
+#include "config/profile_files.hpp"
 
 namespace twinsms::config {
 namespace {
@@ -50,6 +49,7 @@ route_rule read_rule(const reader& r, std::size_t index, const profile_set& set)
         rule.carriers.push_back(tg);
     }
     if (rule.carriers.empty()) r.at("carriers").fail("a route needs at least one carrier");
+    if (auto q = r.find("quiet_hours")) rule.quiet_hours = read_quiet_hours(*q);
     r.finish();
     return rule;
 }

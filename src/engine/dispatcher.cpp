@@ -158,6 +158,11 @@ bool dispatcher::try_dispatch(std::uint64_t id) {
         finish(t, store::msg_state::rejected, smpp::status::invdstadr, "no route");
         return true;
     }
+    if (const auto& q = routes_->quiet(); !q.empty())
+        if (auto until = q.held_until(rule->name(), t.m.account, now_())) {
+            hold(t, *until);
+            return true;
+        }
     bool any_left = false;
     // A carrier that may not take the number is skipped, as if not listed.
     std::optional<route::address> dst;

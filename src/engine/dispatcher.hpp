@@ -115,6 +115,7 @@ public:
         std::uint64_t duplicate_receipts = 0, recovered_in_flight = 0, store_failures = 0, spills = 0;
         std::uint64_t receipts_before_response = 0; // unknown while responses were due: asked again
         std::uint64_t guesses_yielded = 0; // ours by another reading only, the peer's as given: handed over
+        std::uint64_t held = 0; // put back until a quiet-hours window of its route or client ends
         // From a message's acceptance (or its schedule time) to its first
         // attempt handed to a carrier link, microseconds (/metrics).
         metrics::histogram commit_to_submit{metrics::latency_us};
@@ -154,6 +155,7 @@ private:
     void attempt_done(tracked& t);
     void on_outcome(std::uint64_t id, const std::string& carrier, const smpp::submit_outcome& out);
     void retry_later(tracked& t, std::uint32_t status);
+    void hold(tracked& t, std::int64_t until); // quiet hours
     void finish(tracked& t, store::msg_state s, std::uint32_t status, std::string detail,
                 std::function<void(const store::error_code&)> committed = {});
     void write_and_release(tracked& t, store::message next, store::write_batch b,

@@ -2,6 +2,9 @@
 // (submitted, retry, next carrier), final states with the receipts clients
 // asked for, and the writes that release a message from the working set.
 #include "engine/dispatcher.hpp"
+
+#include <cctz/time_zone.h>
+
 #include "engine/message_pdu.hpp"
 #include "route/receipt_text.hpp"
 #include "util/log.hpp"
@@ -91,6 +94,29 @@ void dispatcher::retry_later(tracked& t, std::uint32_t status) {
     store::write_batch b;
     b.put_message(next, &t.m);
     // Out of memory until due: the periodic store scan brings it back.
+    write_and_release(t, std::move(next), std::move(b));
+}
+
+// Not an attempt: the message goes back to the queue, due when the window
+// ends, with its attempts and state as they were. Its validity is the limit
+// as for a retry: one that runs out inside the window expires now, with the
+// failure receipt the client asked for, rather than at the window's end.
+void dispatcher::hold(tracked& t, std::int64_t until) {
+    const auto now = now_();
+    if (until >= deadline_of(t.m, cfg_.retry)) {
+        finish(t, store::msg_state::expired, smpp::status::invexpiry, "validity period ends in quiet hours");
+        return;
+    }
+    ++stats_.held;
+    log::debug("dispatcher", "held").kv("id", t.m.id.to_string()).kv("until_ms", until);
+    store::message next = t.m;
+    next.next_attempt = until;
+    const auto utc = cctz::utc_time_zone();
+    const auto at = std::chrono::time_point_cast<std::chrono::seconds>(
+        std::chrono::system_clock::time_point{std::chrono::milliseconds{until}});
+    store::add_event(next, {now, next.state, 0, "quiet hours: held until " + cctz::format("%Y-%m-%dT%H:%M:%SZ", at, utc)});
+    store::write_batch b;
+    b.put_message(next, &t.m);
     write_and_release(t, std::move(next), std::move(b));
 }
 

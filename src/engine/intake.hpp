@@ -51,6 +51,7 @@ public:
         std::uint64_t accepted = 0, refused = 0, store_full = 0, store_errors = 0;
         std::uint64_t backlogged = 0; // refused throttled: the carriers are max_backlog behind
         std::uint64_t sender_refused = 0; // ESME_RINVSRCADR: not among the account's senders
+        std::uint64_t opted_out = 0;      // ESME_RX_R_APPN: the handset is on the account's opt-out list
     };
     const counters& stats() const noexcept { return stats_; }
     // Per account (client_stats.hpp); a front door that refuses a request
@@ -63,6 +64,7 @@ public:
     }
 
 private:
+    bool opted_out(const std::string& system_id, std::string_view destination);
     struct prepared {
         smpp::command_status status = smpp::status::ok;
         store::message m;

@@ -51,9 +51,11 @@ store::delivery message_engine::new_delivery(std::string account) const {
     return d;
 }
 
-void message_engine::take_delivery(store::delivery d, bool admit, std::function<void(const store::error_code&)> done) {
+void message_engine::take_delivery(store::delivery d, bool admit, std::function<void(const store::error_code&)> done,
+                                   store::write_batch with) {
     store::write_batch b;
     b.put_delivery(d);
+    if (!with.empty()) b.append(std::move(with));
     if (admit) b.admit();
     store_.write(std::move(b), executor_, [this, d = std::move(d), done = std::move(done)](const store::error_code& ec) mutable {
         done(ec);

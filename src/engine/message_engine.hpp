@@ -90,7 +90,9 @@ public:
     // A receipt or MO made elsewhere (handed over by the peer node, or a
     // receipt to forward to it) committed in this store and delivered.
     // `admit`: new to the pair, so refused on a full store.
-    void take_delivery(store::delivery d, bool admit, std::function<void(const store::error_code&)> done);
+    // `with` (an opt-out list change) is committed in the same transaction.
+    void take_delivery(store::delivery d, bool admit, std::function<void(const store::error_code&)> done,
+                       store::write_batch with = {});
     // A new delivery's id and expiry, from this store and the engine's TTL.
     store::delivery new_delivery(std::string account) const;
 
@@ -117,6 +119,8 @@ public:
     struct counters {
         std::uint64_t mo_received = 0, mo_unrouted = 0, receipts_received = 0;
         std::uint64_t mo_not_stored = 0; // decoded but did not encode again (stored_bytes)
+        // MO keywords that put a handset on its client's opt-out list, or took it off.
+        std::uint64_t opt_outs = 0, opt_ins = 0;
         struct from_carrier {
             std::uint64_t receipts = 0, mo = 0;
         };

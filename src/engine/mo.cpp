@@ -75,11 +75,30 @@ void message_engine::on_mo(const std::string& carrier, const smpp::pdu& req, smp
         r.respond(smpp::status::x_p_appn);
         return;
     }
+    // A STOP (or START) changes the client's opt-out list in the same
+    // commit as the MO itself: the client is told of it, and the list has
+    // it, or neither (the carrier resends). The MO still reaches the client.
+    store::write_batch list_change;
+    route::opt_out_action action = route::opt_out_action::none;
+    std::string number;
+    if (const auto& oo = dispatcher_.routes().opt_outs(); !oo.empty()) {
+        action = oo.action(account->system_id, text);
+        number = route::opt_out_number(source); // the routed form where there is numbering
+        if (action == route::opt_out_action::stop)
+            list_change.put_opt_out({account->system_id, number, now_(), "mo " + std::string{route::opt_out_keyword(text)} + " via " + carrier});
+        else if (action == route::opt_out_action::start)
+            list_change.erase_opt_out(account->system_id, number);
+    }
     // New to the pair: refused on a full store (the carrier resends it), unlike receipts.
-    take_delivery(std::move(d), true, [r](const store::error_code& ec) mutable {
+    take_delivery(std::move(d), true, [this, r, action, number, system_id = account->system_id](const store::error_code& ec) mutable {
         if (ec) log::warn("node", "mo_store_failed").kv("error", ec.message());
+        if (!ec && action != route::opt_out_action::none) {
+            const bool stop = action == route::opt_out_action::stop;
+            ++(stop ? stats_.opt_outs : stats_.opt_ins);
+            log::info("node", stop ? "opt_out" : "opt_in").kv("account", system_id).kv("number", number).kv("via", "mo");
+        }
         r.respond(ec ? smpp::status::x_t_appn : smpp::status::ok); // on error the carrier keeps it and resends
-    });
+    }, std::move(list_change));
 }
 
 } // namespace twinsms::engine

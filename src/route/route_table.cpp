@@ -63,6 +63,12 @@ route_table::route_table(const std::vector<config::route_rule>& rules, address_r
     addresses_ = std::move(addresses);
 }
 
+route_table::route_table(const config::profile_set& profiles) : route_table{profiles.routes} {
+    addresses_ = address_rules{profiles};
+    quiet_ = quiet_rules{profiles};
+    opt_outs_ = opt_out_rules{profiles};
+}
+
 std::uint32_t route_table::child(std::uint32_t n, char c) const noexcept {
     for (const auto& [k, v] : nodes_[n].children)
         if (k == c) return v;

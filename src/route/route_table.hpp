@@ -19,6 +19,8 @@
 #include "config/profiles.hpp"
 #include "route/address_rules.hpp"
 #include "route/carrier_filter.hpp"
+#include "route/opt_out_rules.hpp"
+#include "route/quiet_hours.hpp"
 
 namespace twinsms::route {
 
@@ -69,10 +71,16 @@ public:
     // With the profiles' addressing: match() then skips a rule none of
     // whose carriers may take the destination (carrier `destinations`).
     route_table(const std::vector<config::route_rule>& rules, address_rules addresses);
+    // What a node routes by: the profiles' rules, addressing and quiet hours.
+    explicit route_table(const config::profile_set& profiles);
 
     // The numbers an mt_request carries are in the routed form of
     // `addresses()` (route/numbering.hpp): callers bring them there first.
     const address_rules& addresses() const noexcept { return addresses_; }
+    // The quiet hours of its rules and of the clients.
+    const quiet_rules& quiet() const noexcept { return quiet_; }
+    // The clients' opt-out keywords and enforcement.
+    const opt_out_rules& opt_outs() const noexcept { return opt_outs_; }
 
     // The first rule that matches, or nullptr. Pointers stay valid for the
     // table's lifetime (and across moves, not copies).
@@ -105,6 +113,8 @@ private:
     std::vector<std::uint32_t> anywhere_; // rules without a prefix condition, ascending
     std::vector<std::int64_t> current_;  // smooth WRR current weights, per rule and carrier
     address_rules addresses_;
+    quiet_rules quiet_;
+    opt_out_rules opt_outs_;
 };
 
 } // namespace twinsms::route

@@ -28,6 +28,7 @@
 
 #include "metrics/histogram.hpp"
 #include "store/message.hpp"
+#include "store/opt_out.hpp"
 
 namespace twinsms::store {
 
@@ -54,6 +55,7 @@ enum class table : std::uint8_t {
     meta,           // name -> value (next ids, schema version)
     in_flight,      // be64(id) be32(attempt) of its first -> in-flight attempts (encode_marks): attempts
                     // handed to carriers together, one mark for all (startup recovery without a full scan)
+    opt_out,        // account \0 number -> be64(at) via   (store/opt_out.hpp; schema 2 still: a new table)
     count_
 };
 
@@ -100,6 +102,9 @@ public:
     void erase_delivery(const delivery& d);
     // Erases `m` (as stored) with its queue entry.
     void erase_message(const message& m);
+    // A handset on (or off) a client's opt-out list (store/opt_out.cpp).
+    void put_opt_out(const opt_out_entry& e);
+    void erase_opt_out(std::string_view account, std::string_view number);
 
     // Takes `o`'s operations after this batch's (its queue moves and
     // admits() too): several batches written as one, all or nothing.
@@ -182,6 +187,11 @@ public:
     // A meta value (written with write_batch::put(table::meta, ...)), e.g.
     // the cluster epoch.
     std::optional<std::string> get_meta(std::string_view key) const;
+    // Whether `number` is on `account`'s opt-out list, and since when.
+    std::optional<opt_out_entry> opted_out(std::string_view account, std::string_view number) const;
+    // The account's list in number order, after `after` (empty: from the
+    // start), at most `max` (export, the admin API).
+    std::vector<opt_out_entry> opt_outs(std::string_view account, std::string_view after, std::size_t max) const;
     // The message's history (its record's events).
     std::vector<event> history(message_id id) const;
     // Messages with an attempt in flight (startup recovery), at most `max`,

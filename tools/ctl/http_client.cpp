@@ -201,7 +201,7 @@ std::optional<node_url> parse_node_url(std::string_view url, std::string& error)
 }
 
 http_result http_request(const node_url& url, std::string_view method, std::string_view path,
-                         const std::string& token, std::chrono::milliseconds timeout) {
+                         const std::string& token, std::chrono::milliseconds timeout, std::string json_body) {
     bhttp::request<bhttp::string_body> req;
     req.method_string(method);
     req.target(url.prefix + std::string{path});
@@ -212,7 +212,11 @@ http_result http_request(const node_url& url, std::string_view method, std::stri
     req.set(bhttp::field::accept, "application/json");
     req.set(bhttp::field::connection, "close");
     if (!token.empty()) req.set(bhttp::field::authorization, "Bearer " + token);
-    req.prepare_payload(); // Content-Length: 0 on a POST
+    if (!json_body.empty()) {
+        req.set(bhttp::field::content_type, "application/json");
+        req.body() = std::move(json_body);
+    }
+    req.prepare_payload(); // Content-Length: 0 on a POST without a body
 
     http_result out;
     asio::io_context io{1};

@@ -29,10 +29,10 @@ struct http_result {
     std::string body;
 };
 
-// One request with an empty body; `token` goes in Authorization: Bearer
-// unless empty. The whole exchange (resolve, connect, write, read) is
-// bounded by `timeout`.
+// One request, with `json_body` (Content-Type: application/json) unless
+// empty; `token` goes in Authorization: Bearer unless empty. The whole
+// exchange (resolve, connect, write, read) is bounded by `timeout`.
 http_result http_request(const node_url& url, std::string_view method, std::string_view path,
-                         const std::string& token, std::chrono::milliseconds timeout);
+                         const std::string& token, std::chrono::milliseconds timeout, std::string json_body = {});
 
 } // namespace twinsms::ctl

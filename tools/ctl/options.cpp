@@ -12,7 +12,7 @@ namespace {
 
 constexpr std::string_view default_url = "http://127.0.0.1:8081";
 
-constexpr std::array<verb_info, 8> verbs{{
+constexpr std::array<verb_info, 9> verbs{{
     {"status", "/api/v1/status", "", "the node's role and mode, its peer, profiles, links and queue",
      "Shows the node's role, mode and epoch, the peer's verdict and last keepalive, the state of each\n"
      "profile, each carrier link, and the queue depths.\n"
@@ -44,6 +44,17 @@ constexpr std::array<verb_info, 8> verbs{{
     {"reload", "/api/v1/reload", "", "re-read the node's profile folder (like SIGHUP)",
      "Asks the node to re-read its profile folder and apply a valid set without dropping\n"
      "unaffected sessions; an invalid set is refused and the old one keeps running.\n"},
+    {"opt-out", "/api/v1/clients/{name}/opt-outs", "CLIENT ACTION [NUMBER...|FILE]",
+     "a client's opt-out list: list, add, remove, import, export",
+     "The handsets that must not get CLIENT's messages (its profile's opt_out; MO STOP adds, START removes).\n"
+     "  list CLIENT               every entry: number, since when, how it was added\n"
+     "  add CLIENT NUMBER...      put numbers on the list (written as the client writes them)\n"
+     "  remove CLIENT NUMBER...   take numbers off the list\n"
+     "  import CLIENT FILE        add the numbers of FILE ('-': standard input), one per line; the first\n"
+     "                            comma-separated field counts, blank lines, '#' lines and a header are skipped\n"
+     "  export CLIENT             the list as CSV (number,at,via) on standard output, for import elsewhere\n"
+     "CLIENT is the client profile's name; unknown clients are refused (exit 1, unknown_client).\n",
+     true},
     {"check", "", "DIR", "validate a profile folder here, no node needed",
      "Validates the profile folder DIR as twinsmsd --check does, without contacting a node:\n"
      "exit 0 and a summary line, or exit 3 and file:line:column: yaml.path: reason.\n"},
@@ -144,7 +155,11 @@ parse_result parse_options(const std::vector<std::string>& args, options& o) {
     if (r.help) return r;
     o.args.assign(positional.begin() + 1, positional.end());
     const std::string verb{o.verb->name};
-    if (o.verb->takes_arg() && o.args.size() != 1) {
+    if (o.verb->variadic && o.args.size() < 2) {
+        r.error = verb + " needs " + std::string{o.verb->arg_name};
+        return r;
+    }
+    if (o.verb->takes_arg() && !o.verb->variadic && o.args.size() != 1) {
         r.error = verb + " needs exactly one " + std::string{o.verb->arg_name};
         return r;
     }
@@ -220,8 +235,9 @@ std::string verb_help(const verb_info& v) {
     out += "\n" + std::string{v.details};
     if (!v.path.empty()) {
         std::string path{v.path};
-        if (const auto at = path.find("{name}"); at != std::string::npos) path.replace(at, 6, v.arg_name);
-        out += "Request: " + std::string{v.name == "status" ? "GET " : "POST "} + path +
+        if (const auto at = path.find("{name}"); at != std::string::npos)
+            path.replace(at, 6, v.variadic ? std::string_view{"CLIENT"} : v.arg_name);
+        out += "Request: " + std::string{v.name == "status" ? "GET " : v.variadic ? "GET or POST " : "POST "} + path +
                " (twinsmsctl --help for the options)\n";
     }
     return out;

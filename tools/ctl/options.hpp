@@ -16,6 +16,7 @@ struct verb_info {
     std::string_view arg_name; // "PROFILE", "DIR"; empty: no argument
     std::string_view summary;  // one line for --help
     std::string_view details;  // VERB --help
+    bool variadic = false;     // takes at least two arguments (opt-out CLIENT ACTION ...)
     bool takes_arg() const noexcept { return !arg_name.empty(); }
 };
 

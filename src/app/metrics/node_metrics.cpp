@@ -50,11 +50,13 @@
 //   twinsms_store_full_total, twinsms_store_errors_total          counters
 //   twinsms_intake_backlogged_total, twinsms_dispatch_backlog      counter, gauge (delivery.max_backlog)
 //   twinsms_intake_sender_refused_total                             counter (client senders:)
+//   twinsms_intake_opted_out_total                                  counter (client opt_out:)
 // dispatcher
 //   twinsms_dispatch_submitted_total, _retries_total, _failovers_total,
 //   _finished_total, _expired_total, _undeliverable_total, _receipts_total,
 //   _unknown_receipts_total, _duplicate_receipts_total,
-//   _receipts_before_response_total, _receipts_yielded_to_peer_total  counters
+//   _receipts_before_response_total, _receipts_yielded_to_peer_total,
+//   _held_total (quiet hours)                                          counters
 //   twinsms_dispatch_in_memory, twinsms_dispatch_parked               gauges
 //   twinsms_dispatch_commit_to_submit_seconds        histogram accepted (or scheduled time) -> first submit_sm to a link
 // deliveries to clients (receipts, MO)
@@ -66,7 +68,8 @@
 // node inbound
 //   twinsms_mo_received_total, twinsms_mo_unrouted_total,
 //   twinsms_receipts_received_total, twinsms_receipts_forwarded_total,
-//   twinsms_receipts_from_peer_total                                  counters
+//   twinsms_receipts_from_peer_total,
+//   twinsms_opt_out_added_total, twinsms_opt_out_removed_total        counters
 // store
 //   twinsms_store_messages, _queued, _deliveries, _map_size_bytes,
 //   _map_used_bytes                                                   gauges
@@ -216,12 +219,15 @@ std::string render_metrics(node& n, const alert::alerter* alerts, const http::ad
             "client submits refused throttled because the carriers were delivery.max_backlog messages behind", in.backlogged);
     counter(w, "twinsms_intake_sender_refused_total",
             "client submits refused ESME_RINVSRCADR: the sender is not among the account's senders", in.sender_refused);
+    counter(w, "twinsms_intake_opted_out_total",
+            "client submits refused ESME_RX_R_APPN: the handset is on the account's opt-out list", in.opted_out);
     gauge(w, "twinsms_dispatch_backlog", "messages due now waiting for room on a bound carrier link", n.engine().dispatch().backlog());
 
     const auto& d = n.dispatch();
     const auto& ds = d.stats();
     counter(w, "twinsms_dispatch_submitted_total", "messages handed to a carrier link", ds.submitted);
     counter(w, "twinsms_dispatch_retries_total", "messages scheduled for another attempt", ds.retries);
+    counter(w, "twinsms_dispatch_held_total", "messages held in quiet hours until their window ends", ds.held);
     counter(w, "twinsms_dispatch_failovers_total", "attempts moved to another carrier", ds.failovers);
     counter(w, "twinsms_dispatch_finished_total", "messages in a final state", ds.finished);
     counter(w, "twinsms_dispatch_expired_total", "messages whose validity ran out", ds.expired);
@@ -258,6 +264,10 @@ std::string render_metrics(node& n, const alert::alerter* alerts, const http::ad
     const auto& from_carriers = n.engine().stats();
     counter(w, "twinsms_mo_received_total", "MO messages received from carriers", from_carriers.mo_received);
     counter(w, "twinsms_mo_unrouted_total", "MO messages no MO route matched", from_carriers.mo_unrouted);
+    counter(w, "twinsms_opt_out_added_total", "handsets put on a client's opt-out list by an MO keyword (STOP)",
+            from_carriers.opt_outs);
+    counter(w, "twinsms_opt_out_removed_total", "handsets taken off a client's opt-out list by an MO keyword (START)",
+            from_carriers.opt_ins);
     counter(w, "twinsms_receipts_received_total", "receipts received from carriers", from_carriers.receipts_received);
     counter(w, "twinsms_receipts_forwarded_total", "receipts handed to the peer node", ns.receipts_forwarded);
     counter(w, "twinsms_receipts_from_peer_total", "receipts the peer node handed to this one", ns.receipts_from_peer);
