@@ -54,7 +54,12 @@ struct opt_out_node : http_node {
         return call("POST", "/api/v1/clients/" + client + "/opt-outs",
                     {"Authorization: Bearer " + admin_token, "Content-Type: application/json"}, body);
     }
-    command_status submit(esme& c, const std::string& to) { return request(c, make_submit(to, "offer", 0)).status(); }
+    // TON/NPI unknown, so a national writing is read as one (acme's numbering).
+    command_status submit(esme& c, const std::string& to) {
+        auto p = make_submit(to, "offer", 0);
+        p.as<smpp::submit_sm>()->dest_addr_ton = p.as<smpp::submit_sm>()->dest_addr_npi = 0;
+        return request(c, p).status();
+    }
 };
 
 } // namespace
