@@ -23,5 +23,7 @@ numbering_settings read_numbering(const reader& r);
 sender_settings read_senders(const reader& r);
 std::string read_sender_override(const reader& r);
 destination_settings read_destinations(const reader& r);
+// A carrier's charset key (config/charset.cpp).
+sms::carrier_charset read_charset(const reader& r);
 
 } // namespace twinsms::config
