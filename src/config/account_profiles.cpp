@@ -167,11 +167,12 @@ carrier_profile read_carrier(const fs::path& file) {
         rc->finish();
         if (l.reconnect.max < l.reconnect.initial) rc->fail("max must not be below initial");
     }
-    for (const auto* key : {"numbering", "sender_override", "destinations"})
+    for (const auto* key : {"numbering", "sender_override", "destinations", "charset"})
         if (c.peer && r.has(key)) r.at(key).fail("a peer link takes every message as this node routed it");
     if (auto n = r.find("numbering")) c.numbering = read_numbering(*n);
     if (auto s = r.find("sender_override")) c.sender_override = read_sender_override(*s);
     if (auto d = r.find("destinations")) c.destinations = read_destinations(*d);
+    if (auto cs = r.find("charset")) c.charset = read_charset(*cs);
     r.finish();
     return c;
 }

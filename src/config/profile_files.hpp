@@ -27,5 +27,7 @@ destination_settings read_destinations(const reader& r);
 quiet_window read_quiet_hours(const reader& r);
 // opt_out of clients (config/opt_out.cpp).
 opt_out_settings read_opt_out(const reader& r);
+// A carrier's charset key (config/charset.cpp).
+sms::carrier_charset read_charset(const reader& r);
 
 } // namespace twinsms::config

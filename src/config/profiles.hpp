@@ -29,6 +29,7 @@
 #include "config/carrier.hpp"
 #include "config/session.hpp"
 #include "guard/credential_guard.hpp"
+#include "sms/carrier_charset.hpp"
 
 namespace twinsms::config {
 
@@ -126,6 +127,10 @@ struct carrier_profile {
     std::optional<numbering_settings> numbering;
     std::string sender_override;
     destination_settings destinations;
+    // The carrier's alphabet, UCS-2, message_payload and concatenation
+    // (config/charset.cpp; sms/carrier_charset.hpp applies it). None: the
+    // carrier gets the client's user data as stored.
+    std::optional<sms::carrier_charset> charset;
     std::filesystem::path file;
 };
 

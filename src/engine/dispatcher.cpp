@@ -175,7 +175,9 @@ bool dispatcher::try_dispatch(std::uint64_t id) {
     });
     if (!pick) {
         if (!any_left) {
-            finish(t, store::msg_state::undeliverable, t.m.last_status, "refused by every carrier of its route");
+            finish(t, store::msg_state::undeliverable, t.m.last_status,
+                   t.refusal.empty() ? "refused by every carrier of its route"
+                                     : "refused by every carrier of its route; " + t.refusal);
         } else {
             parked_.push_back(id); // no carrier link up: wait for one
         }

@@ -20,6 +20,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/container/small_vector.hpp>
 
 #include "engine/carrier_pool.hpp"
 #include "engine/clock.hpp"
@@ -116,6 +117,8 @@ public:
         std::uint64_t receipts_before_response = 0; // unknown while responses were due: asked again
         std::uint64_t guesses_yielded = 0; // ours by another reading only, the peer's as given: handed over
         std::uint64_t held = 0; // put back until a quiet-hours window of its route or client ends
+        std::uint64_t charset_refused = 0; // a carrier's charset could not take the text (dispatcher_parts.cpp)
+        std::uint64_t split_messages = 0, split_parts = 0; // messages sent in parts for their carrier, and those parts
         // From a message's acceptance (or its schedule time) to its first
         // attempt handed to a carrier link, microseconds (/metrics).
         metrics::histogram commit_to_submit{metrics::latency_us};
@@ -139,7 +142,9 @@ private:
         std::vector<std::string> failed_on;  // carriers that refused it permanently
         bool busy = false;                   // a write or a carrier attempt is under way
         std::uint64_t mark = 0;              // the in-flight mark of its attempt (marks_), 0: none
+        std::string refusal;                 // why a carrier's charset could not take its text (last one)
     };
+    struct parts_attempt; // dispatcher_parts.cpp
 
     boost::asio::awaitable<void> run();
     void pump();
@@ -152,8 +157,21 @@ private:
     void send(tracked& t, const std::string& carrier);
     void mark_and_send();
     void hand_over(std::uint64_t id, const std::string& carrier);
+    void not_taken(tracked& t);
     void attempt_done(tracked& t);
-    void on_outcome(std::uint64_t id, const std::string& carrier, const smpp::submit_outcome& out);
+    // `parts`: the carrier's ids of every part when the message went in
+    // several (the first is `out`'s); each maps to the message.
+    void on_outcome(std::uint64_t id, const std::string& carrier, const smpp::submit_outcome& out,
+                    const std::vector<std::string>* parts = nullptr);
+    // dispatcher_parts.cpp: a carrier's charset key that cannot take the
+    // text (the next carrier of the route is tried), and a message that
+    // goes to its carrier in several parts, whose outcome is the parts'.
+    void refused_text(tracked& t, const std::string& carrier, std::string reason);
+    void hand_over_parts(tracked& t, const std::string& carrier,
+                         boost::container::small_vector<smpp::owned_pdu, 1> pdus);
+    void part_outcome(std::uint64_t id, const std::string& carrier, parts_attempt& a, std::size_t i,
+                      const smpp::submit_outcome& o);
+    void parts_done(std::uint64_t id, const std::string& carrier, const parts_attempt& a);
     void retry_later(tracked& t, std::uint32_t status);
     void hold(tracked& t, std::int64_t until); // quiet hours
     void finish(tracked& t, store::msg_state s, std::uint32_t status, std::string detail,

@@ -1,6 +1,8 @@
 // The dispatcher's bookkeeping after an attempt: the carrier's verdict
 // (submitted, retry, next carrier), final states with the receipts clients
 // asked for, and the writes that release a message from the working set.
+#include <algorithm>
+
 #include "engine/dispatcher.hpp"
 
 #include <cctz/time_zone.h>
@@ -10,8 +12,19 @@
 #include "util/log.hpp"
 
 namespace twinsms::engine {
+namespace {
 
-void dispatcher::on_outcome(std::uint64_t id, const std::string& carrier, const smpp::submit_outcome& out) {
+std::string part_list(const std::vector<std::string>* parts) {
+    if (!parts) return {};
+    std::string s = " (parts:";
+    for (const auto& p : *parts) s += ' ' + p;
+    return s + ')';
+}
+
+} // namespace
+
+void dispatcher::on_outcome(std::uint64_t id, const std::string& carrier, const smpp::submit_outcome& out,
+                            const std::vector<std::string>* parts) {
     auto it = tracked_.find(id);
     if (it == tracked_.end()) return;
     auto& t = it->second;
@@ -25,7 +38,9 @@ void dispatcher::on_outcome(std::uint64_t id, const std::string& carrier, const 
         next.last_status = 0;
         next.carrier_message_id = out.message_id;
         const auto now = now_();
-        store::add_event(next, {now, next.state, 0, carrier + " " + out.message_id});
+        // The parts' ids are listed in the history too: a receipt for a
+        // later part is known as ours by them (receipts.cpp sent_as_part).
+        store::add_event(next, {now, next.state, 0, carrier + " " + out.message_id + part_list(parts)});
         store::write_batch b;
         b.put_message(next, &t.m);
         // Carriers may print a receipt's id in another base or case than the
@@ -35,18 +50,22 @@ void dispatcher::on_outcome(std::uint64_t id, const std::string& carrier, const 
         // write here. The form without zeros is a guess that may collide
         // with an id the carrier really gives: it never displaces a mapping
         // already there, while the id as given always does.
-        const auto forms = route::message_id_keys(out.message_id);
         const auto expires = now + cfg_.receipt_map_ttl.count();
         std::vector<std::string> keys;
-        for (std::size_t i = 0; i < forms.size(); ++i) {
-            const auto& f = forms[i];
-            if (f.empty()) continue;
-            auto key = carrier + '\0' + f;
-            if (i > 0 && (submitting_.contains(key) || store_.find_receipt(carrier, f, now))) continue;
-            b.put_receipt_map(carrier, f, next.id, expires);
-            submitting_[key] = id;
-            keys.push_back(std::move(key));
-        }
+        const auto map_id = [&](const std::string& carrier_id) {
+            const auto forms = route::message_id_keys(carrier_id);
+            for (std::size_t i = 0; i < forms.size(); ++i) {
+                const auto& f = forms[i];
+                if (f.empty()) continue;
+                auto key = carrier + '\0' + f;
+                if (i > 0 && (submitting_.contains(key) || store_.find_receipt(carrier, f, now))) continue;
+                b.put_receipt_map(carrier, f, next.id, expires);
+                submitting_[key] = id;
+                keys.push_back(std::move(key));
+            }
+        };
+        if (parts) std::for_each(parts->begin(), parts->end(), map_id);
+        else map_id(out.message_id);
         write_and_release(t, std::move(next), std::move(b), [this, id, keys = std::move(keys)](const store::error_code&) {
             // Only our own entries: a later message may have taken a key since.
             for (const auto& k : keys)

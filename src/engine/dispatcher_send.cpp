@@ -54,22 +54,27 @@ void dispatcher::hand_over(std::uint64_t id, const std::string& carrier) {
     auto it = tracked_.find(id);
     if (it == tracked_.end()) return;
     auto req = carrier_request(it->second.m, &routes_->addresses(), carrier);
+    if (!req.refusal.empty()) return refused_text(it->second, carrier, req.refusal);
+    if (req.pdus.size() > 1) return hand_over_parts(it->second, carrier, std::move(req.pdus));
     const auto& m = it->second.m;
     const auto waited = now_() - std::max(m.accepted_at, m.not_before);
     const bool first = m.attempts == 1;
-    const bool taken = req && carriers_.submit(carrier, std::move(*req), [this, id, carrier](const smpp::submit_outcome& o) {
-        if (auto a = awaiting_response_.find(carrier); a != awaiting_response_.end() && --a->second == 0)
-            awaiting_response_.erase(a);
-        on_outcome(id, carrier, o);
-    });
+    const bool taken = !req.pdus.empty() &&
+                       carriers_.submit(carrier, std::move(req.pdus.front()), [this, id, carrier](const smpp::submit_outcome& o) {
+                           if (auto a = awaiting_response_.find(carrier); a != awaiting_response_.end() && --a->second == 0)
+                               awaiting_response_.erase(a);
+                           on_outcome(id, carrier, o);
+                       });
     if (taken) ++awaiting_response_[carrier];
     if (taken && first) stats_.commit_to_submit.observe_ms(waited);
-    if (!taken) {
-        attempt_done(it->second);
-        it->second.busy = false; // the link went away meanwhile
-        ready_.push_front(id);
-        wake();
-    }
+    if (!taken) not_taken(it->second);
+}
+
+void dispatcher::not_taken(tracked& t) {
+    attempt_done(t);
+    t.busy = false; // the link went away meanwhile
+    ready_.push_front(t.m.id.value);
+    wake();
 }
 
 void dispatcher::attempt_done(tracked& t) {

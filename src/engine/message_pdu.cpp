@@ -1,9 +1,11 @@
 #include "engine/message_pdu.hpp"
 
+#include "route/address_rules.hpp"
 #include "route/parts.hpp"
 #include "route/receipt_text.hpp"
 #include "route/route_table.hpp"
 #include "route/smpp_time.hpp"
+#include "sms/carrier_charset.hpp"
 #include "util/log.hpp"
 
 namespace twinsms::engine {
@@ -15,6 +17,51 @@ template <class F> auto with_request(const store::message& m, F&& f) -> std::opt
     if (auto* s = p.as<smpp::submit_sm>()) return f(*s);
     if (auto* d = p.as<smpp::data_sm>()) return f(*d);
     return std::nullopt;
+}
+
+// `p` (a submit_sm or data_sm) as the carrier's charset wants it, into `out`.
+void with_charset(smpp::pdu& p, const sms::carrier_charset& cs, std::uint16_t ref, carrier_pdus& out) {
+    std::visit(
+        [&](auto& b) {
+            if constexpr (requires { b.data_coding; }) {
+                std::string_view ud;
+                if constexpr (requires { b.short_message; }) ud = b.short_message;
+                if (ud.empty()) ud = smpp::message_payload(b.tlvs).value_or(std::string_view{});
+                auto r = sms::for_carrier({ud, b.data_coding, b.esm_class}, cs, ref);
+                if (!r) {
+                    out.refusal = std::move(r.refusal);
+                    return;
+                }
+                const auto& u = *r.value; // the views set below point into it until each part is encoded
+                b.data_coding = u.data_coding;
+                b.esm_class = static_cast<std::uint8_t>((b.esm_class & ~route::esm_udhi) | (u.udhi ? route::esm_udhi : 0));
+                for (const auto t : {smpp::tag::message_payload, smpp::tag::sar_msg_ref_num, smpp::tag::sar_total_segments,
+                                     smpp::tag::sar_segment_seqnum})
+                    smpp::erase(b.tlvs, t);
+                const auto total = u.parts.size();
+                for (std::size_t i = 0; i < total; ++i) {
+                    auto part = b;
+                    bool in_payload = u.payload;
+                    if constexpr (requires { part.short_message; }) part.short_message = in_payload ? std::string_view{} : u.parts[i];
+                    else in_payload = true; // data_sm has no short_message
+                    if (in_payload) part.tlvs.push_back(smpp::tlv{smpp::tag::message_payload, u.parts[i]});
+                    if (u.sar && total > 1) {
+                        part.tlvs.push_back(smpp::tlv::u16(smpp::tag::sar_msg_ref_num, u.ref));
+                        part.tlvs.push_back(smpp::tlv::u8(smpp::tag::sar_total_segments, static_cast<std::uint8_t>(total)));
+                        part.tlvs.push_back(smpp::tlv::u8(smpp::tag::sar_segment_seqnum, static_cast<std::uint8_t>(i + 1)));
+                    }
+                    smpp::owned_pdu o{smpp::pdu{p.status, p.sequence_number, std::move(part)}};
+                    if (o.failure()) {
+                        out.pdus.clear(); // a part that does not encode: the request as a whole does not
+                        return;
+                    }
+                    out.pdus.push_back(std::move(o));
+                }
+            } else if (smpp::owned_pdu o{p}; !o.failure()) {
+                out.pdus.push_back(std::move(o)); // no user data to write again
+            }
+        },
+        p.body);
 }
 
 } // namespace
@@ -45,10 +92,10 @@ std::optional<request_view> request_fields(const store::message& m) {
     });
 }
 
-std::optional<smpp::owned_pdu> carrier_request(const store::message& m, const route::address_rules* rules,
-                                               std::string_view carrier) {
+carrier_pdus carrier_request(const store::message& m, const route::address_rules* rules, std::string_view carrier) {
+    carrier_pdus out;
     smpp::pdu p;
-    if (smpp::decode(m.pdu, p)) return std::nullopt;
+    if (smpp::decode(m.pdu, p)) return out;
     route::address src, dst; // the views set below point here until `o` is encoded
     std::visit(
         [&](auto& b) {
@@ -65,9 +112,13 @@ std::optional<smpp::owned_pdu> carrier_request(const store::message& m, const ro
             }
         },
         p.body);
+    if (const auto* cs = rules ? rules->charset(carrier) : nullptr) {
+        with_charset(p, *cs, static_cast<std::uint16_t>(m.id.value), out);
+        return out;
+    }
     smpp::owned_pdu o{p};
-    if (o.failure()) return std::nullopt;
-    return o;
+    if (!o.failure()) out.pdus.push_back(std::move(o));
+    return out;
 }
 
 std::optional<route::address> routed_destination(const store::message& m, const route::address_rules& rules) {

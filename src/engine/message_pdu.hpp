@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "smpp/codec/owned.hpp"
 #include "store/message.hpp"
 
@@ -33,9 +35,18 @@ std::optional<request_view> request_fields(const store::message& m);
 // The stored request as sent to a carrier: the client's fields untouched
 // except that an SMSC delivery receipt is always requested, since the
 // carrier's receipt is how we learn the final state, and that with `rules`
-// the numbers are as `carrier` wants them (route/address_rules.hpp).
-std::optional<smpp::owned_pdu> carrier_request(const store::message& m, const route::address_rules* rules = nullptr,
-                                               std::string_view carrier = {});
+// the numbers are as `carrier` wants them (route/address_rules.hpp). A
+// carrier with a charset key gets the user data in its coding, split into
+// parts when it wants that (sms/carrier_charset.hpp): one PDU per part, or
+// none and the reason when the text cannot go to it. Without the key it is
+// one PDU, as it always was; no pdus and no refusal: the stored request does
+// not decode or encode.
+struct carrier_pdus {
+    boost::container::small_vector<smpp::owned_pdu, 1> pdus;
+    std::string refusal;
+};
+carrier_pdus carrier_request(const store::message& m, const route::address_rules* rules = nullptr,
+                             std::string_view carrier = {});
 
 // The stored request's destination in the routed form of `rules`.
 std::optional<route::address> routed_destination(const store::message& m, const route::address_rules& rules);

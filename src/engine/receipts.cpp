@@ -3,6 +3,8 @@
 // queues its receipt to the client; the carrier is answered once that is
 // committed. A receipt for a message not known here goes to `unknown`
 // (in a pair: handed to the peer, node_receipts_and_mo.cpp).
+#include <algorithm>
+
 #include "engine/dispatcher.hpp"
 #include "engine/message_pdu.hpp"
 #include "route/receipt_text.hpp"
@@ -19,6 +21,26 @@ bool same_id(std::string_view given, std::string_view printed_lower) {
         if (c != printed_lower[i]) return false;
     }
     return true;
+}
+
+// Whether `m` went to `carrier` in parts one of which has the id
+// `printed_lower`: the submitted event lists them (dispatcher_outcome.cpp).
+// A later part's receipt is then as exact a match as the first part's.
+bool sent_as_part(const store::message& m, std::string_view carrier, std::string_view printed_lower) {
+    const std::string lead = std::string{carrier} + ' ' + m.carrier_message_id + " (parts:";
+    for (auto e = m.events.rbegin(); e != m.events.rend(); ++e) {
+        if (e->state != store::msg_state::submitted || !e->detail.starts_with(lead)) continue;
+        std::string_view rest = std::string_view{e->detail}.substr(lead.size());
+        if (!rest.empty() && rest.back() == ')') rest.remove_suffix(1);
+        while (!rest.empty()) {
+            rest.remove_prefix(std::min(rest.find_first_not_of(' '), rest.size()));
+            const auto end = std::min(rest.find(' '), rest.size());
+            if (end && same_id(rest.substr(0, end), printed_lower)) return true;
+            rest.remove_prefix(end);
+        }
+        return false; // the latest submission is the one its receipts are for
+    }
+    return false;
 }
 
 } // namespace
@@ -62,7 +84,8 @@ void dispatcher::on_receipt(const std::string& carrier, std::string_view carrier
         auto t = tracked_.find(*id);
         auto m = t != tracked_.end() ? std::optional{t->second.m} : store_.get({*id});
         if (!m) continue;
-        if (m->carrier == carrier && same_id(m->carrier_message_id, forms.front())) {
+        if (m->carrier == carrier &&
+            (same_id(m->carrier_message_id, forms.front()) || sent_as_part(*m, carrier, forms.front()))) {
             current = std::move(m);
             break;
         }

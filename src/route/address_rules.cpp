@@ -24,6 +24,7 @@ address_rules::address_rules(const config::profile_set& p) {
         clients_.emplace(c.account.system_id, std::move(r));
     }
     for (const auto& c : p.carriers) {
+        if (c.charset) charsets_.emplace(c.name, *c.charset);
         if (!c.numbering && c.sender_override.empty() && !c.destinations.any()) continue;
         carrier_rules r{c.numbering, std::nullopt, c.destinations};
         if (!c.sender_override.empty())
@@ -90,6 +91,12 @@ address address_rules::carrier_source(std::string_view name, const address& rout
     const auto& a = c->sender_override ? *c->sender_override : routed;
     if (!c->numbering) return a;
     return present(*c->numbering, normalise(*c->numbering, a.addr, a.ton, a.npi, false));
+}
+
+const sms::carrier_charset* address_rules::charset(std::string_view name) const {
+    if (charsets_.empty()) return nullptr; // no carrier has the key: no lookup per submit
+    const auto it = charsets_.find(name);
+    return it == charsets_.end() ? nullptr : &it->second;
 }
 
 address address_rules::from_carrier(std::string_view name, std::string_view addr, std::uint8_t t, std::uint8_t n) const {

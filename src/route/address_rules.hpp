@@ -5,7 +5,8 @@
 // numbers a carrier or a client is given. Pure; route_table holds one.
 //
 // A profile without these keys changes nothing: its numbers pass as
-// written, which is how every profile behaved before they existed.
+// written, which is how every profile behaved before they existed. The
+// carriers' charset keys ride along, looked up per carrier as the numbers are.
 #include <map>
 #include <optional>
 #include <regex>
@@ -46,6 +47,11 @@ public:
     address from_carrier(std::string_view carrier, std::string_view addr, std::uint8_t ton, std::uint8_t npi) const;
     address to_client(std::string_view system_id, const address& routed) const;
 
+    // The carrier's charset key (sms/carrier_charset.hpp); nullptr: none,
+    // the carrier gets the client's user data as stored. Kept apart from
+    // the addressing keys: empty() says nothing of it.
+    const sms::carrier_charset* charset(std::string_view carrier) const;
+
 private:
     struct client_rules {
         std::optional<config::numbering_settings> numbering;
@@ -63,6 +69,7 @@ private:
 
     std::map<std::string, client_rules, std::less<>> clients_;   // by system_id
     std::map<std::string, carrier_rules, std::less<>> carriers_; // by profile name
+    std::map<std::string, sms::carrier_charset, std::less<>> charsets_; // by profile name
     bool restricts_ = false;
 };
 

@@ -51,18 +51,20 @@ std::size_t atom(coding c, std::string_view d, std::size_t at) noexcept {
     return 1;
 }
 
-// Octets of one concatenated part's payload.
-std::size_t part_octets(coding c) noexcept {
+// Octets of one concatenated part's payload: the 16-bit reference header
+// takes one octet more, a septet more of GSM text and a unit more of UCS-2.
+std::size_t part_octets(coding c, concat_header h) noexcept {
     const auto l = limits_of(c);
-    return c == coding::ucs2 ? l.part * 2 : l.part;
+    const std::size_t less = h == concat_header::udh16 ? 1 : 0;
+    return c == coding::ucs2 ? (l.part - less) * 2 : l.part - less;
 }
 
 // Where the parts of a message longer than one SMS begin and end; stops
 // once it has more than max_parts ranges (the message is too long then).
-std::vector<std::pair<std::size_t, std::size_t>> cut(const encoded& e) {
+std::vector<std::pair<std::size_t, std::size_t>> cut(const encoded& e, concat_header h = concat_header::udh8) {
     std::vector<std::pair<std::size_t, std::size_t>> out;
     const std::string_view d = e.data;
-    const auto cap = part_octets(e.c);
+    const auto cap = part_octets(e.c, h);
     std::size_t begin = 0, at = 0;
     while (at < d.size()) {
         const auto n = atom(e.c, d, at);
@@ -160,7 +162,9 @@ std::size_t count_parts(const encoded& e) noexcept {
     return n > max_parts ? 0 : n;
 }
 
-result<message_parts> split(const encoded& e, std::uint8_t ref) {
+result<message_parts> split(const encoded& e, std::uint8_t ref) { return split(e, ref, concat_header::udh8); }
+
+result<message_parts> split(const encoded& e, std::uint16_t ref, concat_header header) {
     message_parts p;
     p.c = e.c;
     p.data_coding = data_coding_of(e.c);
@@ -169,15 +173,19 @@ result<message_parts> split(const encoded& e, std::uint8_t ref) {
         p.short_messages.push_back(e.data);
         return {std::move(p), {}};
     }
-    const auto ranges = cut(e);
+    const auto ranges = cut(e, header);
     if (ranges.size() > max_parts)
         return {std::nullopt, error_at(text_errc::too_long, 0,
                                        "the message needs more than " + std::to_string(max_parts) + " parts (" +
                                            std::to_string(p.units) + " " + std::string{to_string(e.c)} + " units)")};
-    p.esm_class = esm_class_udhi;
+    p.esm_class = header == concat_header::none ? 0 : esm_class_udhi;
     const auto total = static_cast<char>(ranges.size());
     for (std::size_t i = 0; i < ranges.size(); ++i) {
-        std::string sm{'\x05', '\x00', '\x03', static_cast<char>(ref), total, static_cast<char>(i + 1)};
+        const auto seq = static_cast<char>(i + 1);
+        std::string sm;
+        if (header == concat_header::udh8) sm = {'\x05', '\x00', '\x03', static_cast<char>(ref & 0xFF), total, seq};
+        if (header == concat_header::udh16)
+            sm = {'\x06', '\x08', '\x04', static_cast<char>(ref >> 8), static_cast<char>(ref & 0xFF), total, seq};
         sm.append(e.data, ranges[i].first, ranges[i].second);
         p.short_messages.push_back(std::move(sm));
     }

@@ -107,6 +107,15 @@ struct message_parts {
 // More than max_parts parts is too_long.
 result<message_parts> split(const encoded& e, std::uint8_t ref);
 
+// How the parts of a concatenated message are marked. udh16 is the header
+// with a 16-bit reference (06 08 04 ref ref total seq, TS 23.040
+// 9.2.3.24.8), one octet longer, so a part holds one unit less (152 septets,
+// 66 UCS-2 units, 133 octets). none leaves the header out: the caller marks
+// the parts itself (SMPP SAR TLVs) and the SMSC puts the 8-bit header in on
+// the air, so the parts are as long as udh8's; esm_class stays 0.
+enum class concat_header : std::uint8_t { udh8, udh16, none };
+result<message_parts> split(const encoded& e, std::uint16_t ref, concat_header header);
+
 // How many parts `e` takes (what split() would give), or 0 past max_parts.
 std::size_t count_parts(const encoded& e) noexcept;
 

@@ -57,6 +57,8 @@
 //   _unknown_receipts_total, _duplicate_receipts_total,
 //   _receipts_before_response_total, _receipts_yielded_to_peer_total,
 //   _held_total (quiet hours)                                          counters
+
+//   _charset_refused_total, _split_messages_total, _split_parts_total  counters (carrier charset:)
 //   twinsms_dispatch_in_memory, twinsms_dispatch_parked               gauges
 //   twinsms_dispatch_commit_to_submit_seconds        histogram accepted (or scheduled time) -> first submit_sm to a link
 // deliveries to clients (receipts, MO)
@@ -239,6 +241,11 @@ std::string render_metrics(node& n, const alert::alerter* alerts, const http::ad
             "unknown receipts asked again while responses were due", ds.receipts_before_response);
     counter(w, "twinsms_dispatch_receipts_yielded_to_peer_total",
             "receipts ours only by another reading of the id, the peer's as given: handed to the peer", ds.guesses_yielded);
+    counter(w, "twinsms_dispatch_charset_refused_total",
+            "attempts whose text the carrier's charset could not take (next carrier tried)", ds.charset_refused);
+    counter(w, "twinsms_dispatch_split_messages_total", "messages sent to their carrier in parts (carrier charset)",
+            ds.split_messages);
+    counter(w, "twinsms_dispatch_split_parts_total", "parts of the messages sent in parts", ds.split_parts);
     gauge(w, "twinsms_dispatch_in_memory", "messages in the dispatcher's working set", d.in_memory());
     gauge(w, "twinsms_dispatch_parked", "messages waiting for a usable carrier", d.parked());
 
