@@ -21,6 +21,7 @@
 #include "app/node.hpp"
 #include "app/front_doors/node_admin.hpp"
 #include "app/front_doors/node_http.hpp"
+#include "app/front_doors/credit_admin.hpp"
 #include "app/front_doors/opt_out_admin.hpp"
 #include "app/metrics/node_metrics.hpp"
 #include "config/reader.hpp"
@@ -152,6 +153,7 @@ int main(int argc, char** argv) {
     std::unique_ptr<app::node_admin> admin_backend;
     std::unique_ptr<app::node_http> send_backend; // outlives `admin`, whose routes use it
     std::unique_ptr<app::node_opt_outs> opt_out_backend; // likewise
+    std::unique_ptr<app::node_credit> credit_backend;    // likewise
     std::unique_ptr<http::admin_http> admin;
     try {
         n = std::make_unique<app::node>(io, std::move(profiles));
@@ -183,6 +185,8 @@ int main(int argc, char** argv) {
             http::add_send_routes(admin->routes(), *send_backend);
             opt_out_backend = std::make_unique<app::node_opt_outs>(*n, io.get_executor());
             http::add_opt_out_routes(admin->routes(), node_cfg.admin.token, *admin_backend, *opt_out_backend);
+            credit_backend = std::make_unique<app::node_credit>(*n, io.get_executor());
+            http::add_credit_routes(admin->routes(), node_cfg.admin.token, *admin_backend, *credit_backend);
         }
         n->start();
         if (admin->enabled()) admin->start();

@@ -107,6 +107,8 @@ public:
     // The SMTP listener (email to SMS, front_doors/smtp_gateway.hpp); nullptr without node.smtp.
     smtp_gateway* smtp() noexcept { return smtp_.get(); }
     store::message_store& message_store() noexcept { return *store_; }
+    // The clients' credit balances (this node's store).
+    engine::credit_book& credit() noexcept { return engine_->credits(); }
     carrier_pool& carriers() noexcept { return *carriers_; }
     // nullptr without a cluster section.
     cluster_member* cluster() noexcept { return cluster_.get(); }

@@ -133,6 +133,18 @@ client_profile read_client(const fs::path& file) {
         if (c.peer) o->fail("the other node keeps its own clients' opt-out lists");
         c.opt_out = read_opt_out(*o);
     }
+    if (auto k = r.find("credit")) {
+        if (c.peer) k->fail("the other node charges its own clients");
+        c.credit = read_credit(*k);
+    }
+    if (auto k = r.find("credit")) {
+        if (c.peer) k->fail("the other node charges its own clients");
+        c.credit = read_credit(*k);
+    }
+    if (auto k = r.find("credit")) {
+        if (c.peer) k->fail("the other node charges its own clients");
+        c.credit = read_credit(*k);
+    }
     a.active = c.state == profile_state::active;
     r.finish();
     return c;

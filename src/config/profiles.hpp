@@ -24,6 +24,9 @@
 #include "config/smtp.hpp"
 #include "config/account.hpp"
 #include "config/addressing.hpp"
+#include "config/credit.hpp"
+#include "config/credit.hpp"
+#include "config/credit.hpp"
 #include "config/opt_out.hpp"
 #include "config/quiet_hours.hpp"
 #include "config/carrier.hpp"
@@ -112,6 +115,8 @@ struct client_profile {
     std::optional<quiet_window> quiet_hours;
     // Its handsets' STOP and START (none: MO keywords change nothing).
     std::optional<opt_out_settings> opt_out;
+    // Its messages are paid for from a balance in the store (none: free).
+    std::optional<credit_settings> credit;
     std::filesystem::path file;
 };
 

@@ -23,6 +23,7 @@
 #include <boost/container/small_vector.hpp>
 
 #include "engine/carrier_pool.hpp"
+#include "engine/credit_book.hpp"
 #include "engine/clock.hpp"
 #include "engine/retry_policy.hpp"
 #include "metrics/histogram.hpp"
@@ -61,6 +62,8 @@ public:
     void start();
     void stop();
     void set_routes(std::shared_ptr<route::route_table> routes) { routes_ = std::move(routes); }
+    // Refunds of accounts whose credit says refund_failures.
+    void set_credit_book(credit_book* b) { credits_ = b; }
     const route::route_table& routes() const noexcept { return *routes_; }
 
     // A message just committed in a queued state.
@@ -117,6 +120,7 @@ public:
         std::uint64_t receipts_before_response = 0; // unknown while responses were due: asked again
         std::uint64_t guesses_yielded = 0; // ours by another reading only, the peer's as given: handed over
         std::uint64_t held = 0; // put back until a quiet-hours window of its route or client ends
+        std::uint64_t refunds = 0; // failed messages whose price went back to the account's credit
         std::uint64_t charset_refused = 0; // a carrier's charset could not take the text (dispatcher_parts.cpp)
         std::uint64_t split_messages = 0, split_parts = 0; // messages sent in parts for their carrier, and those parts
         // From a message's acceptance (or its schedule time) to its first
@@ -224,6 +228,7 @@ private:
     bool early_receipt(const std::string& carrier, std::string_view carrier_id, std::int64_t now);
     store::epoch_ms expect_until_ = 0;
     mapped_fn mapped_elsewhere_;
+    credit_book* credits_ = nullptr;
     bool spilled_ = false; // the store holds queued messages not in memory
     std::optional<store::message_store::queue_pos> scan_pos_;
     bool stopping_ = false, woken_ = false;

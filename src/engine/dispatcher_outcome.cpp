@@ -152,6 +152,16 @@ void dispatcher::finish(tracked& t, store::msg_state s, std::uint32_t status, st
     next.done_at = now;
     store::add_event(next, {now, s, status, std::move(detail)});
     store::write_batch b;
+    // A message no carrier took is paid back where the account says so, in
+    // the commit that ends it, at its route's price now (a reload between
+    // may have changed it). One a carrier took is paid for, receipt or not.
+    const auto* cr = credits_ ? routes_->credit_of(next.account) : nullptr;
+    if (cr && cr->refund_failures && next.carrier_message_id.empty() && s != store::msg_state::delivered) {
+        const auto amount = cr->price_of(next.route) * static_cast<std::int64_t>(parts_of(next));
+        credits_->give(next.account, amount, b);
+        ++stats_.refunds;
+        store::add_event(next, {now, s, 0, "credit refunded: " + std::to_string(amount) + " millionths"});
+    }
     b.put_message(next, &t.m);
     std::optional<store::delivery> d;
     if (wants_receipt(next)) {

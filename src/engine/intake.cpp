@@ -1,5 +1,7 @@
 #include "engine/intake.hpp"
 
+#include "route/parts.hpp"
+
 #include "engine/message_pdu.hpp"
 #include "route/smpp_time.hpp"
 #include "smpp/session/responder.hpp"
@@ -68,6 +70,14 @@ bool intake::opted_out(const std::string& system_id, std::string_view destinatio
     return true;
 }
 
+bool intake::charge(const std::string& system_id, std::int64_t cost, store::write_batch& b) {
+    if (cost == 0 || credits_->take(system_id, cost, b)) return true;
+    ++stats_.no_credit;
+    log::info("intake", "no_credit").kv("account", system_id).kv("cost_micro", cost)
+        .kv("balance_micro", credits_->balance(system_id));
+    return false;
+}
+
 template <class Sm>
 intake::prepared intake::prepare(const Sm& sm, const smpp::pdu& stored, const smpp::client_account& a,
                                  const std::string& profile, store::epoch_ms now) {
@@ -115,6 +125,8 @@ intake::prepared intake::prepare(const Sm& sm, const smpp::pdu& stored, const sm
     if (routes_->opt_outs().enforced(a.system_id) &&
         opted_out(a.system_id, ar.empty() ? std::string_view{sm.destination_addr} : routed_destination))
         return {smpp::status::x_r_appn, {}};
+    if (const auto* cr = credits_ ? routes_->credit_of(a.system_id) : nullptr)
+        p.cost = cr->price_of(rule->name()) * static_cast<std::int64_t>(route::count_parts(sm));
     auto& m = p.m;
     m.id = store_.next_message_id();
     m.account = a.system_id;
@@ -144,11 +156,18 @@ void intake::on_submit(smpp::session& s, const smpp::client_account& a, const sm
         return;
     }
     store::write_batch b;
+    if (!charge(a.system_id, p.cost, b)) {
+        ++stats_.refused;
+        cs.responses.add(smpp::status::submitfail);
+        s.respond_status(req, smpp::status::submitfail);
+        return;
+    }
     store::add_event(p.m, {now, p.m.state, 0, "from " + a.system_id + " via " + p.m.route});
     b.put_message(p.m);
     write_gated(std::move(b),
-                 [this, &cs, arrived, r = smpp::responder{s, req}, m = std::move(p.m)](const store::error_code& ec) mutable {
+                 [this, &cs, arrived, r = smpp::responder{s, req}, m = std::move(p.m), cost = p.cost](const store::error_code& ec) mutable {
                      if (ec) {
+                         if (cost) credits_->untake(m.account, cost); // not committed: not spent
                          log::warn("intake", "store_failed").kv("account", m.account).kv("error", ec.message());
                          const auto st = store_status(ec);
                          r.respond(st);
@@ -202,6 +221,7 @@ smpp::command_status intake::submit_batch(const std::vector<smpp::submit_sm>& sm
     const auto profile = profile_of_(a.system_id);
     std::vector<store::message> ms;
     ms.reserve(sms.size());
+    std::int64_t cost = 0;
     for (const auto& sm : sms) {
         const smpp::pdu stored{smpp::status::ok, 0, sm};
         auto p = prepare(sm, stored, a, profile, now);
@@ -210,16 +230,24 @@ smpp::command_status intake::submit_batch(const std::vector<smpp::submit_sm>& sm
             cs.responses.add(p.status);
             return p.status;
         }
+        cost += p.cost;
         ms.push_back(std::move(p.m));
     }
     store::write_batch b;
+    if (!charge(a.system_id, cost, b)) { // the whole request, or none of it
+        ++stats_.refused;
+        cs.responses.add(smpp::status::submitfail);
+        return smpp::status::submitfail;
+    }
     for (auto& m : ms) {
         store::add_event(m, {now, m.state, 0, std::string{via} + " from " + a.system_id + " via " + m.route});
         b.put_message(m);
     }
-    write_gated(std::move(b), [this, &cs, arrived, done = std::move(done), ms = std::move(ms)](const store::error_code& ec) mutable {
+    write_gated(std::move(b), [this, &cs, arrived, done = std::move(done), ms = std::move(ms), cost,
+                               account = a.system_id](const store::error_code& ec) mutable {
         std::vector<store::message_id> ids;
         if (ec) {
+            if (cost) credits_->untake(account, cost);
             if (ec == store::store_error::full) ++stats_.store_full;
             else ++stats_.store_errors;
             cs.responses.add(ec == store::store_error::full ? smpp::status::msgqful : smpp::status::syserr);
@@ -250,6 +278,7 @@ void intake::on_submit_multi(smpp::session& s, const smpp::client_account& a, co
     // first, and lists the destinations we could not take.
     std::vector<store::message> ms;
     std::vector<std::pair<smpp::dest_address, smpp::command_status>> unsuccess;
+    std::int64_t multi_cost = 0;
     for (const auto& d : sm.dests) {
         if (d.dest_flag != smpp::dest_address::sme_address) {
             unsuccess.emplace_back(d, smpp::status::invdlname); // no distribution lists here
@@ -267,8 +296,12 @@ void intake::on_submit_multi(smpp::session& s, const smpp::client_account& a, co
         x.short_message = sm.short_message;
         x.tlvs = sm.tlvs;
         auto p = prepare(x, one, a, profile, now);
-        if (p.status != smpp::status::ok) unsuccess.emplace_back(d, p.status);
-        else ms.push_back(std::move(p.m));
+        if (p.status != smpp::status::ok) {
+            unsuccess.emplace_back(d, p.status);
+        } else {
+            multi_cost += p.cost;
+            ms.push_back(std::move(p.m));
+        }
     }
     if (ms.empty()) {
         ++stats_.refused;
@@ -278,6 +311,12 @@ void intake::on_submit_multi(smpp::session& s, const smpp::client_account& a, co
         return;
     }
     store::write_batch b;
+    if (!charge(a.system_id, multi_cost, b)) { // every destination it takes, or none
+        ++stats_.refused;
+        cs.responses.add(smpp::status::submitfail);
+        s.respond_status(req, smpp::status::submitfail);
+        return;
+    }
     for (auto& m : ms) {
         store::add_event(m, {now, m.state, 0, "submit_multi from " + a.system_id});
         b.put_message(m);
@@ -286,10 +325,11 @@ void intake::on_submit_multi(smpp::session& s, const smpp::client_account& a, co
     std::vector<std::string> addrs;
     for (const auto& [d, st] : unsuccess) addrs.emplace_back(d.address);
     write_gated(std::move(b),
-                 [this, &cs, arrived, r = smpp::responder{s, req}, ms = std::move(ms), unsuccess, addrs = std::move(addrs)](
-                     const store::error_code& ec) mutable {
+                 [this, &cs, arrived, r = smpp::responder{s, req}, ms = std::move(ms), unsuccess, addrs = std::move(addrs),
+                  multi_cost, account = a.system_id](const store::error_code& ec) mutable {
                      cs.submit_latency.observe_since(arrived); // the answer follows at once
                      if (ec) {
+                         if (multi_cost) credits_->untake(account, multi_cost);
                          const auto st = store_status(ec);
                          cs.responses.add(st);
                          return (void)r.respond(st);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "engine/client_stats.hpp"
+#include "engine/credit_book.hpp"
 #include "engine/dispatcher.hpp"
 #include "smpp/server/account.hpp"
 #include "smpp/session/session.hpp"
@@ -22,6 +23,8 @@ public:
            std::shared_ptr<route::route_table> routes, profile_fn profile_of, clock_fn now);
 
     void set_routes(std::shared_ptr<route::route_table> r) { routes_ = std::move(r); }
+    // Where accounts with credit pay (message_engine's book).
+    void set_credit_book(credit_book* b) { credits_ = b; }
     void set_profiles(profile_fn f) { profile_of_ = std::move(f); }
     // Sync replication: a client's OK waits until the gate runs its
     // continuation (the peer acknowledged the commit). None: after the commit.
@@ -52,6 +55,7 @@ public:
         std::uint64_t backlogged = 0; // refused throttled: the carriers are max_backlog behind
         std::uint64_t sender_refused = 0; // ESME_RINVSRCADR: not among the account's senders
         std::uint64_t opted_out = 0;      // ESME_RX_R_APPN: the handset is on the account's opt-out list
+        std::uint64_t no_credit = 0;      // ESME_RSUBMITFAIL: the account's credit does not cover it
     };
     const counters& stats() const noexcept { return stats_; }
     // Per account (client_stats.hpp); a front door that refuses a request
@@ -65,9 +69,12 @@ public:
 
 private:
     bool opted_out(const std::string& system_id, std::string_view destination);
+    // Takes `cost` from the account's credit into `b`; false (counted, logged): not enough.
+    bool charge(const std::string& system_id, std::int64_t cost, store::write_batch& b);
     struct prepared {
         smpp::command_status status = smpp::status::ok;
         store::message m;
+        std::int64_t cost = 0; // credit, millionths (0: the account pays nothing)
     };
     template <class Sm> prepared prepare(const Sm& sm, const smpp::pdu& stored, const smpp::client_account& a,
                                          const std::string& profile, store::epoch_ms now);
@@ -89,6 +96,7 @@ private:
     profile_fn profile_of_;
     commit_gate gate_;
     finder find_elsewhere_;
+    credit_book* credits_ = nullptr;
     clock_fn now_;
     counters stats_;
     client_stats clients_;

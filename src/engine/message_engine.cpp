@@ -10,7 +10,7 @@ message_engine::message_engine(boost::asio::any_io_executor ex, store::message_s
                                std::shared_ptr<route::route_table> routes, route::mo_router mo_routes,
                                engine_config cfg, engine_ports ports, clock_fn now)
     : executor_{ex}, store_{st}, mo_routes_{std::move(mo_routes)}, cfg_{cfg}, ports_{std::move(ports)},
-      now_{std::move(now)},
+      now_{std::move(now)}, credits_{st},
       dispatcher_{ex, st, carriers, routes, [&] {
                       auto d = cfg.dispatch;
                       d.client_delivery_ttl = cfg.client_delivery_ttl;
@@ -19,6 +19,8 @@ message_engine::message_engine(boost::asio::any_io_executor ex, store::message_s
                   now_, [this](store::delivery d) { deliveries_.added(std::move(d)); }},
       deliveries_{ex, st, ports_.receivers, cfg.deliveries, now_},
       intake_{ex, st, dispatcher_, routes, ports_.profile_of, now_} {
+    intake_.set_credit_book(&credits_);
+    dispatcher_.set_credit_book(&credits_);
     if (ports_.sink) deliveries_.set_sinks(ports_.sink);
     if (ports_.replicated) intake_.set_commit_gate(ports_.replicated);
     if (ports_.find_elsewhere) intake_.set_finder(ports_.find_elsewhere);

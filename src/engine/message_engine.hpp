@@ -127,6 +127,8 @@ public:
         std::map<std::string, from_carrier, std::less<>> by_carrier; // carrier profile -> what it sent
     };
     const counters& stats() const noexcept { return stats_; }
+    // The clients' credit balances in this store (config/credit.hpp).
+    credit_book& credits() noexcept { return credits_; }
 
 private:
     void on_mo(const std::string& carrier, const smpp::pdu& req, smpp::responder r); // mo.cpp
@@ -137,6 +139,7 @@ private:
     engine_config cfg_;
     engine_ports ports_;
     clock_fn now_;
+    credit_book credits_; // before the intake and the dispatcher, which use it
     dispatcher dispatcher_;
     delivery_manager deliveries_;
     intake intake_;

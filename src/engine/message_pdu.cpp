@@ -92,6 +92,10 @@ std::optional<request_view> request_fields(const store::message& m) {
     });
 }
 
+unsigned parts_of(const store::message& m) {
+    return with_request(m, [](const auto& s) { return route::count_parts(s); }).value_or(1u);
+}
+
 carrier_pdus carrier_request(const store::message& m, const route::address_rules* rules, std::string_view carrier) {
     carrier_pdus out;
     smpp::pdu p;

@@ -51,6 +51,14 @@ carrier_pdus carrier_request(const store::message& m, const route::address_rules
 // The stored request's destination in the routed form of `rules`.
 std::optional<route::address> routed_destination(const store::message& m, const route::address_rules& rules);
 
+// How many SMS parts the stored request is on the air (what credit charges);
+// 1 when it does not decode.
+unsigned parts_of(const store::message& m);
+
+// How many SMS parts the stored request is on the air (what credit charges);
+// 1 when it does not decode.
+unsigned parts_of(const store::message& m);
+
 // Whether the client asked for a receipt in this final state
 // (registered_delivery bits 0-1: 1 = always, 2 = on failure only).
 bool wants_receipt(const store::message& m);

@@ -9,6 +9,8 @@
 // they start, and the candidate rules come out of it already in rule order.
 // Regex conditions are tested last (std::regex may allocate while matching).
 #include <cstdint>
+#include <map>
+#include <map>
 #include <optional>
 #include <regex>
 #include <span>
@@ -81,6 +83,16 @@ public:
     const quiet_rules& quiet() const noexcept { return quiet_; }
     // The clients' opt-out keywords and enforcement.
     const opt_out_rules& opt_outs() const noexcept { return opt_outs_; }
+    // The client's credit settings (by system_id); nullptr: it pays nothing.
+    const config::credit_settings* credit_of(std::string_view system_id) const {
+        const auto it = credits_.find(system_id);
+        return it == credits_.end() ? nullptr : &it->second;
+    }
+    // The client's credit settings (by system_id); nullptr: it pays nothing.
+    const config::credit_settings* credit_of(std::string_view system_id) const {
+        const auto it = credits_.find(system_id);
+        return it == credits_.end() ? nullptr : &it->second;
+    }
 
     // The first rule that matches, or nullptr. Pointers stay valid for the
     // table's lifetime (and across moves, not copies).
@@ -115,6 +127,7 @@ private:
     address_rules addresses_;
     quiet_rules quiet_;
     opt_out_rules opt_outs_;
+    std::map<std::string, config::credit_settings, std::less<>> credits_;
 };
 
 } // namespace twinsms::route

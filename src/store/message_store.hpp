@@ -56,6 +56,8 @@ enum class table : std::uint8_t {
     in_flight,      // be64(id) be32(attempt) of its first -> in-flight attempts (encode_marks): attempts
                     // handed to carriers together, one mark for all (startup recovery without a full scan)
     opt_out,        // account \0 number -> be64(at) via   (store/opt_out.hpp; schema 2 still: a new table)
+    credit,         // account -> be64(balance, millionths)  (engine/credit_book.hpp; a new table too)
+    credit,         // account -> be64(balance, millionths)  (engine/credit_book.hpp; a new table too)
     count_
 };
 
@@ -105,6 +107,10 @@ public:
     // A handset on (or off) a client's opt-out list (store/opt_out.cpp).
     void put_opt_out(const opt_out_entry& e);
     void erase_opt_out(std::string_view account, std::string_view number);
+    // A client account's credit balance (store/credit.cpp).
+    void put_credit(std::string_view account, std::int64_t balance);
+    // A client account's credit balance (store/credit.cpp).
+    void put_credit(std::string_view account, std::int64_t balance);
 
     // Takes `o`'s operations after this batch's (its queue moves and
     // admits() too): several batches written as one, all or nothing.
@@ -192,6 +198,10 @@ public:
     // The account's list in number order, after `after` (empty: from the
     // start), at most `max` (export, the admin API).
     std::vector<opt_out_entry> opt_outs(std::string_view account, std::string_view after, std::size_t max) const;
+    // A client account's credit balance as committed; nullopt: none stored.
+    std::optional<std::int64_t> credit_of(std::string_view account) const;
+    // A client account's credit balance as committed; nullopt: none stored.
+    std::optional<std::int64_t> credit_of(std::string_view account) const;
     // The message's history (its record's events).
     std::vector<event> history(message_id id) const;
     // Messages with an attempt in flight (startup recovery), at most `max`,

@@ -28,7 +28,7 @@ inline constexpr std::uint64_t schema_version = 2;
 inline constexpr std::uint64_t id_block = 10'000;
 
 inline constexpr std::array<const char*, table_count> table_names{
-    "messages", "queue", "receipts", "receipt_expiry", "deliveries", "history", "finished", "meta", "in_flight", "opt_out"};
+    "messages", "queue", "receipts", "receipt_expiry", "deliveries", "history", "finished", "meta", "in_flight", "opt_out", "credit"};
 
 // One id sequence: ids below `reserved` are covered by what meta holds.
 struct id_sequence {

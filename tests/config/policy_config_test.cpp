@@ -1,5 +1,5 @@
 #define BOOST_TEST_MODULE config_policy
-// quiet_hours on routes and clients, opt_out on clients: values, and refusals (unknown
+// quiet_hours on routes and clients, opt_out and credit on clients: values, and refusals (unknown
 // zones, times that are not times, an empty window) with file:line:column.
 #include <boost/test/unit_test.hpp>
 
@@ -96,4 +96,41 @@ BOOST_FIXTURE_TEST_CASE(opt_out_values_and_refusals, profiles_copy) {
     BOOST_TEST(has(e, "client.opt_out.keywords: unknown key"), e);
     e = client_error("  kind: peer\n  opt_out: {}\n");
     BOOST_TEST(has(e, "client.opt_out: the other node keeps its own clients' opt-out lists"), e);
+}
+
+BOOST_FIXTURE_TEST_CASE(credit_values_and_refusals, profiles_copy) {
+    write("clients/gamma.yaml", gamma_head + "  credit: {mode: balance, price: 0.05, routes: {uk: 0.035}, refund_failures: true}\n");
+    auto set = load_profiles(dir);
+    const auto* g = set.client("gamma");
+    BOOST_REQUIRE(g);
+    BOOST_REQUIRE(g->credit);
+    BOOST_TEST((g->credit->mode == credit_settings::kind::balance));
+    BOOST_TEST(g->credit->price == 50'000);
+    BOOST_TEST(g->credit->price_of("uk") == 35'000);
+    BOOST_TEST(g->credit->price_of("other") == 50'000);
+    BOOST_TEST(g->credit->refund_failures);
+    write("clients/gamma.yaml", gamma_head + "  credit: {}\n");
+    set = load_profiles(dir);
+    BOOST_TEST((set.client("gamma")->credit->mode == credit_settings::kind::count));
+    BOOST_TEST(set.client("gamma")->credit->price == credit_unit); // one SMS per part
+    BOOST_TEST(!set.client("gamma")->credit->refund_failures);
+
+    const auto client_error = [&](const std::string& body) {
+        write("clients/gamma.yaml", gamma_head + body);
+        return error();
+    };
+    auto e = client_error("  credit: {mode: balance}\n");
+    BOOST_TEST(has(e, "client.credit.price"), e);
+    e = client_error("  credit: {mode: count, price: 2}\n");
+    BOOST_TEST(has(e, "gamma.yaml:4:32: client.credit.price: a count has no price"), e);
+    e = client_error("  credit: {mode: balance, price: 0.0000001}\n");
+    BOOST_TEST(has(e, "client.credit.price: at most six decimals"), e);
+    e = client_error("  credit: {mode: balance, price: -1}\n");
+    BOOST_TEST(has(e, "client.credit.price"), e);
+    e = client_error("  credit: {mode: prepaid}\n");
+    BOOST_TEST(has(e, "client.credit.mode: expected one of count, balance"), e);
+    e = client_error("  credit: {mode: balance, price: 1, routes: {uk: x}}\n");
+    BOOST_TEST(has(e, "client.credit.routes.uk"), e);
+    e = client_error("  kind: peer\n  credit: {}\n");
+    BOOST_TEST(has(e, "client.credit: the other node charges its own clients"), e);
 }

@@ -38,7 +38,7 @@ _twinsmsctl() {
     local cur prev verbs opts verb i w
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
-    verbs="status switchover takeover failback activate deactivate reload opt-out check"
+    verbs="status switchover takeover failback activate deactivate reload opt-out credit check"
     opts="--node --token --token-file --timeout --cacert --help"
     COMPREPLY=()
 
@@ -77,6 +77,14 @@ _twinsmsctl() {
                 mapfile -t COMPREPLY < <(compgen -W "$(_twinsmsctl_profiles)" -- "$cur")
             fi ;;
         check) mapfile -t COMPREPLY < <(compgen -d -- "$cur") ;;
+        credit)
+            local n=0
+            for ((w = i + 1; w < COMP_CWORD; w++)); do [[ ${COMP_WORDS[w]} == -* ]] || ((n++)); done
+            if ((n == 0)); then
+                mapfile -t COMPREPLY < <(compgen -W "$(_twinsmsctl_profiles)" -- "$cur")
+            elif ((n == 1)); then
+                mapfile -t COMPREPLY < <(compgen -W "show add set" -- "$cur")
+            fi ;;
         opt-out)
             # opt-out CLIENT ACTION [NUMBER...|FILE]: the client, then the action, then a file for import.
             local n=0

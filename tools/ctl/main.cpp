@@ -14,6 +14,7 @@
 
 #include "config/profiles.hpp"
 #include "http_client.hpp"
+#include "credit.hpp"
 #include "opt_out.hpp"
 #include "options.hpp"
 #include "render.hpp"
@@ -124,6 +125,8 @@ int main(int argc, char** argv) {
     }
     if (o.verb->name == "check") return run_check(o.args[0]);
     if (o.verb->name == "status") return run_status(o);
+    if (o.verb->name == "credit")
+        return run_credit(o, [&o](const http_result& r, const std::string& what) { return judge(o, r, what); });
     if (o.verb->name == "opt-out")
         return run_opt_out(o, [&o](const http_result& r, const std::string& what) { return judge(o, r, what); });
     return run_command(o, *o.verb);

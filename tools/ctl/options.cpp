@@ -12,7 +12,7 @@ namespace {
 
 constexpr std::string_view default_url = "http://127.0.0.1:8081";
 
-constexpr std::array<verb_info, 9> verbs{{
+constexpr std::array<verb_info, 10> verbs{{
     {"status", "/api/v1/status", "", "the node's role and mode, its peer, profiles, links and queue",
      "Shows the node's role, mode and epoch, the peer's verdict and last keepalive, the state of each\n"
      "profile, each carrier link, and the queue depths.\n"
@@ -54,6 +54,14 @@ constexpr std::array<verb_info, 9> verbs{{
      "                            comma-separated field counts, blank lines, '#' lines and a header are skipped\n"
      "  export CLIENT             the list as CSV (number,at,via) on standard output, for import elsewhere\n"
      "CLIENT is the client profile's name; unknown clients are refused (exit 1, unknown_client).\n",
+     true},
+    {"credit", "/api/v1/clients/{name}/credit", "CLIENT ACTION [AMOUNT]", "a client's credit: show, add, set",
+     "The credit of CLIENT (its profile's credit: an SMS count, or a balance with prices per part).\n"
+     "  show CLIENT               the balance\n"
+     "  add CLIENT AMOUNT         add AMOUNT (up to six decimals; negative: a correction)\n"
+     "  set CLIENT AMOUNT         replace the balance\n"
+     "CLIENT is the client profile's name; unknown clients are refused (exit 1, unknown_client),\n"
+     "clients without credit too (exit 1, no_credit).\n",
      true},
     {"check", "", "DIR", "validate a profile folder here, no node needed",
      "Validates the profile folder DIR as twinsmsd --check does, without contacting a node:\n"

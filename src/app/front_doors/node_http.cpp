@@ -88,6 +88,8 @@ api_error refusal_of(smpp::command_status st) {
     if (st == smpp::status::invdstadr) return {422, "unroutable", "no route takes one or more of the destinations"};
     if (st == smpp::status::invsrcadr)
         return {422, "sender_not_allowed", "from: not among the senders of this account (senders in its profile)"};
+    if (st == smpp::status::submitfail)
+        return {402, "no_credit", "the account's credit does not cover this message (twinsmsctl credit)"};
     if (st == smpp::status::x_r_appn)
         return {422, "opted_out", "to: a destination is on this account's opt-out list (the handset sent STOP)"};
     if (st == smpp::status::invsched) return {400, "invalid_time", "schedule is not a time the node can use"};

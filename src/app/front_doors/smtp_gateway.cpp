@@ -235,6 +235,7 @@ void smtp_gateway::deliver(const smtp::mail& m, smtp::smtp_listener::done_fn don
             done(std::move(r));
         });
     if (st == smpp::status::invdstadr) return refuse(outcome::permanent, "no route for a recipient");
+    if (st == smpp::status::submitfail) return refuse(outcome::permanent, "the account's credit is used up");
     if (st == smpp::status::x_r_appn) return refuse(outcome::permanent, "a recipient is on the opt-out list (sent STOP)");
     if (st == smpp::status::invsrcadr) return refuse(outcome::permanent, "the sender is not allowed for this account");
     if (st == smpp::status::throttled) return refuse(outcome::temporary, "the carriers are behind; try again later");

@@ -51,6 +51,7 @@
 //   twinsms_intake_backlogged_total, twinsms_dispatch_backlog      counter, gauge (delivery.max_backlog)
 //   twinsms_intake_sender_refused_total                             counter (client senders:)
 //   twinsms_intake_opted_out_total                                  counter (client opt_out:)
+//   twinsms_intake_no_credit_total, twinsms_dispatch_refunds_total  counters (client credit:)
 // dispatcher
 //   twinsms_dispatch_submitted_total, _retries_total, _failovers_total,
 //   _finished_total, _expired_total, _undeliverable_total, _receipts_total,
@@ -223,6 +224,8 @@ std::string render_metrics(node& n, const alert::alerter* alerts, const http::ad
             "client submits refused ESME_RINVSRCADR: the sender is not among the account's senders", in.sender_refused);
     counter(w, "twinsms_intake_opted_out_total",
             "client submits refused ESME_RX_R_APPN: the handset is on the account's opt-out list", in.opted_out);
+    counter(w, "twinsms_intake_no_credit_total",
+            "client submits refused ESME_RSUBMITFAIL: the account's credit does not cover them", in.no_credit);
     gauge(w, "twinsms_dispatch_backlog", "messages due now waiting for room on a bound carrier link", n.engine().dispatch().backlog());
 
     const auto& d = n.dispatch();
@@ -230,6 +233,8 @@ std::string render_metrics(node& n, const alert::alerter* alerts, const http::ad
     counter(w, "twinsms_dispatch_submitted_total", "messages handed to a carrier link", ds.submitted);
     counter(w, "twinsms_dispatch_retries_total", "messages scheduled for another attempt", ds.retries);
     counter(w, "twinsms_dispatch_held_total", "messages held in quiet hours until their window ends", ds.held);
+    counter(w, "twinsms_dispatch_refunds_total", "failed messages no carrier took whose price went back to the credit",
+            ds.refunds);
     counter(w, "twinsms_dispatch_failovers_total", "attempts moved to another carrier", ds.failovers);
     counter(w, "twinsms_dispatch_finished_total", "messages in a final state", ds.finished);
     counter(w, "twinsms_dispatch_expired_total", "messages whose validity ran out", ds.expired);
