@@ -199,3 +199,17 @@ BOOST_FIXTURE_TEST_CASE(without_the_key_after_a_reload_the_pdu_goes_as_stored, l
     BOOST_TEST(mno.messages().back().data_coding == 0x00);
     BOOST_TEST(mno.messages().back().short_message == octets({'c', 'a', 'f', 0xE9}));
 }
+
+BOOST_FIXTURE_TEST_CASE(a_part_refused_fails_the_message, latin1_carrier) {
+    mno.fail_with(status::invdstadr, 2); // the second submit_sm: part 2 of 2
+    auto c = client();
+    const auto a = request(*c, submit(std::string(200, 'a'), 0x00, true));
+    BOOST_REQUIRE(a.status() == status::ok);
+    wait_state(a.message_id(), store::msg_state::undeliverable);
+    run([&] { return c->delivered.size() == 1u; });
+    BOOST_TEST(mno.messages().size() == 2u);
+    const auto m = stored(a.message_id());
+    BOOST_REQUIRE(m);
+    BOOST_TEST(m->events.back().detail == "part 2 of 2 refused by mno (ESME_RINVDSTADR)", m->events.back().detail);
+    BOOST_TEST(std::string{c->dsm(0).short_message}.find("stat:UNDELIV") != std::string::npos);
+}
