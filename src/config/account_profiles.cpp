@@ -137,14 +137,6 @@ client_profile read_client(const fs::path& file) {
         if (c.peer) k->fail("the other node charges its own clients");
         c.credit = read_credit(*k);
     }
-    if (auto k = r.find("credit")) {
-        if (c.peer) k->fail("the other node charges its own clients");
-        c.credit = read_credit(*k);
-    }
-    if (auto k = r.find("credit")) {
-        if (c.peer) k->fail("the other node charges its own clients");
-        c.credit = read_credit(*k);
-    }
     a.active = c.state == profile_state::active;
     r.finish();
     return c;

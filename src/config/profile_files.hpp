@@ -29,10 +29,6 @@ quiet_window read_quiet_hours(const reader& r);
 opt_out_settings read_opt_out(const reader& r);
 // credit of clients (config/credit.cpp).
 credit_settings read_credit(const reader& r);
-// credit of clients (config/credit.cpp).
-credit_settings read_credit(const reader& r);
-// credit of clients (config/credit.cpp).
-credit_settings read_credit(const reader& r);
 // A carrier's charset key (config/charset.cpp).
 sms::carrier_charset read_charset(const reader& r);
 

@@ -25,8 +25,6 @@
 #include "config/account.hpp"
 #include "config/addressing.hpp"
 #include "config/credit.hpp"
-#include "config/credit.hpp"
-#include "config/credit.hpp"
 #include "config/opt_out.hpp"
 #include "config/quiet_hours.hpp"
 #include "config/carrier.hpp"

@@ -55,10 +55,6 @@ std::optional<route::address> routed_destination(const store::message& m, const 
 // 1 when it does not decode.
 unsigned parts_of(const store::message& m);
 
-// How many SMS parts the stored request is on the air (what credit charges);
-// 1 when it does not decode.
-unsigned parts_of(const store::message& m);
-
 // Whether the client asked for a receipt in this final state
 // (registered_delivery bits 0-1: 1 = always, 2 = on failure only).
 bool wants_receipt(const store::message& m);

@@ -69,8 +69,6 @@ route_table::route_table(const config::profile_set& profiles) : route_table{prof
     opt_outs_ = opt_out_rules{profiles};
     for (const auto& c : profiles.clients)
         if (c.credit) credits_.emplace(c.account.system_id, *c.credit);
-    for (const auto& c : profiles.clients)
-        if (c.credit) credits_.emplace(c.account.system_id, *c.credit);
 }
 
 std::uint32_t route_table::child(std::uint32_t n, char c) const noexcept {

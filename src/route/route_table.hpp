@@ -10,7 +10,6 @@
 // Regex conditions are tested last (std::regex may allocate while matching).
 #include <cstdint>
 #include <map>
-#include <map>
 #include <optional>
 #include <regex>
 #include <span>
@@ -83,11 +82,6 @@ public:
     const quiet_rules& quiet() const noexcept { return quiet_; }
     // The clients' opt-out keywords and enforcement.
     const opt_out_rules& opt_outs() const noexcept { return opt_outs_; }
-    // The client's credit settings (by system_id); nullptr: it pays nothing.
-    const config::credit_settings* credit_of(std::string_view system_id) const {
-        const auto it = credits_.find(system_id);
-        return it == credits_.end() ? nullptr : &it->second;
-    }
     // The client's credit settings (by system_id); nullptr: it pays nothing.
     const config::credit_settings* credit_of(std::string_view system_id) const {
         const auto it = credits_.find(system_id);

@@ -57,7 +57,6 @@ enum class table : std::uint8_t {
                     // handed to carriers together, one mark for all (startup recovery without a full scan)
     opt_out,        // account \0 number -> be64(at) via   (store/opt_out.hpp; schema 2 still: a new table)
     credit,         // account -> be64(balance, millionths)  (engine/credit_book.hpp; a new table too)
-    credit,         // account -> be64(balance, millionths)  (engine/credit_book.hpp; a new table too)
     count_
 };
 
@@ -107,8 +106,6 @@ public:
     // A handset on (or off) a client's opt-out list (store/opt_out.cpp).
     void put_opt_out(const opt_out_entry& e);
     void erase_opt_out(std::string_view account, std::string_view number);
-    // A client account's credit balance (store/credit.cpp).
-    void put_credit(std::string_view account, std::int64_t balance);
     // A client account's credit balance (store/credit.cpp).
     void put_credit(std::string_view account, std::int64_t balance);
 
@@ -198,8 +195,6 @@ public:
     // The account's list in number order, after `after` (empty: from the
     // start), at most `max` (export, the admin API).
     std::vector<opt_out_entry> opt_outs(std::string_view account, std::string_view after, std::size_t max) const;
-    // A client account's credit balance as committed; nullopt: none stored.
-    std::optional<std::int64_t> credit_of(std::string_view account) const;
     // A client account's credit balance as committed; nullopt: none stored.
     std::optional<std::int64_t> credit_of(std::string_view account) const;
     // The message's history (its record's events).
