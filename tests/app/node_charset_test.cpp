@@ -112,8 +112,9 @@ BOOST_FIXTURE_TEST_CASE(a_long_payload_goes_in_udh_parts_and_the_client_gets_one
     BOOST_TEST(p1.data_coding == 0x00);
     BOOST_TEST(p1.tlvs.count(smpp::tag::message_payload) == 0u);
     const auto ref = static_cast<char>(p1.short_message.at(3));
-    BOOST_TEST(p1.short_message == std::string{'\x05', '\x00', '\x03', ref, '\x02', '\x01'} + std::string(153, 'a'));
-    BOOST_TEST(p2.short_message == std::string{'\x05', '\x00', '\x03', ref, '\x02', '\x02'} + std::string(47, 'a'));
+    const std::string udh1{'\x05', '\x00', '\x03', ref, '\x02', '\x01'}, udh2{'\x05', '\x00', '\x03', ref, '\x02', '\x02'};
+    BOOST_TEST(p1.short_message == udh1 + std::string(153, 'a'));
+    BOOST_TEST(p2.short_message == udh2 + std::string(47, 'a'));
     // Both carrier ids lead to the message: the second receipt is a repeat, not unknown.
     const auto& st = node->dispatch().stats();
     BOOST_TEST(st.unknown_receipts == 0u);

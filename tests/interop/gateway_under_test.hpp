@@ -38,6 +38,9 @@ struct gateway_spec {
     smpp_credentials client;        // the account the ESME under test binds with
     smpp_credentials carrier;       // how the gateway binds to the carrier
     std::filesystem::path dir;      // scratch space: the profile folder goes in dir/twinsmsd
+    // More keys for the client's and the carrier's profile (YAML lines
+    // indented two spaces): the operator rules, for the tests with them on.
+    std::string client_yaml, carrier_yaml;
 };
 
 // Whether something accepts TCP connections on 127.0.0.1:port (a loopback
@@ -104,7 +107,8 @@ inline std::filesystem::path write_gateway_profiles(const gateway_spec& g) {
                                                           "  state: active\n"
                                                           "  system_id: " + g.client.system_id + "\n"
                                                           "  password: " + g.client.password + "\n"
-                                                          "  binds: [transmitter, receiver, transceiver]\n");
+                                                          "  binds: [transmitter, receiver, transceiver]\n" +
+                                                          g.client_yaml);
     // Reconnect quickly: the fixture waits for this bind before starting
     // the ESME, and the simulator is listening already.
     write(dir / "carriers" / "sim.yaml", "carrier:\n"
@@ -116,7 +120,8 @@ inline std::filesystem::path write_gateway_profiles(const gateway_spec& g) {
                                          "  password: " + g.carrier.password + "\n"
                                          "  window: 50\n"
                                          "  enquire_link_interval: 5s\n"
-                                         "  reconnect: {initial: 100ms, max: 1s}\n");
+                                         "  reconnect: {initial: 100ms, max: 1s}\n" +
+                                         g.carrier_yaml);
     write(dir / "routes.yaml", "routes:\n"
                                "  - name: all\n"
                                "    carriers: [sim]\n"

@@ -161,3 +161,47 @@ BOOST_FIXTURE_TEST_CASE(mo_from_carrier_reaches_sms_service, kannel_fixture) {
     BOOST_TEST(wait_for([&] { return carrier->counters().mo_sent == 1u; }, seconds(5)));
     BOOST_TEST(carrier->messages().empty()); // max-messages = 0: no reply SMS
 }
+
+namespace {
+// The operator rules on: Kannel may send as KANNEL only, its handsets' STOP
+// is kept and enforced, and the carrier wants national numbers.
+struct kannel_rules_fixture : kannel_fixture {
+    kannel_rules_fixture()
+        : kannel_fixture("  senders: {allowed: [KANNEL]}\n"
+                         "  opt_out: {}\n",
+                         "  numbering: {country: \"44\", trunk: \"0\", format: national}\n") {}
+};
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(with_operator_rules_on, kannel_rules_fixture) {
+    BOOST_REQUIRE_MESSAGE(wait_smsc_online(), "Kannel did not bind to the gateway; status page:\n" << admin_status());
+    // A handset sends STOP: it reaches Kannel's sms-service and puts the
+    // handset on Kannel's account's opt-out list.
+    carrier->send_mo(std::string{carrier_id}, "447700900555", "80080", "STOP");
+    BOOST_REQUIRE_MESSAGE(wait_for([&] { return !web_calls("/mo").empty(); }, seconds(20)),
+                          "sms-service get-url not called; status page:\n" << admin_status());
+    BOOST_TEST(query_param(web_calls("/mo")[0], "text").value_or("") == "STOP");
+
+    auto ok = sendsms("KANNEL", "447700900123", "rules on", all_dlr_types, dlr_url(*this, "r1"));
+    BOOST_REQUIRE_MESSAGE(ok.ok, ok.error);
+    BOOST_TEST(ok.body.starts_with("0: Accepted"), "sendsms answered: " << ok.body);
+    auto sender = sendsms("OTHER", "447700900124", "not our sender", all_dlr_types, dlr_url(*this, "r2"));
+    BOOST_REQUIRE_MESSAGE(sender.ok, sender.error);
+    auto stopped = sendsms("KANNEL", "447700900555", "after STOP", all_dlr_types, dlr_url(*this, "r3"));
+    BOOST_REQUIRE_MESSAGE(stopped.ok, stopped.error);
+    // Kannel hears the refusals as NACKs (type 16) and the accepted one's
+    // receipt (type 1), under the number it sent to.
+    const bool dlrs = wait_for([&] {
+        return has_type(dlr_calls(*this, "r1"), 1) && has_type(dlr_calls(*this, "r2"), 16) &&
+               has_type(dlr_calls(*this, "r3"), 16);
+    }, seconds(20));
+    for (const auto& t : web_calls("/dlr")) BOOST_TEST_MESSAGE("dlr-url called: " << t);
+    BOOST_TEST(dlrs, "not every DLR within 20 s; status page:\n" << admin_status());
+    for (const auto& c : dlr_calls(*this, "r1")) BOOST_TEST(c.to == "447700900123");
+    // Only the allowed one reached the carrier, in the carrier's numbering.
+    BOOST_REQUIRE(carrier->messages().size() == 1u);
+    const auto& m = carrier->messages().front();
+    BOOST_TEST(m.destination == "07700900123");
+    BOOST_TEST(m.dest_ton == 2); // national
+    BOOST_TEST(m.source == "KANNEL");
+}

@@ -74,7 +74,8 @@ public:
     std::unique_ptr<child_process> gateway, bearerbox, smsbox;
     std::uint16_t gateway_port = 0, admin_port = 0, smsbox_port = 0, sendsms_port = 0;
 
-    kannel_fixture() {
+    // The YAML lines are added to the gateway's client and carrier profiles.
+    explicit kannel_fixture(const std::string& client_yaml = {}, const std::string& carrier_yaml = {}) {
         const std::string bb = find_daemon("bearerbox"), sb = find_daemon("smsbox");
         BOOST_REQUIRE_MESSAGE(!bb.empty() && !sb.empty(),
                               "Kannel is not installed: bearerbox/smsbox not found in PATH or /usr/sbin "
@@ -98,6 +99,8 @@ public:
         g.client = {std::string{client_id}, std::string{client_pw}};
         g.carrier = {std::string{carrier_id}, std::string{carrier_pw}};
         g.dir = dir;
+        g.client_yaml = client_yaml;
+        g.carrier_yaml = carrier_yaml;
         gateway = start_gateway(g);
         // Kannel's first submit must find the gateway bound to its carrier.
         // A gateway that exited (refused its profiles, port taken) fails

@@ -2,7 +2,8 @@
 # completion_test.sh COMPLETION SOURCE_DIR: sources the twinsmsctl bash
 # completion in a clean bash and checks what completing offers: the verbs
 # after `twinsmsctl `, the profile names of a profile folder after
-# `twinsmsctl activate `, the node's admin URL after `--node `, verb options.
+# `twinsmsctl activate `, the node's admin URL after `--node `, verb options,
+# and the actions of opt-out and credit after their CLIENT.
 set -euo pipefail
 completion=$1 src=$2
 # (complete -p needs a shell where `complete` exists: bash, not sh)
@@ -23,12 +24,15 @@ echo "deactivate-with-node: $(offer twinsmsctl --node http://x:1 deactivate s)"
 echo "node: $(offer twinsmsctl --node "")"
 echo "status: $(offer twinsmsctl status --j)"
 echo "options: $(offer twinsmsctl --t)"
+echo "opt-out: $(offer twinsmsctl opt-out "")"
+echo "opt-out-action: $(offer twinsmsctl opt-out alpha "")"
+echo "credit-action: $(offer twinsmsctl --timeout 2s credit alpha "")"
 ' _ "$completion")
 echo "$out"
 expect() { grep -qxF -- "$1" <<<"$out" || { echo "completion_test: expected the line: $1" >&2; exit 1; }; }
 expect "complete -F _twinsmsctl twinsmsctl"
-expect "verbs: activate check deactivate failback reload status switchover takeover "
-expect "verbs-after-option: activate check deactivate failback reload status switchover takeover "
+expect "verbs: activate check credit deactivate failback opt-out reload status switchover takeover "
+expect "verbs-after-option: activate check credit deactivate failback opt-out reload status switchover takeover "
 expect "s: status switchover "
 # profiles/pair/site2: clients alpha, bravo; carriers sim, site1
 expect "activate: alpha bravo sim site1 "
@@ -36,4 +40,7 @@ expect "deactivate-with-node: sim site1 "
 expect "node: http://127.0.0.1:8082 "
 expect "status: --json "
 expect "options: --timeout --token --token-file "
+expect "opt-out: alpha bravo sim site1 "
+expect "opt-out-action: add export import list remove "
+expect "credit-action: add set show "
 echo "completion_test: ok"

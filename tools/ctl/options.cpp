@@ -121,7 +121,8 @@ parse_result parse_options(const std::vector<std::string>& args, options& o) {
             o.json = true;
             continue;
         }
-        if (a.size() < 2 || a[0] != '-') {
+        // A negative number ("credit acme add -2.5") is an argument, not an option.
+        if (a.size() < 2 || a[0] != '-' || std::isdigit(static_cast<unsigned char>(a[1]))) {
             positional.push_back(a);
             continue;
         }
