@@ -15,8 +15,6 @@ using namespace twinsms::test;
 
 namespace {
 
-const std::string token = "ctl-test-token-0123456789";
-
 // "acme" pays per part from a balance; "beta" has no credit (409).
 class memory_book final : public http::credit_backend {
 public:
@@ -37,31 +35,15 @@ public:
     std::vector<std::int64_t> amounts; // as the node received them
 };
 
-struct node_fixture {
-    io_thread io;
-    recording_backend auth;
+// The book first: the endpoints refer to it.
+struct with_book {
     memory_book book;
-    std::unique_ptr<http::admin_http> admin;
-    std::string url;
-    node_fixture() {
-        config::admin_settings s;
-        s.listen = boost::asio::ip::tcp::endpoint{boost::asio::ip::make_address("127.0.0.1"), 0};
-        s.token = token;
-        io.run([&] {
-            admin = std::make_unique<http::admin_http>(io.executor(), s, auth);
-            http::add_credit_routes(admin->routes(), token, auth, book);
-            admin->start();
-            url = "http://127.0.0.1:" + std::to_string(admin->local_endpoint().port());
-        });
-    }
-    ~node_fixture() {
-        io.await(admin->stop());
-        io.run([&] { admin.reset(); });
-    }
-    run_result run(std::vector<std::string> args) {
-        args.insert(args.begin(), {"--node", url, "--token", token, "credit"});
-        return ctl(args);
-    }
+};
+
+struct node_fixture : with_book, admin_node {
+    node_fixture()
+        : admin_node{[this](http::router& r, recording_backend& auth) { http::add_credit_routes(r, ctl_token, auth, book); }} {}
+    run_result run(std::vector<std::string> args) { return admin_node::run(std::move(args), {"credit"}); }
 };
 
 } // namespace

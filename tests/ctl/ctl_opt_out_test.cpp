@@ -17,8 +17,6 @@ using namespace twinsms::test;
 
 namespace {
 
-const std::string token = "ctl-test-token-0123456789";
-
 // The node's side reduced to a map per client ("acme" only), so this test
 // is about twinsmsctl and the endpoints; node_opt_out_test has the store.
 class memory_lists final : public http::opt_out_backend {
@@ -47,32 +45,16 @@ private:
     std::map<std::string, http::opt_out_item> list_;
 };
 
-struct node_fixture {
-    io_thread io;
-    recording_backend auth;
+// The lists first: the endpoints refer to them.
+struct with_lists {
     memory_lists lists;
-    std::unique_ptr<http::admin_http> admin;
-    std::string url;
+};
+
+struct node_fixture : with_lists, admin_node {
     scratch_dir dir;
-    node_fixture() {
-        config::admin_settings s;
-        s.listen = boost::asio::ip::tcp::endpoint{boost::asio::ip::make_address("127.0.0.1"), 0};
-        s.token = token;
-        io.run([&] {
-            admin = std::make_unique<http::admin_http>(io.executor(), s, auth);
-            http::add_opt_out_routes(admin->routes(), token, auth, lists);
-            admin->start();
-            url = "http://127.0.0.1:" + std::to_string(admin->local_endpoint().port());
-        });
-    }
-    ~node_fixture() {
-        io.await(admin->stop());
-        io.run([&] { admin.reset(); });
-    }
-    run_result run(std::vector<std::string> args) {
-        args.insert(args.begin(), {"--node", url, "--token", token, "opt-out"});
-        return ctl(args);
-    }
+    node_fixture()
+        : admin_node{[this](http::router& r, recording_backend& auth) { http::add_opt_out_routes(r, ctl_token, auth, lists); }} {}
+    run_result run(std::vector<std::string> args) { return admin_node::run(std::move(args), {"opt-out"}); }
 };
 
 } // namespace

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "http/test_support.hpp"
 #include "interop/child_process.hpp"
 
 #ifndef TWINSMSCTL_EXE
@@ -59,6 +60,39 @@ struct scratch_dir {
     ~scratch_dir() {
         std::error_code ec;
         fs::remove_all(path, ec);
+    }
+};
+
+inline const std::string ctl_token = "ctl-test-token-0123456789";
+
+// An admin API on 127.0.0.1:0, on its own io thread, whose token checks and
+// commands go to a recording backend; `routes` adds more endpoints (the
+// opt-out or credit ones) before it starts.
+struct admin_node {
+    io_thread io;
+    recording_backend backend;
+    std::unique_ptr<http::admin_http> admin;
+    std::string url;
+    explicit admin_node(const std::function<void(http::router&, recording_backend&)>& routes = {}) {
+        config::admin_settings s;
+        s.listen = boost::asio::ip::tcp::endpoint{boost::asio::ip::make_address("127.0.0.1"), 0};
+        s.token = ctl_token;
+        io.run([&] {
+            admin = std::make_unique<http::admin_http>(io.executor(), s, backend);
+            if (routes) routes(admin->routes(), backend);
+            admin->start();
+            url = "http://127.0.0.1:" + std::to_string(admin->local_endpoint().port());
+        });
+    }
+    ~admin_node() {
+        io.await(admin->stop());
+        io.run([&] { admin.reset(); });
+    }
+    // twinsmsctl --node URL --token TOKEN PREFIX... ARGS...
+    run_result run(std::vector<std::string> args, const std::vector<std::string>& prefix = {}) {
+        args.insert(args.begin(), prefix.begin(), prefix.end());
+        args.insert(args.begin(), {"--node", url, "--token", ctl_token});
+        return ctl(args);
     }
 };
 

@@ -24,35 +24,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string token = "ctl-test-token-0123456789";
+const std::string& token = ctl_token;
 
 // profiles/example takes two passwords from the environment.
 const std::vector<std::string> example_env{"ACME_SMPP_PASSWORD=acme-pw", "UK_MNO_PASSWORD=uk-pw"};
 
-struct node_fixture {
-    io_thread io;
-    recording_backend backend;
-    std::unique_ptr<http::admin_http> admin;
-    std::string url;
-    node_fixture() {
-        config::admin_settings s;
-        s.listen = boost::asio::ip::tcp::endpoint{boost::asio::ip::make_address("127.0.0.1"), 0};
-        s.token = token;
-        io.run([&] {
-            admin = std::make_unique<http::admin_http>(io.executor(), s, backend);
-            admin->start();
-            url = "http://127.0.0.1:" + std::to_string(admin->local_endpoint().port());
-        });
-        backend.set_status(sample_status());
-    }
-    ~node_fixture() {
-        io.await(admin->stop());
-        io.run([&] { admin.reset(); });
-    }
-    run_result run(std::vector<std::string> args) {
-        args.insert(args.begin(), {"--node", url, "--token", token});
-        return ctl(args);
-    }
+struct node_fixture : admin_node {
+    node_fixture() { backend.set_status(sample_status()); }
 };
 
 } // namespace
