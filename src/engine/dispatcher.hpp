@@ -146,7 +146,7 @@ private:
         std::vector<std::string> failed_on;  // carriers that refused it permanently
         bool busy = false;                   // a write or a carrier attempt is under way
         std::uint64_t mark = 0;              // the in-flight mark of its attempt (marks_), 0: none
-        std::string refusal;                 // why a carrier's charset could not take its text (last one)
+        std::string refusal{};               // why a carrier's charset could not take its text (last one)
     };
     struct parts_attempt; // dispatcher_parts.cpp
 
