@@ -1,7 +1,6 @@
 // The credit endpoints (http/credit_api.hpp).
 #include "http/credit_api.hpp"
 
-#include <charconv>
 #include <cmath>
 
 #include <boost/json/parse.hpp>
@@ -42,38 +41,6 @@ std::optional<std::int64_t> amount_of(const json::value& v) {
 }
 
 } // namespace
-
-std::string format_amount(std::int64_t micro) {
-    const bool negative = micro < 0;
-    const auto a = negative ? -static_cast<unsigned long long>(micro) : static_cast<unsigned long long>(micro);
-    std::string out = (negative ? "-" : "") + std::to_string(a / unit);
-    if (auto frac = a % unit) {
-        std::string f = std::to_string(frac + unit).substr(1); // six digits, leading zeros kept
-        while (f.back() == '0') f.pop_back();
-        out += "." + f;
-    }
-    return out;
-}
-
-std::optional<std::int64_t> parse_amount(std::string_view s) {
-    bool negative = false;
-    if (!s.empty() && (s[0] == '-' || s[0] == '+')) negative = s[0] == '-', s.remove_prefix(1);
-    const auto dot = s.find('.');
-    const auto whole = s.substr(0, dot);
-    const auto frac = dot == std::string_view::npos ? std::string_view{} : s.substr(dot + 1);
-    if (whole.empty() || frac.size() > 6 || (dot != std::string_view::npos && frac.empty())) return std::nullopt;
-    std::int64_t w = 0, f = 0;
-    if (auto [p, ec] = std::from_chars(whole.data(), whole.data() + whole.size(), w); ec != std::errc{} || p != whole.data() + whole.size())
-        return std::nullopt;
-    if (!frac.empty()) {
-        if (auto [p, ec] = std::from_chars(frac.data(), frac.data() + frac.size(), f); ec != std::errc{} || p != frac.data() + frac.size())
-            return std::nullopt;
-        for (auto n = frac.size(); n < 6; ++n) f *= 10;
-    }
-    if (w > max_amount / unit) return std::nullopt;
-    const auto v = w * unit + f;
-    return negative ? -v : v;
-}
 
 void add_credit_routes(router& r, std::string token, admin_backend& auth, credit_backend& backend) {
     r.add("GET", "/api/v1/clients/{name}/credit", [token, &auth, &backend](const request& req, const path_params& p) {

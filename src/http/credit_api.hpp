@@ -18,6 +18,7 @@
 #include <string_view>
 #include <variant>
 
+#include "config/amount.hpp"
 #include "http/admin_api.hpp"
 
 namespace twinsms::http {
@@ -39,10 +40,8 @@ public:
                                std::function<void(std::variant<credit_state, admin_reply>)> done) = 0;
 };
 
-// "12.5" for 12'500'000: the millionths as a decimal, trailing zeros dropped.
-std::string format_amount(std::int64_t micro);
-// A decimal with at most six decimals, as millionths; nullopt otherwise.
-std::optional<std::int64_t> parse_amount(std::string_view s);
+using config::format_amount; // config/amount.hpp
+using config::parse_amount;
 
 void add_credit_routes(router& r, std::string token, admin_backend& auth, credit_backend& backend);
 

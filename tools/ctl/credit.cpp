@@ -5,6 +5,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "config/amount.hpp"
+
 namespace twinsms::ctl {
 namespace {
 
@@ -20,27 +22,13 @@ int fail(int rc, const std::string& message) {
 // "12.5" from the exact millionths the node sends.
 std::string amount(const json::object& o, const char* micro_key) {
     const auto* v = o.if_contains(micro_key);
-    if (!v || !v->is_int64()) return "?";
-    const auto m = v->as_int64();
-    const auto a = m < 0 ? -m : m;
-    std::string out = (m < 0 ? "-" : "") + std::to_string(a / 1'000'000);
-    if (auto f = a % 1'000'000) {
-        auto s = std::to_string(f + 1'000'000).substr(1);
-        while (s.back() == '0') s.pop_back();
-        out += "." + s;
-    }
-    return out;
+    return v && v->is_int64() ? config::format_amount(v->as_int64()) : "?";
 }
 
-// A decimal with at most six decimals (the node checks it again).
+// Checked here too, so a typo is a usage error (exit 2) and never reaches the node.
 bool is_amount(const std::string& s, bool may_be_negative) {
-    std::size_t i = (may_be_negative && !s.empty() && s[0] == '-') ? 1 : 0, digits = 0, dots = 0, decimals = 0;
-    for (; i < s.size(); ++i) {
-        if (s[i] == '.') ++dots;
-        else if (s[i] >= '0' && s[i] <= '9') ++digits, decimals += dots;
-        else return false;
-    }
-    return digits > 0 && dots <= 1 && decimals <= 6 && s.back() != '.';
+    const auto v = config::parse_amount(s);
+    return v && (may_be_negative || *v >= 0);
 }
 
 } // namespace
